@@ -622,7 +622,7 @@ static int pass(struct run *r, struct imgo_err *err)
     struct ingest_sink *sink = &r->ig->o.sink;
     int rc;
 
-    csvread_init(&r->rd, r->fd, r->name);
+    csvread_init(&r->rd, r->fd, r->name, (r->ig->o.flags & INGEST_SKIP_BAD_ROWS) != 0);
     r->have_last = 0;
     r->res.rows_read = r->res.rows_rejected = 0;
     r->ndup_rows = 0;
