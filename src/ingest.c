@@ -751,7 +751,8 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
          * written before the second was seen: redo the file without them. */
         long rejected = r.res.rows_rejected;
         rejects_abandon(&r);
-        qsort(r.dups, r.ndups, sizeof *r.dups, dup_cmp);
+        if (r.ndups)
+            qsort(r.dups, r.ndups, sizeof *r.dups, dup_cmp);
         if (db_exec(ig->db, "ROLLBACK", err) || begin_file(&r, err))
             goto db_failed;
         if (lseek(r.fd, 0, SEEK_SET) < 0) {
@@ -860,7 +861,8 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
         }
     }
     closedir(d);
-    qsort(others, nothers, sizeof *others, name_cmp);
+    if (nothers)
+        qsort(others, nothers, sizeof *others, name_cmp);
     for (size_t i = 0; i < nothers; i++) {
         message(ig, 1, "warning: %s/%s: not a cohort file, ignored", dir, others[i]);
         free(others[i]);

@@ -61,7 +61,7 @@ static int check_id(const char *s, size_t len)
     return 0;
 }
 
-/* Digits only; values beyond 10^18 saturate (and so fail any range). */
+/* Digits only; values of 10^18 and beyond saturate (and so fail any range). */
 static int parse_int(const char *s, size_t len, long long *out)
 {
     if (len == 0)
@@ -70,8 +70,7 @@ static int parse_int(const char *s, size_t len, long long *out)
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return -1;
-        if (v < 1000000000000000000LL)
-            v = v * 10 + (s[i] - '0');
+        v = v < 100000000000000000LL ? v * 10 + (s[i] - '0') : 1000000000000000000LL;
     }
     *out = v;
     return 0;
