@@ -1,7 +1,7 @@
 /*
  * main.c - the imgo command line: global options and the command table.
  *
- * Everything else lives in libimgo (src/*.c); this file only finds the
+ * Everything else lives in libimgo (the other files of src/); this file only finds the
  * command and hands it argv.
  */
 #include "cmd.h"
@@ -19,6 +19,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 
