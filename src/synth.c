@@ -104,8 +104,8 @@ static const double sub_offset[NSUB] = {
 };
 #define MS_IMG_GAP (-0.25)     /* every subcompetency but ICS */
 #define MS_IMG_GAP_ICS (-0.50) /* ICS1..ICS3 */
-#define MS_BASE 1.80           /* PGY1 December mean */
-#define MS_PER_PGY 0.90
+#define MS_BASE 1.85           /* PGY1 December mean */
+#define MS_PER_PGY 0.95
 #define MS_PER_HALF 0.45       /* December -> June */
 #define MS_RESIDENT_SD 0.25
 #define MS_NOISE_SD 0.35
