@@ -154,7 +154,8 @@ enum { ROLE_SENIOR, ROLE_FACULTY, ROLE_PEER, ROLE_N };
 static const char *const role_name[ROLE_N] = { "senior_resident", "faculty", "peer" };
 #define GAP_IMG 0.10           /* IMGs with a late or missing role */
 #define LATE_NON 0.015         /* non-IMGs with a late role */
-#define OVERLOAD_P 0.35        /* in-training IMGs given the overloaded peer */
+/* Every second IMG still in training at as-of who gets a peer mentor gets
+ * the overloaded one, until it carries OVERLOAD_CAP mentees. */
 #define OVERLOAD_CAP 14
 #define OVERLOAD_ID "P01-00-01"
 
@@ -235,6 +236,7 @@ struct synth {
     double *leniency;
     int *slot[ROLE_N]; /* [nprog * SYNTH_COHORTS] mentees placed so far */
     int overload_load;
+    int overload_seen; /* in-training IMGs given a peer so far */
 
     int deck[GT_DECK];
     int deck_pos;
@@ -539,7 +541,8 @@ static void gen_assignments(struct synth *s, const struct resident *r)
             snprintf(a->id, sizeof a->id, "F%02d-%03d", r->prog + 1, n);
         } else if (role == ROLE_SENIOR) {
             snprintf(a->id, sizeof a->id, "S%02d-%02d-%02d", r->prog + 1, yy, n / 2);
-        } else if (active_at_asof && s->overload_load < OVERLOAD_CAP && bern(s, OVERLOAD_P)) {
+        } else if (active_at_asof && s->overload_seen++ % 2 == 0 &&
+                   s->overload_load < OVERLOAD_CAP) {
             snprintf(a->id, sizeof a->id, "%s", OVERLOAD_ID);
             s->overload_load++;
             s->slot[role][key]--;
