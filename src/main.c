@@ -1,7 +1,7 @@
 /*
  * main.c - the imgo command line: global options and the command table.
  *
- * Everything else lives in libimgo (every other file of src/); this file only finds the
+ * Everything else lives in libimgo (the other files of src/); this file only finds the
  * command and hands it argv.
  */
 #include "cmd.h"
@@ -21,6 +21,7 @@ struct command {
 static const struct command commands[] = {
     { "check", cmd_check, "validate a cohort directory; writes nothing" },
     { "ingest", cmd_ingest, "validate and upsert cohort directories into a database" },
+    { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 
