@@ -943,8 +943,12 @@ int ingest_seed_residents(sqlite3 *db, const char *path, struct imgo_err *err)
             rc = imgo_err_set(err, IMGO_EIO, "%s: %s", path, sqlite3_errmsg(src));
             break;
         }
-        for (int i = 0; i < 15; i++)
+        for (int i = 0; i < 14; i++)
             sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
+        /* ingest_id 0 is no ledger entry: a resident seeded here is never
+         * taken for a duplicate of a row of this check's own ingest. */
+        sqlite3_bind_int(ins, 14, 0);
+        sqlite3_bind_value(ins, 15, sqlite3_column_value(sel, 14));
         if (sqlite3_step(ins) != SQLITE_DONE)
             rc = db_error(db, err);
         sqlite3_reset(ins);

@@ -61,6 +61,12 @@ if cmp -s "$T/ls1" "$T/ls2"; then ok "check writes nothing in the cohort"; else 
 (cd "$T" && "$IMGO" check "$OLDPWD/fixtures/tiny" >/dev/null 2>&1)
 expect_eq "check without --db creates no file" "$(ls "$T" | grep -c '\.db$')" 2
 
+# check --db of a database made from the same files: no false duplicates.
+"$IMGO" ingest fixtures/tiny --db "$T/same.db" >/dev/null 2>&1
+run "$IMGO" check fixtures/tiny --db "$T/same.db"
+expect_rc "check --db against the same cohort" 0
+expect_eq "check --db against the same cohort: residents valid" "$(sed -n 1p "$T/out")" "residents.csv: 4 rows read, 4 valid, 0 rejected"
+
 # Without residents.csv: check needs --db, ingest needs the residents in the db.
 mkdir "$T/nores"
 cp fixtures/tiny/board_exams.csv "$T/nores/"
