@@ -614,8 +614,8 @@ static void finalize_stmts(struct run *r)
 }
 
 /* One pass over the file inside the open transaction. Returns 0 (rows may
- * have been rejected), 1 when the file is rejected whole (reported), or -1
- * on a database or read failure (err). */
+ * have been rejected), 1 when the file is rejected whole (reported), -1 on
+ * a database failure or -2 when the file could not be read (err). */
 static int pass(struct run *r, struct imgo_err *err)
 {
     struct csvread_record rec;
