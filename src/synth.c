@@ -338,7 +338,7 @@ static void make_programs(struct synth *s, unsigned long n)
         double expect = (double)n * w[i] / wsum;
         int c = (int)(expect / 2);
         s->prog[i].eval_first = next;
-        s->prog[i].eval_count = c < 20 ? 20 : c > 400 ? 400 : c;
+        s->prog[i].eval_count = c < 40 ? 40 : c > 400 ? 400 : c;
         next += s->prog[i].eval_count;
     }
     s->nevaluators = next;
