@@ -34,6 +34,26 @@ struct dup {
     long line, other;
 };
 
+/* Rows are written INGEST_BATCH at a time by one multi-row upsert: the
+ * per-statement cost of SQLite (opening cursors, halting the VM) is then
+ * paid once per batch instead of once per row, which halves the time spent
+ * in SQLite. */
+#define INGEST_BATCH 64
+
+/* A validated row kept until its batch is written; texts live in the
+ * batch arena (offsets, since the arena may move as it grows). */
+struct bval {
+    int kind;             /* BV_NULL, BV_INT, BV_REAL, BV_TEXT: what is bound */
+    long long i;
+    double d;
+    size_t off, len;      /* the canonical text, for binding and messages */
+};
+enum { BV_NULL, BV_INT, BV_REAL, BV_TEXT };
+struct brow {
+    long line;
+    struct bval v[MAX_COLS];
+};
+
 struct run {
     struct ingest *ig;
     const struct cohort_file *f;
@@ -60,6 +80,11 @@ struct run {
     struct dup *dups;
     size_t ndups, capdups;
     long ndup_rows;
+    /* good rows waiting to be written by one multi-row upsert */
+    struct brow *batch;
+    size_t nbatch;
+    struct buf barena;
+    sqlite3_stmt *upsert_batch;
     /* rejects */
     FILE *rej;
     struct buf rej_tmp, rej_final;
@@ -122,16 +147,22 @@ static const char *db_col(const struct run *r, size_t c)
     return r->f->cols[c].name;
 }
 
-static void build_upsert(const struct run *r, struct buf *sql)
+/* The upsert of nrows rows (parameters numbered row by row). */
+static void build_upsert(const struct run *r, size_t nrows, struct buf *sql)
 {
     const struct cohort_file *f = r->f;
+    size_t per = f->ncols + 2;
     buf_addf(sql, "INSERT INTO %s (", f->table);
     for (size_t c = 0; c < f->ncols; c++)
         buf_addf(sql, "%s, ", db_col(r, c));
-    buf_adds(sql, "ingest_id, line) VALUES (");
-    for (size_t c = 0; c < f->ncols + 2; c++)
-        buf_addf(sql, "%s?%zu", c ? ", " : "", c + 1);
-    buf_adds(sql, ") ON CONFLICT (");
+    buf_adds(sql, "ingest_id, line) VALUES ");
+    for (size_t k = 0; k < nrows; k++) {
+        buf_adds(sql, k ? ", (" : "(");
+        for (size_t c = 0; c < per; c++)
+            buf_addf(sql, "%s?%zu", c ? ", " : "", k * per + c + 1);
+        buf_adds(sql, ")");
+    }
+    buf_adds(sql, " ON CONFLICT (");
     int first = 1;
     for (size_t c = 0; c < f->ncols; c++)
         if (f->cols[c].flags & COHORT_KEY) {
@@ -160,30 +191,72 @@ static void build_key_where(const struct run *r, struct buf *sql)
         }
 }
 
-static int bind_value(struct run *r, sqlite3_stmt *st, int i, size_t c)
+/* Keeps the current row's value of column c in row b. */
+static void store_value(struct run *r, struct brow *b, size_t c)
 {
     const struct validate_value *v = &r->vals[c];
-    if (r->f->id != COHORT_RESIDENTS && c == 0)
-        return sqlite3_bind_int64(st, i, r->rid);
-    if (v->missing)
-        return sqlite3_bind_null(st, i);
+    struct bval *x = &b->v[c];
+    x->off = r->barena.len;
+    x->len = v->len;
+    buf_add(&r->barena, v->s, v->len);
+    if (r->f->id != COHORT_RESIDENTS && c == 0) {
+        x->kind = BV_INT;
+        x->i = r->rid;
+        return;
+    }
+    if (v->missing) {
+        x->kind = BV_NULL;
+        return;
+    }
     switch (r->f->cols[c].type) {
     case COHORT_DATE:
     case COHORT_INT:
-        return sqlite3_bind_int64(st, i, v->i);
+        x->kind = BV_INT;
+        x->i = v->i;
+        break;
     case COHORT_NUM:
-        return sqlite3_bind_double(st, i, v->d);
+        x->kind = BV_REAL;
+        x->d = v->d;
+        break;
     default:
-        return sqlite3_bind_text(st, i, v->s, (int)v->len, SQLITE_STATIC);
+        x->kind = BV_TEXT;
+        break;
     }
 }
 
-static int bind_key(struct run *r, sqlite3_stmt *st)
+static int bind_stored(struct run *r, sqlite3_stmt *st, int i, const struct bval *x)
+{
+    switch (x->kind) {
+    case BV_INT:
+        return sqlite3_bind_int64(st, i, x->i);
+    case BV_REAL:
+        return sqlite3_bind_double(st, i, x->d);
+    case BV_TEXT:
+        return sqlite3_bind_text(st, i, r->barena.data + x->off, (int)x->len, SQLITE_STATIC);
+    default:
+        return sqlite3_bind_null(st, i);
+    }
+}
+
+/* Binds row b as the params first+1 .. first+ncols+2 of st. */
+static int bind_row(struct run *r, sqlite3_stmt *st, int first, const struct brow *b)
+{
+    size_t n = r->f->ncols;
+    for (size_t c = 0; c < n; c++)
+        if (bind_stored(r, st, first + (int)c + 1, &b->v[c]) != SQLITE_OK)
+            return -1;
+    if (sqlite3_bind_int64(st, first + (int)n + 1, r->ingest_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, first + (int)n + 2, b->line) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+static int bind_key(struct run *r, sqlite3_stmt *st, const struct brow *b)
 {
     int k = 0;
     for (size_t c = 0; c < r->f->ncols; c++)
         if (r->f->cols[c].flags & COHORT_KEY)
-            if (bind_value(r, st, ++k, c) != SQLITE_OK)
+            if (bind_stored(r, st, ++k, &b->v[c]) != SQLITE_OK)
                 return -1;
     return 0;
 }
@@ -221,17 +294,22 @@ static void on_rule(void *ctx, int col, const char *msg)
     cur_error(r, r->f->cols[col].name, msg);
 }
 
-static void key_text(struct run *r, struct buf *b)
+/* "duplicate key (col "v", ...)" of row b, or of the current row when b
+ * is NULL. */
+static void key_text(struct run *r, const struct brow *b, struct buf *out)
 {
     int first = 1;
-    buf_adds(b, "duplicate key (");
+    buf_adds(out, "duplicate key (");
     for (size_t c = 0; c < r->f->ncols; c++)
         if (r->f->cols[c].flags & COHORT_KEY) {
-            buf_addf(b, "%s%s ", first ? "" : ", ", r->f->cols[c].name);
-            validate_quote(b, r->vals[c].s, r->vals[c].len);
+            buf_addf(out, "%s%s ", first ? "" : ", ", r->f->cols[c].name);
+            if (b)
+                validate_quote(out, r->barena.data + b->v[c].off, b->v[c].len);
+            else
+                validate_quote(out, r->vals[c].s, r->vals[c].len);
             first = 0;
         }
-    buf_adds(b, ")");
+    buf_adds(out, ")");
 }
 
 /* ---- rejects file ------------------------------------------------------ */
@@ -365,8 +443,12 @@ static void dup_add(struct run *r, long line, long other)
     r->ndups++;
 }
 
-/* The upsert changed nothing: a row of this ingest has the key already. */
-static int duplicate(struct run *r, struct imgo_err *err)
+/* Row b of this ingest may not have been written because an earlier row of
+ * this ingest has its key: reads the stored row's line, and when it is not
+ * b's own, reports both (the earlier one once: its line is then negated).
+ * The rows are written to rejects by the second pass (--skip-bad-rows) or
+ * not at all (the file is rejected). */
+static int duplicate_row(struct run *r, const struct brow *b, struct imgo_err *err)
 {
     sqlite3 *db = r->ig->db;
     if (!r->dup_sel) {
@@ -375,7 +457,6 @@ static int duplicate(struct run *r, struct imgo_err *err)
         build_key_where(r, &sql);
         int rc = db_prepare(db, buf_str(&sql), &r->dup_sel, err);
         buf_reset(&sql);
-        /* Marks the first row of a key (line < 0) so that it is reported once. */
         buf_addf(&sql, "UPDATE %s SET line = -line", r->f->table);
         build_key_where(r, &sql);
         if (!rc)
@@ -385,39 +466,81 @@ static int duplicate(struct run *r, struct imgo_err *err)
             return rc;
     }
     sqlite3_reset(r->dup_sel);
-    if (bind_key(r, r->dup_sel) || sqlite3_step(r->dup_sel) != SQLITE_ROW) {
+    if (bind_key(r, r->dup_sel, b) || sqlite3_step(r->dup_sel) != SQLITE_ROW) {
         sqlite3_reset(r->dup_sel);
         return db_error(db, err);
     }
     long first = (long)sqlite3_column_int64(r->dup_sel, 0);
     sqlite3_reset(r->dup_sel);
+    if (first == b->line || first == -b->line)
+        return 0; /* b itself was written */
     struct buf m = BUF_INIT;
-    key_text(r, &m);
+    key_text(r, b, &m);
     size_t keylen = m.len;
     if (first > 0) {
         sqlite3_reset(r->dup_mark);
-        if (bind_key(r, r->dup_mark) || sqlite3_step(r->dup_mark) != SQLITE_DONE) {
+        if (bind_key(r, r->dup_mark, b) || sqlite3_step(r->dup_mark) != SQLITE_DONE) {
             sqlite3_reset(r->dup_mark);
             buf_release(&m);
             return db_error(db, err);
         }
         sqlite3_reset(r->dup_mark);
         r->res.rows_rejected++;
-        r->ndup_rows++;
-        buf_addf(&m, " also on line %ld", r->line);
+        buf_addf(&m, " also on line %ld", b->line);
         row_error(r, first, NULL, buf_str(&m));
         if (r->ig->o.flags & INGEST_SKIP_BAD_ROWS)
-            dup_add(r, first, r->line);
+            dup_add(r, first, b->line);
     } else {
         first = -first;
     }
     m.len = keylen;
     buf_addf(&m, " also on line %ld", first);
-    cur_error(r, NULL, buf_str(&m));
-    r->ndup_rows++;
+    r->res.rows_rejected++;
+    row_error(r, b->line, NULL, buf_str(&m));
     if (r->ig->o.flags & INGEST_SKIP_BAD_ROWS)
-        dup_add(r, r->line, first);
+        dup_add(r, b->line, first);
     buf_release(&m);
+    return 0;
+}
+
+/* Writes the batch: a full one with the multi-row statement, a partial
+ * one (the end of a file) row by row. Fewer changes than rows means that
+ * some rows met a key already written by this ingest: each is looked at. */
+static int flush_batch(struct run *r, struct imgo_err *err)
+{
+    sqlite3 *db = r->ig->db;
+    size_t n = r->nbatch;
+    int rc;
+    if (n == 0)
+        return 0;
+    if (n == INGEST_BATCH) {
+        sqlite3_stmt *st = r->upsert_batch;
+        int per = (int)r->f->ncols + 2;
+        for (size_t k = 0; k < n; k++)
+            if (bind_row(r, st, (int)k * per, &r->batch[k]))
+                return db_error(db, err);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return db_error(db, err);
+        if ((size_t)sqlite3_changes(db) < n)
+            for (size_t k = 0; k < n; k++)
+                if ((rc = duplicate_row(r, &r->batch[k], err)))
+                    return rc;
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            if (bind_row(r, r->upsert, 0, &r->batch[k]))
+                return db_error(db, err);
+            rc = sqlite3_step(r->upsert);
+            sqlite3_reset(r->upsert);
+            if (rc != SQLITE_DONE)
+                return db_error(db, err);
+            if (sqlite3_changes(db) == 0 && (rc = duplicate_row(r, &r->batch[k], err)))
+                return rc;
+        }
+    }
+    r->nbatch = 0;
+    buf_reset(&r->barena);
     return 0;
 }
 
@@ -463,28 +586,19 @@ static int do_row(struct run *r, const struct csvread_record *rec, struct imgo_e
         struct dup *d = bsearch(&key, r->dups, r->ndups, sizeof *r->dups, dup_cmp);
         if (d) {
             buf_reset(&r->msg);
-            key_text(r, &r->msg);
+            key_text(r, NULL, &r->msg);
             buf_addf(&r->msg, " also on line %ld", d->other);
             cur_error(r, NULL, buf_str(&r->msg));
         }
     }
     if (r->row_bad)
         goto bad;
-    sqlite3_stmt *st = r->upsert;
+    struct brow *b = &r->batch[r->nbatch++];
+    b->line = rec->line;
     for (size_t c = 0; c < f->ncols; c++)
-        if (bind_value(r, st, (int)c + 1, c) != SQLITE_OK)
-            return db_error(r->ig->db, err), -1;
-    sqlite3_bind_int64(st, (int)f->ncols + 1, r->ingest_id);
-    sqlite3_bind_int64(st, (int)f->ncols + 2, rec->line);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return db_error(r->ig->db, err), -1;
-    if (sqlite3_changes(r->ig->db) == 0) {
-        if (duplicate(r, err))
-            return -1;
-        goto bad;
-    }
+        store_value(r, b, c);
+    if (r->nbatch == INGEST_BATCH && flush_batch(r, err))
+        return -1;
     return 0;
 bad:
     rejects_row(r, rec->raw, rec->raw_len);
@@ -610,7 +724,8 @@ static void finalize_stmts(struct run *r)
     sqlite3_finalize(r->rid_sel);
     sqlite3_finalize(r->dup_sel);
     sqlite3_finalize(r->dup_mark);
-    r->upsert = r->rid_sel = r->dup_sel = r->dup_mark = NULL;
+    sqlite3_finalize(r->upsert_batch);
+    r->upsert = r->rid_sel = r->dup_sel = r->dup_mark = r->upsert_batch = NULL;
 }
 
 /* One pass over the file inside the open transaction. Returns 0 (rows may
@@ -627,6 +742,8 @@ static int pass(struct run *r, struct imgo_err *err)
     r->have_last = 0;
     r->res.rows_read = r->res.rows_rejected = 0;
     r->ndup_rows = 0;
+    r->nbatch = 0;
+    buf_reset(&r->barena);
     rc = csvread_next(&r->rd, &rec, &rerr);
     if (rc == 0) {
         if (r->pass == 1)
@@ -646,8 +763,12 @@ static int pass(struct run *r, struct imgo_err *err)
     buf_add(&r->header_raw, rec.raw, rec.raw_len);
     if (!r->upsert) {
         struct buf sql = BUF_INIT;
-        build_upsert(r, &sql);
+        build_upsert(r, 1, &sql);
         rc = db_prepare(r->ig->db, buf_str(&sql), &r->upsert, err);
+        buf_reset(&sql);
+        build_upsert(r, INGEST_BATCH, &sql);
+        if (!rc)
+            rc = db_prepare(r->ig->db, buf_str(&sql), &r->upsert_batch, err);
         buf_release(&sql);
         if (!rc && r->f->id != COHORT_RESIDENTS)
             rc = db_prepare(r->ig->db, "SELECT rid FROM residents WHERE resident_id = ?1", &r->rid_sel,
@@ -671,6 +792,10 @@ static int pass(struct run *r, struct imgo_err *err)
     }
     if (rc < 0)
         goto read_failed;
+    if (flush_batch(r, err)) {
+        rc = -1;
+        goto out;
+    }
     if (r->pass == 1 && r->res.rows_rejected > INGEST_REPORT_MAX)
         message(r->ig, 0, "%s: %ld more bad rows not shown (%ld in all)", r->name,
                 r->res.rows_rejected - INGEST_REPORT_MAX, r->res.rows_rejected);
@@ -719,6 +844,8 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
     buf_init(&r.header_raw);
     buf_init(&r.rej_tmp);
     buf_init(&r.rej_final);
+    buf_init(&r.barena);
+    r.batch = xmalloc(INGEST_BATCH * sizeof *r.batch);
 
     r.fd = open(path, O_RDONLY);
     struct stat stt;
@@ -816,6 +943,8 @@ out:
     if (r.fd >= 0)
         close(r.fd);
     free(r.dups);
+    free(r.batch);
+    buf_release(&r.barena);
     buf_release(&r.msg);
     buf_release(&r.rowerr);
     buf_release(&r.header_raw);

@@ -119,3 +119,15 @@ run "$IMGO" ingest "$T/d1" "$T/d2/" --db "$T/multi.db"
 expect_rc "two directories" 0
 expect_eq "two directories: both files" "$(cut -d: -f1 "$T/out" | tr '\n' ' ')" "residents.csv milestone_ratings.csv "
 expect_eq "ledger path as given" "$(q "$T/multi.db" "select path from ingest_ledger where file='milestone_ratings.csv'")" "$T/d2/milestone_ratings.csv"
+
+# Rows written 64 at a time: a corrected export of 200 rows updates them all.
+mkdir "$T/b1"
+cp fixtures/tiny/residents.csv "$T/b1/"
+awk 'BEGIN { print "resident_id,review_date,pgy,subcompetency,rating"
+             for (i = 0; i < 200; i++) printf "R00%d,2022-06-15,2,S%d,3\n", 1 + i % 4, i }' >"$T/b1/milestone_ratings.csv"
+run "$IMGO" ingest "$T/b1" --db "$T/batch.db"
+expect_eq "200 rows in batches" "$(q "$T/batch.db" "select count(*), sum(rating), sum(line) from milestone_ratings")" "200|600.0|20300"
+sed -i 's/,3$/,4.5/' "$T/b1/milestone_ratings.csv"
+run "$IMGO" ingest "$T/b1" --db "$T/batch.db"
+expect_eq "corrected export in batches" "$(sed -n 2p "$T/out")" "milestone_ratings.csv: 200 rows read, 200 written, 0 rejected"
+expect_eq "all 200 updated" "$(q "$T/batch.db" "select count(*), sum(rating), count(distinct ingest_id) from milestone_ratings")" "200|900.0|1"

@@ -52,6 +52,32 @@ run "$IMGO" ingest "$T/c" --db "$T/db"
 expect_rc "ids are case-sensitive: no duplicate" 0
 q "$T/db" .dump >"$T/before"
 
+# Duplicates among rows written 64 at a time: within one batch, across
+# batches, three times, and in the last partial batch.
+cohort
+awk 'BEGIN { print "resident_id,review_date,pgy,subcompetency,rating"
+             for (i = 0; i < 200; i++) {
+                 s = "S" i
+                 if (i == 10) s = "S3"; if (i == 150) s = "S20"; if (i == 151) s = "s20"; if (i == 199) s = "S190"
+                 printf "R001,2022-06-15,2,%s,3\n", s } }' >"$T/c/milestone_ratings.csv"
+run "$IMGO" ingest "$T/c" --db "$T/db"
+expect_rc "duplicates in batches exit 1" 1
+expect_eq "duplicates in batches counted" "$(cat "$T/out")" "milestone_ratings.csv: 200 rows read, 0 written, 7 rejected (file rejected)"
+k='duplicate key (resident_id "R001", review_date "2022-06-15", subcompetency'
+expect_err "same batch, first" "imgo: milestone_ratings.csv:5: $k \"S3\") also on line 12"
+expect_err "same batch, second" "imgo: milestone_ratings.csv:12: $k \"S3\") also on line 5"
+expect_err "across batches, first" "imgo: milestone_ratings.csv:22: $k \"S20\") also on line 152"
+expect_err "across batches, second" "imgo: milestone_ratings.csv:152: $k \"S20\") also on line 22"
+expect_err "across batches, third" "imgo: milestone_ratings.csv:153: $k \"S20\") also on line 22"
+expect_err "last partial batch" "imgo: milestone_ratings.csv:201: $k \"S190\") also on line 192"
+expect_eq "seven rows reported" "$(grep -c duplicate "$T/err")" 7
+"$IMGO" ingest fixtures/tiny --db "$T/skip.db" >/dev/null 2>&1
+run "$IMGO" ingest "$T/c" --db "$T/skip.db" --skip-bad-rows --rejects "$T/rj"
+expect_rc "duplicates in batches with --skip-bad-rows" 0
+expect_eq "duplicates in batches: written" "$(cat "$T/out")" "milestone_ratings.csv: 200 rows read, 193 written, 7 rejected"
+expect_eq "duplicates in batches: stored" "$(q "$T/skip.db" "select count(*), sum(line) from milestone_ratings where ingest_id = 12")" "193|$((20300 - 5 - 12 - 22 - 152 - 153 - 192 - 201))"
+expect_eq "duplicates in batches: rejected lines" "$(cut -d, -f4 "$T/rj/milestone_ratings.csv" | tr '\n' ' ')" "subcompetency S3 S3 S20 S20 s20 S190 S190 "
+
 # The first 100 bad rows in full, then a count.
 cohort
 awk 'BEGIN { print "resident_id,review_date,pgy,subcompetency,rating"; for (i = 0; i < 150; i++) printf "R001,2022-06-15,9,S%d,3\n", i }' >"$T/c/milestone_ratings.csv"
