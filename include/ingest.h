@@ -7,7 +7,7 @@
  *   - hashed (SHA-256 of its bytes); when the latest ledger entry for that
  *     file name has the same digest the file is "unchanged" and skipped;
  *   - read as a stream (csvread), validated (validate), and upserted by
- *     its natural key with one prepared statement, inside one transaction
+ *     its natural key, 64 rows per statement step, inside one transaction
  *     that also holds its ingest_ledger row: all of the file or none of it;
  *   - by default rejected whole when any row is bad (nothing written);
  *     with INGEST_SKIP_BAD_ROWS its good rows are written and its bad rows
