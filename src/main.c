@@ -1,7 +1,7 @@
 /*
  * main.c - the imgo command line: global options and the command table.
  *
- * Everything else lives in libimgo (src/*.c); this file only finds the
+ * Everything else lives in libimgo (every src/ file but this one); this file only finds the
  * command and hands it argv.
  */
 #include "cmd.h"
