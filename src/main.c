@@ -19,6 +19,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "report", cmd_report, "render the annual report or the quarterly packet" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 

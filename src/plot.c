@@ -148,7 +148,7 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
     plot_quote(b, c->ylabel);
     buf_adds(b, " noenhanced\n"
                 "set border 3\nset tics nomirror out\nset grid lc rgb '#d9d9d9' lw 1\n"
-                "set key outside below horizontal noenhanced\n"
+                "set key outside top center horizontal noenhanced\n"
                 "set style fill transparent solid 0.20 noborder\n");
     if (c->has_xrange) {
         buf_adds(b, "set xrange [");
@@ -172,7 +172,8 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
         }
         buf_adds(b, ")\n");
         if (!c->has_yrange)
-            buf_addf(b, "set yrange [0.5:%zu.5] reverse\n", c->n_ylabels);
+            buf_addf(b, "set yrange [%zu.5:0.5]\n", c->n_ylabels);
+        buf_adds(b, "set offsets graph 0.05, graph 0.05, 0, 0\n");
         buf_adds(b, "set grid noytics\n");
     }
     if (c->has_vline) {
