@@ -318,9 +318,16 @@ void rep_est(const struct rep *r, struct buf *b, const struct mrow *m, int fmt, 
         rep_value(b, m->value, fmt);
     if (isfinite(m->value) && isfinite(m->lo) && isfinite(m->hi)) {
         buf_adds(b, " <span class=\"ci\">(");
-        rep_value(b, m->lo, fmt == FMT_PP ? FMT_PCT : fmt);
-        buf_adds(b, " to ");
-        rep_value(b, m->hi, fmt == FMT_PP ? FMT_PCT : fmt);
+        if (fmt == FMT_PP) {
+            rep_num(b, 100 * m->lo, 1);
+            buf_adds(b, " to ");
+            rep_num(b, 100 * m->hi, 1);
+            buf_adds(b, " pp");
+        } else {
+            rep_value(b, m->lo, fmt);
+            buf_adds(b, " to ");
+            rep_value(b, m->hi, fmt);
+        }
         buf_adds(b, ")</span>");
     }
     if (show_n && m->n >= 0) {

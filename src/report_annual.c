@@ -175,28 +175,28 @@ static void change(struct rep *r, const struct mrow *m)
 
 struct headline {
     const char *label, *metric, *group, *stratum;
-    int fmt;
+    int fmt, show_n; /* show_n as rep_est */
 };
 
 static const struct headline HEADLINES[] = {
-    { "Retained in training at 1 year (Kaplan-Meier)", "retention.km", "all", "t=365", FMT_PCT },
-    { "Retained in training at 3 years (Kaplan-Meier)", "retention.km", "all", "t=1095", FMT_PCT },
-    { "Step 3 passed by month 12", "step3.pass_by_month12", "all", "", FMT_PCT },
-    { "Fellowship match rate, all cycles", "fellowship.match_rate", "all", "", FMT_PCT },
-    { "All required mentors assigned in week 1", "mentorship.tiered_coverage", "all", "", FMT_PCT },
-    { "Weekly mentoring in the first six weeks (mean share of weeks)", "mentorship.early_cadence", "all", "", FMT_PCT },
-    { "Monthly faculty mentoring, months 2-9 (mean share of months)", "mentorship.monthly_cadence", "all", "", FMT_PCT },
-    { "Milestone rating gap, IMG minus non-IMG (levels)", "bias.milestone_gap", "img_vs_non_img", "", FMT_NUM },
-    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", "bias.adverse_action_rr", "img_vs_non_img", "", FMT_RATIO },
+    { "Retained in training at 1 year (Kaplan-Meier)", "retention.km", "all", "t=365", FMT_PCT, 1 },
+    { "Retained in training at 3 years (Kaplan-Meier)", "retention.km", "all", "t=1095", FMT_PCT, 1 },
+    { "Step 3 passed by month 12", "step3.pass_by_month12", "all", "", FMT_PCT, 2 },
+    { "Fellowship match rate, all cycles", "fellowship.match_rate", "all", "", FMT_PCT, 2 },
+    { "All required mentors assigned in week 1", "mentorship.tiered_coverage", "all", "", FMT_PCT, 2 },
+    { "Weekly mentoring in the first six weeks (mean share of weeks)", "mentorship.early_cadence", "all", "", FMT_PCT, 1 },
+    { "Monthly faculty mentoring, months 2-9 (mean share of months)", "mentorship.monthly_cadence", "all", "", FMT_PCT, 1 },
+    { "Milestone rating gap, IMG minus non-IMG (levels)", "bias.milestone_gap", "img_vs_non_img", "", FMT_NUM, 1 },
+    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", "bias.adverse_action_rr", "img_vs_non_img", "", FMT_RATIO, 1 },
 };
 
-static void headline_row(struct rep *r, const char *label, const struct mrow *m, int fmt)
+static void headline_row(struct rep *r, const char *label, const struct mrow *m, int fmt, int show_n)
 {
     struct buf *h = r->h;
     buf_adds(h, "<tr><th scope=\"row\">");
     html_esc(h, label);
     buf_adds(h, "</th><td>");
-    rep_est(r, h, m, fmt, fmt == FMT_PCT ? 2 : 1);
+    rep_est(r, h, m, fmt, show_n);
     buf_adds(h, "</td><td>");
     if (m && fmt == FMT_PCT)
         change(r, m);
@@ -258,7 +258,7 @@ static void summary(struct rep *r)
         const struct headline *x = &HEADLINES[i];
         const struct mrow *m = rep_find(r, x->metric, x->group, x->stratum, "");
         if (m)
-            headline_row(r, x->label, m, x->fmt);
+            headline_row(r, x->label, m, x->fmt, x->show_n);
     }
     buf_adds(h, "</tbody>\n</table>\n<h3>Accreditation flags</h3>\n");
     int flags = 0;
@@ -276,10 +276,7 @@ static void summary(struct rep *r)
             buf_adds(h, ": the first-attempt pass rate for ");
             html_esc(h, per[i]);
             buf_adds(h, " is ");
-            if (f->suppressed)
-                rep_supp(r, h);
-            else if (f->n > 0)
-                rep_value(h, (double)f->k / (double)f->n, FMT_PCT);
+            rep_est(r, h, rep_find(r, "board.first_attempt_pass_rate", "all", ex[e], per[i]), FMT_PCT, 0);
             buf_adds(h, ", below the threshold of ");
             rep_value(h, r->threshold, FMT_PCT);
             buf_adds(h, "</li>\n");
