@@ -67,6 +67,8 @@ struct stats_est stats_wilson(long k, long n, double conf)
         return est_nan;
     double z = stats_z(conf);
     double nn = (double)n, p = (double)k / nn, z2 = z * z;
+    if (isnan(z))
+        return (struct stats_est){ p, NAN, NAN, NAN };
     double denom = 1.0 + z2 / nn;
     double center = (p + z2 / (2.0 * nn)) / denom;
     double half = z / denom * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));

@@ -67,6 +67,7 @@ void stats_km_fit(struct stats_surv_obs *obs, size_t n, double conf, struct stat
         loglog_interval(surv, gw, z, &s->lo, &s->hi);
         at_risk -= s->n_event + s->n_censor;
     }
+    km->steps = xrealloc(km->steps, km->n_steps * sizeof *km->steps);
 }
 
 void stats_km_release(struct stats_km *km)

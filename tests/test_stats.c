@@ -78,6 +78,16 @@ static void wilson_edges(void **state)
     e = stats_wilson(1, 1, 0.95);
     NEAR(e.lo, 1.0 / (1.0 + Z95 * Z95), 1e-12);
     assert_true(e.hi == 1.0);
+    /* k = 0 has the closed form hi = z^2 / (n + z^2): at 90%, z = 1.6448536,
+     * z^2 = 2.7055435, 0/20 gives 2.7055435 / 22.7055435 = 0.1191578. */
+    e = stats_wilson(0, 20, 0.90);
+    NEAR(e.hi, 0.1191578, 5e-8);
+    assert_true(e.lo == 0.0);
+    /* An impossible confidence level estimates nothing but k/n. */
+    e = stats_wilson(3, 10, 1.5);
+    NEAR(e.value, 0.3, 1e-15);
+    IS_NAN(e.lo);
+    IS_NAN(e.hi);
     e = stats_wilson(0, 0, 0.95);
     IS_NAN(e.value);
     IS_NAN(e.lo);
