@@ -10,7 +10,7 @@
  * 1 - (1 - conf) / 2; a conf outside (0, 1) gives NAN quantiles.
  *
  * GSL's default error handler aborts the process; the routines that can
- * reach it (quantiles, least squares) switch it off with
+ * reach it (quantiles, tail probabilities, least squares) switch it off with
  * gsl_set_error_handler_off() and check return codes instead.
  */
 #ifndef IMGO_STATS_H
