@@ -1,7 +1,7 @@
 /*
  * main.c - the imgo command line: global options and the command table.
  *
- * Everything else lives in libimgo (src/*.c); this file only finds the
+ * Everything else lives in libimgo (the other files of src/); this file only finds the
  * command and hands it argv.
  */
 #include "cmd.h"
