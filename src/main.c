@@ -19,6 +19,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "compute", cmd_compute, "compute every metric into the database and OUT/metrics.csv" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 
