@@ -107,6 +107,21 @@ static const char *const migrations[] = {
     "  ingest_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
     "  PRIMARY KEY (rid, period)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 1 -> 2: what compute writes (metrics.md, docs/TABLES.md), replaced
+     * wholesale on each compute. */
+    "CREATE TABLE metrics (\n"
+    "  metric TEXT NOT NULL, \"group\" TEXT NOT NULL, stratum TEXT NOT NULL,\n"
+    "  period TEXT NOT NULL, n INTEGER, k INTEGER, value REAL, ci_low REAL,\n"
+    "  ci_high REAL, p_value REAL, q_value REAL, suppressed INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (metric, \"group\", stratum, period)\n"
+    ");\n"
+    "CREATE TABLE compute_info (key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE chart_points (\n"
+    "  chart TEXT, seq INTEGER, series TEXT, label TEXT, x REAL, n INTEGER,\n"
+    "  k INTEGER, value REAL, ci_low REAL, ci_high REAL, suppressed INTEGER,\n"
+    "  PRIMARY KEY (chart, seq)\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,7 +1,7 @@
 /*
  * main.c - the imgo command line: global options and the command table.
  *
- * Everything else lives in libimgo (every src/ file but this one); this file only finds the
+ * Everything else lives in libimgo (the other files of src/); this file only finds the
  * command and hands it argv.
  */
 #include "cmd.h"
@@ -19,6 +19,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "compute", cmd_compute, "compute every metric into the database and OUT/metrics.csv" },
     { "report", cmd_report, "render the annual report or the quarterly packet" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
