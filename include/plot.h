@@ -38,7 +38,8 @@ enum plot_style {
     PLOT_POINTS_YERR,/* points with vertical intervals: x, y, lo, hi */
     PLOT_POINTS_XERR,/* points with horizontal intervals (forest): x=estimate, y, lo, hi */
     PLOT_POINTS,     /* points: x, y */
-    PLOT_LINES       /* a line through x, y (funnel limits) */
+    PLOT_LINES,      /* a line through x, y (funnel limits) */
+    PLOT_LINESPOINTS /* a line with points through x, y (histograms, adherence) */
 };
 
 /* One layer of a chart. NAN values are left out (a gap). */
@@ -59,6 +60,9 @@ struct plot_chart {
     double xmin, xmax, ymin, ymax;
     int xlog;             /* logarithmic x axis (odds ratios) */
     int x_integer_tics;   /* x tics every 1 (years) */
+    /* Category tics: xlabels[i] at x = i + 1 (groups, visas). */
+    const char *const *xlabels;
+    size_t n_xlabels;
     /* Category tics: ylabels[i] at y = i + 1 (forest plots). */
     const char *const *ylabels;
     size_t n_ylabels;

@@ -162,6 +162,18 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
         buf_adds(b, "set logscale x\n");
     if (c->x_integer_tics)
         buf_adds(b, "set xtics 1 format '%.0f'\nset mxtics 1\n");
+    if (c->n_xlabels) {
+        buf_adds(b, "set xtics (");
+        for (size_t i = 0; i < c->n_xlabels; i++) {
+            if (i)
+                buf_adds(b, ", ");
+            plot_quote(b, c->xlabels[i]);
+            buf_addf(b, " %zu", i + 1);
+        }
+        buf_adds(b, ")\n");
+        if (!c->has_xrange)
+            buf_addf(b, "set xrange [0.5:%zu.5]\n", c->n_xlabels);
+    }
     if (c->n_ylabels) {
         buf_adds(b, "set ytics (");
         for (size_t i = 0; i < c->n_ylabels; i++) {
@@ -209,6 +221,10 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
             break;
         case PLOT_POINTS:
             buf_addf(b, "using 1:2 with points pt %d ps 1 lc rgb '%s'", 7 + 2 * (int)(i % 3), col);
+            break;
+        case PLOT_LINESPOINTS:
+            buf_addf(b, "using 1:2 with linespoints lw 1.5 pt %d ps 1 dt %d lc rgb '%s'", 5 + 2 * (int)(i % 4),
+                     l->dash ? l->dash : 1, col);
             break;
         default:
             buf_addf(b, "using 1:2 with lines lw 1.5 dt %d lc rgb '%s'", l->dash ? l->dash : 1, col);

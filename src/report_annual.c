@@ -111,7 +111,7 @@ static int cover(struct rep *r, struct imgo_err *err)
     buf_adds(h, "</dd>\n<dt>Data as of</dt><dd>");
     html_esc(h, rep_info(r, "as_of") ? rep_info(r, "as_of") : "n/a");
     buf_adds(h, "</dd>\n<dt>imgo version</dt><dd>");
-    html_esc(h, rep_info(r, "version") ? rep_info(r, "version") : "n/a");
+    html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
     buf_adds(h, "</dd>\n</dl>\n<h3>Parameters of the computation</h3>\n");
     if (r->n_info) {
         buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"
@@ -304,7 +304,7 @@ static void cohort(struct rep *r)
     }
     static const char *const dims[][2] = {
         { "", "Residents" }, { "graduate_type=", "Graduate type" }, { "visa=", "Visa" },
-        { "school_region=", "School region" }, { "track=", "Track" },
+        { "school_region=", "School region" }, { "track=", "Track" }, { "program=", "Program" },
     };
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
         const char **st;
@@ -342,6 +342,159 @@ static void cohort(struct rep *r)
         free(st);
     }
     buf_adds(h, "</section>\n");
+}
+
+/* ---- charts from chart_points ------------------------------------------------ */
+
+static int series_colour(const char *series, size_t idx)
+{
+    static const int cycle[] = { PLOT_ORANGE, PLOT_GREEN, PLOT_PURPLE, PLOT_SKYBLUE, PLOT_BLUE, PLOT_VERMILLION };
+    for (int g = 0; g < 3; g++)
+        if (!strcmp(series, GROUPS[g]))
+            return GROUP_COLOUR[g];
+    return cycle[idx % (sizeof cycle / sizeof cycle[0])];
+}
+
+struct series_opts {
+    const char *chart;        /* chart_points name */
+    const char *only_series;  /* NULL: every series */
+    const char *only_label;   /* NULL: every label */
+    const char *name, *title, *xlabel, *ylabel, *caption;
+    int style;                /* PLOT_POINTS_YERR or PLOT_LINESPOINTS */
+    int proportion;           /* y from 0 to 1 */
+    int x_years;              /* x tics every 1 */
+    int x_categories;         /* x tics named by the rows' labels */
+    double x_shift;           /* added to x (weeks 0..5 shown as 1..6) */
+    int has_hline, has_vline;
+    double hline, vline;
+    const char *hline_title;
+};
+
+/* A chart with one layer per series of chart_points rows; suppressed
+ * points are not drawn and are named in the series' key entry. Writes a
+ * "No data" line when nothing matches. */
+static int series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err)
+{
+    struct cpoint *all;
+    size_t n_all = rep_points(r, o->chart, &all, err);
+    if (err->status)
+        return err->status;
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if ((!o->only_series || !strcmp(all[i].series, o->only_series)) &&
+            (!o->only_label || !strcmp(all[i].label, o->only_label)))
+            all[n++] = all[i];
+        else {
+            free(all[i].series);
+            free(all[i].label);
+        }
+    int drawable = 0;
+    for (size_t i = 0; i < n; i++)
+        drawable |= !all[i].suppressed && isfinite(all[i].value);
+    if (!n || !drawable) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        struct buf t = BUF_INIT;
+        buf_addf(&t, "%s: %s.", o->title, n ? s : "nothing to draw");
+        rep_no_data(r->h, buf_str(&t));
+        buf_release(&t);
+        rep_points_free(all, n);
+        return IMGO_OK;
+    }
+    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *lo = xcalloc(n, sizeof *lo),
+           *hi = xcalloc(n, sizeof *hi);
+    const char **cats = xcalloc(n, sizeof *cats);
+    size_t n_cats = 0;
+    struct plot_layer layers[8];
+    struct buf titles[8];
+    size_t nl = 0, n_series = 0;
+    double xmin = INFINITY, xmax = -INFINITY;
+    char stext[64];
+    rep_supp_text(r, stext, sizeof stext);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].series != NULL && (i == 0 || strcmp(all[i].series, all[i - 1].series)))
+            n_series++;
+    for (size_t i = 0; i < n && nl < 8;) {
+        size_t j = i, m = 0;
+        struct buf supp = BUF_INIT;
+        while (j < n && !strcmp(all[j].series, all[i].series)) {
+            const struct cpoint *p = &all[j];
+            double px = p->x + o->x_shift;
+            if (o->x_categories) {
+                size_t c;
+                for (c = 0; c < n_cats; c++)
+                    if (!strcmp(cats[c], p->label))
+                        break;
+                if (c == n_cats)
+                    cats[n_cats++] = p->label;
+                px = (double)(c + 1);
+            }
+            if (px < xmin)
+                xmin = px;
+            if (px > xmax)
+                xmax = px;
+            if (p->suppressed) {
+                if (o->x_categories)
+                    buf_addf(&supp, "%s%s", supp.len ? ", " : "", p->label);
+                else {
+                    buf_addf(&supp, "%s", supp.len ? ", " : "");
+                    rep_num(&supp, px, 0);
+                }
+            } else if (isfinite(p->value)) {
+                /* several series side by side rather than on top of each other */
+                double dodge = o->style == PLOT_POINTS_YERR && n_series > 1
+                                   ? 0.12 * ((double)nl - (double)(n_series - 1) / 2) : 0;
+                x[i + m] = px + dodge;
+                y[i + m] = p->value;
+                lo[i + m] = p->lo;
+                hi[i + m] = p->hi;
+                m++;
+            }
+            j++;
+        }
+        buf_init(&titles[nl]);
+        buf_adds(&titles[nl], rep_group_label(all[i].series));
+        if (supp.len)
+            buf_addf(&titles[nl], " (%s: %s)", stext, buf_str(&supp));
+        buf_release(&supp);
+        layers[nl] = (struct plot_layer){ o->style, buf_str(&titles[nl]), series_colour(all[i].series, nl),
+                                          o->style == PLOT_LINESPOINTS ? (int)(nl % 3) + 1 : 0, m,
+                                          x + i, y + i, lo + i, hi + i };
+        nl++;
+        i = j;
+    }
+    struct plot_chart c = { 0 };
+    c.name = o->name;
+    c.title = o->title;
+    c.xlabel = o->xlabel;
+    c.ylabel = o->ylabel;
+    if (o->proportion) {
+        c.has_yrange = 1;
+        c.ymin = 0;
+        c.ymax = 1.05;
+    }
+    if (o->x_categories) {
+        c.xlabels = cats;
+        c.n_xlabels = n_cats;
+    } else if (o->x_years) {
+        c.x_integer_tics = 1;
+        c.has_xrange = 1;
+        c.xmin = xmin - 0.5;
+        c.xmax = xmax + 0.5;
+    }
+    c.has_hline = o->has_hline;
+    c.hline = o->hline;
+    c.hline_title = o->hline_title;
+    c.has_vline = o->has_vline;
+    c.vline = o->vline;
+    c.layers = layers;
+    c.n_layers = nl;
+    int rc = rep_chart(r, &c, o->caption, err);
+    for (size_t i = 0; i < nl; i++)
+        buf_release(&titles[i]);
+    free(x), free(y), free(lo), free(hi), free(cats);
+    rep_points_free(all, n);
+    return rc;
 }
 
 /* ---- retention ------------------------------------------------------------- */
@@ -389,7 +542,7 @@ static int km_chart(struct rep *r, const char *chart, const char *name, const ch
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
-        snprintf(cap, sizeof cap, "Shaded: confidence band. %zu points %s are not drawn", nsupp, s);
+        snprintf(cap, sizeof cap, "Shaded: confidence band. %s, not drawn: %zu point(s)", s, nsupp);
     }
     struct plot_chart c = { 0 };
     c.name = name;
@@ -463,81 +616,26 @@ static void slug(char *out, size_t n, const char *prefix, size_t idx, const char
 
 static int board_chart(struct rep *r, const char *exam_stratum, size_t idx, struct imgo_err *err)
 {
-    const char *metric = "board.first_attempt_pass_rate";
-    const char **per;
-    size_t np = rep_periods(r, metric, exam_stratum, &per);
-    double x[3][64], y[3][64], lo[3][64], hi[3][64];
-    size_t cnt[3] = { 0, 0, 0 };
-    struct buf supp[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
-    int ymin = 0, ymax = 0;
-    for (size_t i = 0; i < np; i++) {
-        if (strlen(per[i]) != 4)
-            continue;
-        int yr = atoi(per[i]);
-        if (!ymin || yr < ymin)
-            ymin = yr;
-        if (yr > ymax)
-            ymax = yr;
-        for (int g = 0; g < 3; g++) {
-            const struct mrow *m = rep_find(r, metric, GROUPS[g], exam_stratum, per[i]);
-            if (!m)
-                continue;
-            if (m->suppressed) {
-                buf_addf(&supp[g], "%s%s", supp[g].len ? ", " : "", per[i]);
-                continue;
-            }
-            if (!isfinite(m->value) || cnt[g] >= 64)
-                continue;
-            x[g][cnt[g]] = yr + 0.12 * (g - 1); /* side by side, not on top */
-            y[g][cnt[g]] = m->value;
-            lo[g][cnt[g]] = m->lo;
-            hi[g][cnt[g]] = m->hi;
-            cnt[g]++;
-        }
-    }
-    free(per);
-    if (!ymin) {
-        rep_no_data(r->h, "no yearly first-attempt pass rates.");
-        return IMGO_OK;
-    }
-    struct plot_layer layers[3];
-    struct buf titles[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
-    char s[64];
-    rep_supp_text(r, s, sizeof s);
-    for (int g = 0; g < 3; g++) {
-        buf_adds(&titles[g], rep_group_label(GROUPS[g]));
-        if (supp[g].len)
-            buf_addf(&titles[g], " (%s: %s)", s, buf_str(&supp[g]));
-        layers[g] = (struct plot_layer){ PLOT_POINTS_YERR, buf_str(&titles[g]), GROUP_COLOUR[g], 0, cnt[g],
-                                         x[g], y[g], lo[g], hi[g] };
-    }
     char name[64], thr[64];
     slug(name, sizeof name, "board-", idx, exam_stratum + 5);
     struct buf title = BUF_INIT, th = BUF_INIT;
     buf_addf(&title, "First-attempt pass rate by year: %s", exam_stratum + 5);
     rep_value(&th, r->threshold, FMT_PCT);
     snprintf(thr, sizeof thr, "accreditation threshold %s", buf_str(&th));
-    struct plot_chart c = { 0 };
-    c.name = name;
-    c.title = buf_str(&title);
-    c.xlabel = "Year of the first attempt";
-    c.ylabel = "First-attempt pass rate (proportion)";
-    c.has_xrange = c.has_yrange = 1;
-    c.xmin = ymin - 0.5;
-    c.xmax = ymax + 0.5;
-    c.ymin = 0;
-    c.ymax = 1.05;
-    c.x_integer_tics = 1;
-    c.has_hline = 1;
-    c.hline = r->threshold;
-    c.hline_title = thr;
-    c.layers = layers;
-    c.n_layers = 3;
-    int rc = rep_chart(r, &c, "Bars: confidence intervals (Wilson); dashed: threshold", err);
-    for (int g = 0; g < 3; g++) {
-        buf_release(&supp[g]);
-        buf_release(&titles[g]);
-    }
+    struct series_opts o = { 0 };
+    o.chart = "board_pass";
+    o.only_label = exam_stratum + 5;
+    o.name = name;
+    o.title = buf_str(&title);
+    o.xlabel = "Year of the first attempt";
+    o.ylabel = "First-attempt pass rate (proportion)";
+    o.caption = "Bars: confidence intervals (Wilson); dashed: threshold";
+    o.style = PLOT_POINTS_YERR;
+    o.proportion = o.x_years = 1;
+    o.has_hline = 1;
+    o.hline = r->threshold;
+    o.hline_title = thr;
+    int rc = series_chart(r, &o, err);
     buf_release(&title);
     buf_release(&th);
     return rc;
@@ -615,6 +713,20 @@ static int board(struct rep *r, struct imgo_err *err)
     if (!rep_has(r, "step3.pass_by_month12"))
         rep_no_data(h, "no Step 3 metrics were computed.");
     else {
+        struct series_opts o = { 0 };
+        o.chart = "step3_visa";
+        o.only_series = "visa";
+        o.name = "step3-visa";
+        o.title = "IMGs with a Step 3 pass by month 12, by visa";
+        o.xlabel = "Visa";
+        o.ylabel = "Passed by month 12 (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_categories = 1;
+        int rc = series_chart(r, &o, err);
+        if (rc) {
+            return rc;
+        }
         rep_group_head(h, "Residents", NULL);
         rep_group_row(r, h, "All visas", "step3.pass_by_month12", "", "", FMT_PCT, 2);
         buf_adds(h, "</tbody>\n</table>\n<table>\n<thead><tr><th scope=\"col\">IMGs by visa</th>"
@@ -637,7 +749,7 @@ static int board(struct rep *r, struct imgo_err *err)
 
 /* ---- fellowship --------------------------------------------------------------- */
 
-static void fellowship(struct rep *r)
+static int fellowship(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
     rep_section(h, "fellowship", "6. Fellowship match");
@@ -646,6 +758,20 @@ static void fellowship(struct rep *r)
     if (!np)
         rep_no_data(h, "no fellowship applications.");
     else {
+        struct series_opts o = { 0 };
+        o.chart = "fellowship_match";
+        o.name = "fellowship-match";
+        o.title = "Fellowship match rate by cycle";
+        o.xlabel = "Cycle year";
+        o.ylabel = "Matched applicants (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_years = 1;
+        int rc = series_chart(r, &o, err);
+        if (rc) {
+            free(per);
+            return rc;
+        }
         rep_group_head(h, "Cycle", DIFF_HEAD);
         for (size_t i = 0; i < np; i++) {
             rep_group_row(r, h, *per[i] ? per[i] : "All cycles", "fellowship.match_rate", "", per[i], FMT_PCT, 2);
@@ -658,11 +784,12 @@ static void fellowship(struct rep *r)
     }
     free(per);
     buf_adds(h, "</section>\n");
+    return IMGO_OK;
 }
 
 /* ---- mentorship ------------------------------------------------------------------ */
 
-static void mentorship(struct rep *r)
+static int mentorship(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
     rep_section(h, "mentorship", "7. Mentorship structure");
@@ -684,6 +811,29 @@ static void mentorship(struct rep *r)
                     "the share met is the mean over residents.</p>\n");
     else
         rep_no_data(h, "no mentor assignments or meetings.");
+    int rc;
+    if (any) {
+        struct series_opts o = { 0 };
+        o.chart = "mentorship_cadence";
+        o.only_label = "week";
+        o.name = "cadence-weekly";
+        o.title = "Residents who met a mentor, by week of training";
+        o.xlabel = "Week of training (1-6)";
+        o.ylabel = "Residents with a meeting (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_years = 1;
+        o.x_shift = 1;
+        if ((rc = series_chart(r, &o, err)))
+            return rc;
+        o.only_label = "month";
+        o.name = "cadence-monthly";
+        o.title = "Residents who met a faculty mentor, by month of training";
+        o.xlabel = "Month of training (2-9)";
+        o.x_shift = 0;
+        if ((rc = series_chart(r, &o, err)))
+            return rc;
+    }
     buf_adds(h, "<h3>Mentor load</h3>\n");
     const char **roles;
     size_t nr = rep_strata(r, "mentorship.mentors_overloaded", "role=", &roles);
@@ -713,6 +863,23 @@ static void mentorship(struct rep *r)
         }
         buf_adds(h, "</tbody>\n</table>\n");
         const char *mm = rep_info(r, "max_mentees");
+        struct series_opts o = { 0 };
+        o.chart = "mentor_load";
+        o.name = "mentor-load";
+        o.title = "Mentor load by role at the as-of date";
+        o.xlabel = "Residents per mentor in the role (count)";
+        o.ylabel = "Mentors (proportion of the role)";
+        o.caption = "Dashed: the overload limit; mentors to its right are overloaded";
+        o.style = PLOT_LINESPOINTS;
+        o.proportion = o.x_years = 1;
+        if (mm) {
+            o.has_vline = 1;
+            o.vline = atof(mm) + 0.5;
+        }
+        if ((rc = series_chart(r, &o, err))) {
+            free(roles);
+            return rc;
+        }
         if (mm) {
             buf_adds(h, "<p>A mentor is overloaded with more than ");
             html_esc(h, mm);
@@ -736,6 +903,7 @@ static void mentorship(struct rep *r)
         buf_adds(h, ".</p>\n");
     }
     buf_adds(h, "</section>\n");
+    return IMGO_OK;
 }
 
 /* ---- bias ----------------------------------------------------------------------- */
@@ -821,54 +989,70 @@ static void strata_table(struct rep *r, const char *metric, const char *prefix, 
     free(st);
 }
 
+/* The funnel of docs/TABLES.md: evaluators and flagged evaluators as
+ * points, the pooled gap as a line, the 95% and 99.8% limits as pairs of
+ * lines (their ci_low and ci_high). */
 static int funnel(struct rep *r, struct imgo_err *err)
 {
     struct cpoint *pts;
     size_t n = rep_points(r, "evaluator_funnel", &pts, err);
-    if (!n)
+    if (err->status)
         return err->status;
-    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y);
-    struct plot_layer layers[8];
-    char titles[8][96];
+    if (!n) {
+        rep_no_data(r->h, "no evaluator has enough evaluations for the funnel plot.");
+        return IMGO_OK;
+    }
+    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *y2 = xcalloc(n, sizeof *y2);
+    struct plot_layer layers[12];
     size_t nl = 0, nsupp = 0;
-    for (size_t i = 0; i < n && nl < 8;) {
+    for (size_t i = 0; i < n && nl + 2 <= 12;) {
         size_t j = i, m = 0;
-        while (j < n && !strcmp(pts[j].series, pts[i].series)) {
-            if (pts[j].suppressed)
-                nsupp++;
-            else {
-                x[i + m] = pts[j].x;
-                y[i + m] = pts[j].value;
+        const char *s = pts[i].series;
+        int is_limit = !strncmp(s, "limit", 5);
+        while (j < n && !strcmp(pts[j].series, s)) {
+            const struct cpoint *p = &pts[j];
+            if (p->suppressed) {
+                if (!strcmp(s, "evaluator"))
+                    nsupp++;
+            } else {
+                x[i + m] = p->x;
+                y[i + m] = is_limit ? p->lo : p->value;
+                y2[i + m] = p->hi;
                 m++;
             }
             j++;
         }
-        /* Evaluators are points (their rows carry a label); limits are lines. */
-        int points = pts[i].label[0] != '\0';
-        snprintf(titles[nl], sizeof titles[nl], "%s", pts[i].series);
-        layers[nl] = (struct plot_layer){ points ? PLOT_POINTS : PLOT_LINES, titles[nl],
-                                          points ? PLOT_BLUE : PLOT_BLACK,
-                                          points ? 0 : (strstr(pts[i].series, "99") ? 3 : 2), m, x + i, y + i,
-                                          NULL, NULL };
-        nl++;
+        if (!strcmp(s, "evaluator"))
+            layers[nl++] = (struct plot_layer){ PLOT_POINTS, "evaluator", PLOT_SKYBLUE, 0, m, x + i, y + i, NULL, NULL };
+        else if (!strcmp(s, "flagged"))
+            layers[nl++] = (struct plot_layer){ PLOT_POINTS, "flagged evaluator", PLOT_VERMILLION, 0, m, x + i, y + i,
+                                                NULL, NULL };
+        else if (!strcmp(s, "pooled"))
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, "pooled gap", PLOT_BLACK, 1, m, x + i, y + i, NULL, NULL };
+        else if (is_limit) {
+            int l998 = !strcmp(s, "limit998");
+            const char *t = l998 ? "99.8% limits" : "95% limits";
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, t, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y + i, NULL, NULL };
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, NULL, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y2 + i, NULL, NULL };
+        }
         i = j;
     }
-    char cap[256] = "Points: evaluators; lines: control limits around the pooled gap";
+    char cap[256] = "Evaluators outside the limits differ from the pooled gap more than chance suggests";
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
-        snprintf(cap, sizeof cap, "Points: evaluators; lines: control limits; %zu evaluators %s not drawn",
-                 nsupp, s);
+        snprintf(cap, sizeof cap, "Evaluators outside the limits differ more than chance suggests; %s, not "
+                 "drawn: %zu evaluator(s)", s, nsupp);
     }
     struct plot_chart c = { 0 };
     c.name = "evaluator-funnel";
     c.title = "Evaluator funnel: score gap, IMG minus non-IMG";
     c.xlabel = "Evaluations by the evaluator (count)";
-    c.ylabel = "Mean score gap, IMG minus non-IMG (points)";
+    c.ylabel = "Mean score gap, IMG minus non-IMG (score points)";
     c.layers = layers;
     c.n_layers = nl;
     int rc = rep_chart(r, &c, cap, err);
-    free(x), free(y);
+    free(x), free(y), free(y2);
     rep_points_free(pts, n);
     return rc;
 }
@@ -980,7 +1164,6 @@ static int bias(struct rep *r, struct imgo_err *err)
 static int workforce(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
-    (void)err;
     rep_section(h, "workforce", "9. Workforce retention and patient experience");
     buf_adds(h, "<h3>Workforce retention after graduation</h3>\n");
     const struct mrow *w = rep_find(r, "workforce.retained_km", "all", "t=730", "");
@@ -988,6 +1171,10 @@ static int workforce(struct rep *r, struct imgo_err *err)
     if ((!w || w->n <= 0) && (!u || u->n <= 0))
         rep_no_data(h, "no employment records of graduates.");
     else {
+        int rc = km_chart(r, "workforce_km", "workforce-km", "Graduates still in a local position",
+                          "Days since the start of the first position", err);
+        if (rc)
+            return rc;
         rep_group_head(h, "Graduates", NULL);
         rep_group_row(r, h, "Still in a local position at 2 years", "workforce.retained_km", "t=730", "", FMT_PCT, 1);
         rep_group_row(r, h, "First position serves an underserved area", "workforce.underserved_share", "", "",
@@ -1106,11 +1293,12 @@ int rep_annual(struct rep *r, struct imgo_err *err)
     }
     if (!rc)
         rc = board(r, err);
-    if (!rc) {
-        fellowship(r);
-        mentorship(r);
+    if (!rc)
+        rc = fellowship(r, err);
+    if (!rc)
+        rc = mentorship(r, err);
+    if (!rc)
         rc = bias(r, err);
-    }
     if (!rc)
         rc = workforce(r, err);
     if (!rc)

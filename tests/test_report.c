@@ -152,12 +152,24 @@ static void build_db(const char *path, int with_metrics)
         point(db, "retention_km", 0, "img", "", 0, 1, NAN, NAN, 0);
         point(db, "retention_km", 1, "img", "", 200, 0.9, 0.8, 0.96, 0);
         point(db, "retention_km", 2, "img", "", 500, 0.8, 0.65, 0.9, 0);
-        point(db, "retention_km", 0, "non_img", "", 0, 1, NAN, NAN, 0);
-        point(db, "retention_km", 1, "non_img", "", 300, 0.95, 0.85, 0.99, 0);
-        point(db, "evaluator_funnel", 0, "evaluators", "E<b>1</b>", 20, -0.9, NAN, NAN, 0);
-        point(db, "evaluator_funnel", 1, "evaluators", "E2", 20, 0.1, NAN, NAN, 0);
-        point(db, "evaluator_funnel", 0, "upper 95%", "", 10, 0.5, NAN, NAN, 0);
-        point(db, "evaluator_funnel", 1, "upper 95%", "", 30, 0.3, NAN, NAN, 0);
+        point(db, "retention_km", 3, "non_img", "", 0, 1, NAN, NAN, 0);
+        point(db, "retention_km", 4, "non_img", "", 300, 0.95, 0.85, 0.99, 0);
+        point(db, "evaluator_funnel", 1, "evaluator", "E<b>1</b>", 20, -0.9, -1.2, -0.6, 0);
+        point(db, "evaluator_funnel", 2, "evaluator", "E2", 20, 0.1, -0.2, 0.4, 0);
+        point(db, "evaluator_funnel", 3, "evaluator", "E3", 3, 0.1, -0.2, 0.4, 1);
+        point(db, "evaluator_funnel", 4, "flagged", "E<b>1</b>", 20, -0.9, -1.2, -0.6, 0);
+        point(db, "evaluator_funnel", 5, "limit95", "", 10, -0.2, -0.5, 0.1, 0);
+        point(db, "evaluator_funnel", 6, "limit95", "", 30, -0.2, -0.4, 0.0, 0);
+        point(db, "evaluator_funnel", 7, "pooled", "", 10, -0.2, NAN, NAN, 0);
+        point(db, "evaluator_funnel", 8, "pooled", "", 30, -0.2, NAN, NAN, 0);
+        point(db, "board_pass", 1, "all", EXAM, 2024, 10.0 / 12, 0.55, 0.95, 0);
+        point(db, "board_pass", 2, "all", EXAM, 2025, 0.7, 0.4, 0.89, 0);
+        point(db, "board_pass", 3, "img", EXAM, 2024, 2.0 / 3, 0.2, 0.94, 1);
+        point(db, "board_pass", 4, "img", EXAM, 2025, 0.6, 0.23, 0.88, 0);
+        point(db, "board_pass", 5, "non_img", EXAM, 2024, 8.0 / 9, 0.56, 0.98, 0);
+        point(db, "board_pass", 6, "non_img", EXAM, 2025, 0.8, 0.38, 0.96, 0);
+        point(db, "step3_visa", 1, "visa", "none", 1, 0.7, 0.5, 0.8, 0);
+        point(db, "step3_visa", 2, "visa", "h1b", 3, 0.5, 0.1, 0.9, 1);
     }
     db_close(db);
 }
@@ -257,6 +269,11 @@ static void test_annual(void **state)
     assert_int_equal(access("out/charts/milestone-forest.svg", F_OK), 0);
     assert_int_equal(access("out/charts/feedback-forest.png", F_OK), 0);
     assert_int_equal(access("out/charts/evaluator-funnel.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/step3-visa.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/board-1-ex-touch-pwned-m-svg-script.svg", F_OK), 0);
+    /* suppressed points are named in the key, not drawn */
+    assert_non_null(strstr(s, "IMG (suppressed (n&lt;5): 2024)"));
+    assert_non_null(strstr(s, "suppressed (n&lt;5), not drawn: 1 evaluator(s)"));
     /* a second render is byte-identical */
     render("t.db", "out2", &h2);
     assert_int_equal(h.len, h2.len);
