@@ -23,6 +23,7 @@ static const struct command commands[] = {
     { "ingest", cmd_ingest, "validate and upsert cohort directories into a database" },
     { "compute", cmd_compute, "compute every metric into the database and OUT/metrics.csv" },
     { "report", cmd_report, "render the annual report or the quarterly packet" },
+    { "run", cmd_run, "run the stages of a pipeline file: ingest, compute, report" },
     { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
