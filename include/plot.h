@@ -81,8 +81,12 @@ struct plot;
  * (IMGO_EIO). */
 int plot_open(struct plot **out, const char *dir, struct imgo_err *err);
 
+/* 1 when some layer of c has a point to draw (a finite value). */
+int plot_has_data(const struct plot_chart *c);
+
 /* Renders one chart to DIR/charts/NAME.svg and NAME.png and waits for them.
- * On failure (gnuplot error or exit) returns IMGO_EIO naming the chart. */
+ * On failure (gnuplot error or exit, or nothing to draw: check with
+ * plot_has_data first) returns IMGO_EIO naming the chart. */
 int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err);
 
 /* Ends gnuplot, checks its exit status and frees p. Returns the first error

@@ -247,8 +247,6 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
         } else
             buf_adds(b, " notitle");
     }
-    if (first) /* nothing to draw: an empty frame keeps the chart honest */
-        buf_adds(b, "NaN notitle");
     buf_addc(b, '\n');
     free(has);
     buf_release(&d);
@@ -376,10 +374,22 @@ static int new_stderr(struct plot *p, char *msg, size_t n)
     return 1;
 }
 
+int plot_has_data(const struct plot_chart *c)
+{
+    struct buf d = BUF_INIT;
+    for (size_t i = 0; i < c->n_layers && !d.len; i++)
+        layer_lines(&d, &c->layers[i]);
+    int has = d.len > 0;
+    buf_release(&d);
+    return has;
+}
+
 int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err)
 {
     if (p->failed)
         return imgo_err_set(err, p->first.status, "%s", p->first.msg);
+    if (!plot_has_data(c))
+        return imgo_err_set(err, IMGO_EIO, "chart %s: nothing to draw", c->name ? c->name : "");
     size_t nl = c->name ? strlen(c->name) : 0;
     if (!nl || nl > 64 || strspn(c->name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != nl)
         return imgo_err_set(err, IMGO_EIO, "chart name '%s' is not [a-z0-9_-]+", c->name ? c->name : "");

@@ -421,6 +421,15 @@ static int read_all(const char *path, struct buf *out, struct imgo_err *err)
 int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, struct imgo_err *err)
 {
     int rc;
+    if (!plot_has_data(c)) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        struct buf t = BUF_INIT;
+        buf_addf(&t, "%s: nothing to draw (every point is missing or %s).", c->title, s);
+        rep_no_data(r->h, buf_str(&t));
+        buf_release(&t);
+        return IMGO_OK;
+    }
     if (!r->plot && (rc = plot_open(&r->plot, r->out, err)))
         return rc;
     if ((rc = plot_render(r->plot, c, err)))

@@ -1,0 +1,17 @@
+#!/bin/sh
+# make demo: runs the annual pipeline on the synthetic cohort fixtures/demo
+# into reports/demo/ and prints the report's path.
+#
+# The database goes to $BUILD/demo/outcomes.db, not into reports/demo: it is
+# rebuilt from the fixtures on every run, it is large, and SQLite files are
+# not byte-reproducible, while everything in reports/demo is (the test
+# tests/e2e/report_demo.sh checks that a fresh run gives the same bytes).
+set -eu
+BUILD=${BUILD:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+rm -rf "$BUILD/demo" reports/demo
+mkdir -p "$BUILD/demo"
+"$BUILD/imgo" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo \
+    --db "$BUILD/demo/outcomes.db" >/dev/null
+echo "$root/reports/demo/report.html"
