@@ -55,7 +55,9 @@ struct csvread {
     size_t pos, end;
     int eof, finished, failed, started;
     long line;                  /* physical line of the next byte */
-    int in_record, rec_done;
+    int in_record, rec_done, keep_raw;
+    size_t rec_bytes;
+    long nrecords;
     long rec_line;
     long long consumed;         /* bytes handed to the parser so far */
     struct buf raw, arena;
@@ -65,8 +67,10 @@ struct csvread {
     char *fptr[CSVREAD_MAX_FIELDS];
 };
 
-/* Prepares to read fd from its current offset; name labels messages. */
-void csvread_init(struct csvread *r, int fd, const char *name);
+/* Prepares to read fd from its current offset; name labels messages.
+ * keep_raw: keep each record's verbatim bytes (else raw is "" after the
+ * header; the header's are always kept). */
+void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw);
 void csvread_release(struct csvread *r);
 
 /* The next record: 1 and *rec filled, 0 at the end of the file, or -1 with

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: runs the annual pipeline on the synthetic cohort fixtures/demo
-# into reports/demo/ and prints the report's path.
+# make demo: validates the demo cohort (fixtures/demo), runs the annual
+# pipeline on it into reports/demo/ and prints the report's path last.
 #
 # The database goes to $BUILD/demo/outcomes.db, not into reports/demo: it is
 # rebuilt from the fixtures on every run, it is large, and SQLite files are
@@ -10,8 +10,12 @@ set -eu
 BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+IMGO=$BUILD/imgo
 rm -rf "$BUILD/demo" reports/demo
 mkdir -p "$BUILD/demo"
-"$BUILD/imgo" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo \
-    --db "$BUILD/demo/outcomes.db" >/dev/null
+echo "imgo check fixtures/demo"
+"$IMGO" check fixtures/demo
+echo
+echo "imgo run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db $BUILD/demo/outcomes.db"
+"$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db "$BUILD/demo/outcomes.db" >/dev/null
 echo "$root/reports/demo/report.html"

@@ -65,6 +65,9 @@ int cmd_check(int argc, char **argv)
 
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;
+    /* One thread uses each connection: no mutexes on the hot path (only
+     * possible before SQLite initialises; harmless if it already has). */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     /* "" is SQLite's private on-disk temporary database. */
     if (db_open("", 0, &db, &err))
         return cmd_fail(&err);

@@ -161,6 +161,9 @@ int cmd_ingest(int argc, char **argv)
 
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;
+    /* One thread uses each connection: no mutexes on the hot path (only
+     * possible before SQLite initialises; harmless if it already has). */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     if (db_open(db_path, 0, &db, &err))
         return cmd_fail(&err);
     struct ingest ig;

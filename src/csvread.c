@@ -25,10 +25,13 @@ static void on_field(void *s, size_t len, void *data)
     while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
         len--;
     if (r->nfields < CSVREAD_MAX_FIELDS) {
-        r->off[r->nfields] = r->arena.len;
+        struct buf *a = &r->arena;
+        r->off[r->nfields] = a->len;
         r->flen[r->nfields] = len;
-        buf_add(&r->arena, p, len);
-        buf_addc(&r->arena, '\0');
+        buf_grow(a, len + 1);
+        memcpy(a->data + a->len, p, len);
+        a->len += len + 1;
+        a->data[a->len - 1] = '\0';
     }
     r->nfields++;
 }
@@ -47,9 +50,10 @@ static void parser_init(struct csvread *r)
     csv_set_free_func(&r->parser, free);
 }
 
-void csvread_init(struct csvread *r, int fd, const char *name)
+void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw)
 {
     memset(r, 0, sizeof *r);
+    r->keep_raw = keep_raw;
     r->fd = fd;
     r->name = name;
     r->chunk = xmalloc(CSVREAD_CHUNK);
@@ -218,6 +222,7 @@ static void finish_record(struct csvread *r, struct csvread_record *rec)
     rec->raw_len = n;
     r->in_record = 0;
     r->rec_done = 0;
+    r->nrecords++;
 }
 
 static long count_lf(const char *s, size_t n)
@@ -264,15 +269,18 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
                 r->in_record = 1;
                 r->rec_line = r->line;
                 r->nfields = 0;
+                r->rec_bytes = 0;
                 buf_reset(&r->arena);
                 buf_reset(&r->raw);
             }
         }
         if (r->in_record) {
-            if (r->raw.len + n > CSVREAD_RECORD_MAX)
+            r->rec_bytes += n;
+            if (r->rec_bytes > CSVREAD_RECORD_MAX)
                 return fail(r, err, IMGO_EDATA, r->rec_line,
                             "record longer than 8388608 bytes (a quoted field left open?)");
-            buf_add(&r->raw, s, n);
+            if (r->keep_raw || r->nrecords == 0)
+                buf_add(&r->raw, s, n);
         }
         size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
         r->consumed += (long long)n;

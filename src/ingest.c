@@ -622,7 +622,7 @@ static int pass(struct run *r, struct imgo_err *err)
     struct ingest_sink *sink = &r->ig->o.sink;
     int rc;
 
-    csvread_init(&r->rd, r->fd, r->name);
+    csvread_init(&r->rd, r->fd, r->name, (r->ig->o.flags & INGEST_SKIP_BAD_ROWS) != 0);
     r->have_last = 0;
     r->res.rows_read = r->res.rows_rejected = 0;
     r->ndup_rows = 0;
@@ -751,7 +751,8 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
          * written before the second was seen: redo the file without them. */
         long rejected = r.res.rows_rejected;
         rejects_abandon(&r);
-        qsort(r.dups, r.ndups, sizeof *r.dups, dup_cmp);
+        if (r.ndups)
+            qsort(r.dups, r.ndups, sizeof *r.dups, dup_cmp);
         if (db_exec(ig->db, "ROLLBACK", err) || begin_file(&r, err))
             goto db_failed;
         if (lseek(r.fd, 0, SEEK_SET) < 0) {
@@ -860,7 +861,8 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
         }
     }
     closedir(d);
-    qsort(others, nothers, sizeof *others, name_cmp);
+    if (nothers)
+        qsort(others, nothers, sizeof *others, name_cmp);
     for (size_t i = 0; i < nothers; i++) {
         message(ig, 1, "warning: %s/%s: not a cohort file, ignored", dir, others[i]);
         free(others[i]);
@@ -941,8 +943,12 @@ int ingest_seed_residents(sqlite3 *db, const char *path, struct imgo_err *err)
             rc = imgo_err_set(err, IMGO_EIO, "%s: %s", path, sqlite3_errmsg(src));
             break;
         }
-        for (int i = 0; i < 15; i++)
+        for (int i = 0; i < 14; i++)
             sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i));
+        /* ingest_id 0 is no ledger entry: a resident seeded here is never
+         * taken for a duplicate of a row of this check's own ingest. */
+        sqlite3_bind_int(ins, 14, 0);
+        sqlite3_bind_value(ins, 15, sqlite3_column_value(sel, 14));
         if (sqlite3_step(ins) != SQLITE_DONE)
             rc = db_error(db, err);
         sqlite3_reset(ins);

@@ -68,7 +68,11 @@ static const char *const spec_exam[] = { "ABIM-IM", "ABFM-FM", "ABP-GP" };
 
 enum { GT_USMD, GT_USDO, GT_USIMG, GT_NONUSIMG, GT_N };
 static const char *const gtype_name[GT_N] = { "usmd", "usdo", "us_img", "non_us_img" };
-static const double gtype_p[GT_N] = { 0.55, 0.15, 0.10, 0.20 };
+/* Graduate types are dealt from a shuffled deck of 20 (11 usmd, 3 usdo,
+ * 2 us_img, 4 non_us_img), so every 20 residents hold exactly 30% IMGs and
+ * a small demo cohort is not off by chance. */
+#define GT_DECK 20
+static const int gtype_deck_count[GT_N] = { 11, 3, 2, 4 };
 
 enum { RG_CARIB, RG_SASIA, RG_MEAST, RG_SSAF, RG_EEUR, RG_LATAM, RG_EASIA, RG_N };
 static const char *const region_name[RG_N] = {
@@ -118,14 +122,16 @@ static const double rotation_p[ROT_N] = { 0.35, 0.12, 0.18, 0.08, 0.10, 0.10, 0.
 static const double evals_per_block_p[4] = { 0.10, 0.55, 0.30, 0.05 };
 #define EV_BASE 5.5
 #define EV_PER_PGY 0.6
-#define EV_ABILITY 0.5
-#define EV_RESIDENT_SD 0.4
+#define EV_ABILITY 0.35
+#define EV_RESIDENT_SD 0.3
 #define EV_LENIENCY_SD 0.5
 #define EV_NOISE_SD 0.9
 #define EV_BIASED_GAP (-1.5)
-/* The two biased evaluators are these positions in program 1's pool. */
+/* The two biased evaluators are these positions in program 1's pool, core
+ * faculty who each write EV_CORE_SHARE of that program's evaluations. */
 #define EV_BIASED_A 2
 #define EV_BIASED_B 6
+#define EV_CORE_SHARE 0.10
 
 enum { TH_COMM, TH_EFF, TH_MK, TH_PROF, TH_DOC, TH_TEAM, TH_OTHER, TH_N };
 static const char *const theme_name[TH_N] = {
@@ -148,7 +154,8 @@ enum { ROLE_SENIOR, ROLE_FACULTY, ROLE_PEER, ROLE_N };
 static const char *const role_name[ROLE_N] = { "senior_resident", "faculty", "peer" };
 #define GAP_IMG 0.10           /* IMGs with a late or missing role */
 #define LATE_NON 0.015         /* non-IMGs with a late role */
-#define OVERLOAD_P 0.35        /* in-training IMGs given the overloaded peer */
+/* Every second IMG still in training at as-of who gets a peer mentor gets
+ * the overloaded one, until it carries OVERLOAD_CAP mentees. */
 #define OVERLOAD_CAP 14
 #define OVERLOAD_ID "P01-00-01"
 
@@ -229,8 +236,11 @@ struct synth {
     double *leniency;
     int *slot[ROLE_N]; /* [nprog * SYNTH_COHORTS] mentees placed so far */
     int overload_load;
+    int overload_seen; /* in-training IMGs given a peer so far */
 
-    gsl_ran_discrete_t *d_gtype, *d_region_usimg, *d_region_nonus, *d_visa;
+    int deck[GT_DECK];
+    int deck_pos;
+    gsl_ran_discrete_t *d_region_usimg, *d_region_nonus, *d_visa;
     gsl_ran_discrete_t *d_leave_non, *d_leave_img, *d_rotation, *d_nevals;
     gsl_ran_discrete_t *d_pos_theme, *d_fellow, *d_employer;
 
@@ -341,7 +351,11 @@ static void make_programs(struct synth *s, unsigned long n)
 
 static void make_tables(struct synth *s)
 {
-    s->d_gtype = gsl_ran_discrete_preproc(GT_N, gtype_p);
+    int k = 0;
+    for (int g = 0; g < GT_N; g++)
+        for (int i = 0; i < gtype_deck_count[g]; i++)
+            s->deck[k++] = g;
+    s->deck_pos = GT_DECK;
     s->d_region_usimg = gsl_ran_discrete_preproc(RG_N, region_p_usimg);
     s->d_region_nonus = gsl_ran_discrete_preproc(RG_N, region_p_nonus);
     s->d_visa = gsl_ran_discrete_preproc(VISA_N, visa_p_nonus);
@@ -357,7 +371,7 @@ static void make_tables(struct synth *s)
 static void synth_release(struct synth *s)
 {
     gsl_ran_discrete_t **d[] = {
-        &s->d_prog, &s->d_gtype, &s->d_region_usimg, &s->d_region_nonus, &s->d_visa,
+        &s->d_prog, &s->d_region_usimg, &s->d_region_nonus, &s->d_visa,
         &s->d_leave_non, &s->d_leave_img, &s->d_rotation, &s->d_nevals,
         &s->d_pos_theme, &s->d_fellow, &s->d_employer,
     };
@@ -406,7 +420,11 @@ static void draw_resident(struct synth *s, struct resident *r, unsigned long idx
     r->cohort = unif(s, 0, SYNTH_COHORTS - 1);
     r->year = SYNTH_FIRST_COHORT + r->cohort;
     r->start = date_from_ymd(r->year, 7, 1);
-    r->gtype = pick(s, s->d_gtype);
+    if (s->deck_pos == GT_DECK) {
+        gsl_ran_shuffle(s->rng, s->deck, GT_DECK, sizeof s->deck[0]);
+        s->deck_pos = 0;
+    }
+    r->gtype = s->deck[s->deck_pos++];
     r->img = r->gtype == GT_USIMG || r->gtype == GT_NONUSIMG;
     r->region = r->gtype == GT_USIMG ? pick(s, s->d_region_usimg)
               : r->gtype == GT_NONUSIMG ? pick(s, s->d_region_nonus) : -1;
@@ -523,7 +541,8 @@ static void gen_assignments(struct synth *s, const struct resident *r)
             snprintf(a->id, sizeof a->id, "F%02d-%03d", r->prog + 1, n);
         } else if (role == ROLE_SENIOR) {
             snprintf(a->id, sizeof a->id, "S%02d-%02d-%02d", r->prog + 1, yy, n / 2);
-        } else if (active_at_asof && s->overload_load < OVERLOAD_CAP && bern(s, OVERLOAD_P)) {
+        } else if (active_at_asof && s->overload_seen++ % 2 == 0 &&
+                   s->overload_load < OVERLOAD_CAP) {
             snprintf(a->id, sizeof a->id, "%s", OVERLOAD_ID);
             s->overload_load++;
             s->slot[role][key]--;
@@ -642,13 +661,26 @@ static void gen_reviews(struct synth *s, const struct resident *r)
             if (day >= s->ms_era) {
                 double mu = MS_BASE + MS_PER_PGY * (pgy - 1) + MS_PER_HALF * half +
                             r->ms_re + 0.10 * r->z;
+                /* Ten million of these rows at national scale: the common
+                 * prefix is formatted once per review. */
+                char line[96];
+                int plen = snprintf(line, sizeof line, "%s,%s,%d,", r->id, ds, pgy);
                 for (int k = 0; k < NSUB; k++) {
                     double v = mu + sub_offset[k] + gsl_ran_gaussian(s->rng, MS_NOISE_SD);
                     if (r->img)
                         v += sub_name[k][0] == 'I' ? MS_IMG_GAP_ICS : MS_IMG_GAP;
                     v = floor(v * 2.0 + 0.5) / 2.0;
                     v = v < 1.0 ? 1.0 : v > 5.0 ? 5.0 : v;
-                    fprintf(fm, "%s,%s,%d,%s,%.1f\n", r->id, ds, pgy, sub_name[k], v);
+                    int halves = (int)(v * 2.0), n = plen;
+                    size_t sl = strlen(sub_name[k]);
+                    memcpy(line + n, sub_name[k], sl);
+                    n += (int)sl;
+                    line[n++] = ',';
+                    line[n++] = (char)('0' + halves / 2);
+                    line[n++] = '.';
+                    line[n++] = halves % 2 ? '5' : '0';
+                    line[n++] = '\n';
+                    fwrite(line, 1, (size_t)n, fm);
                 }
                 s->rows[SYNTH_MILESTONES] += NSUB;
             }
@@ -727,7 +759,13 @@ static void gen_evaluations(struct synth *s, const struct resident *r)
             for (int i = 0; i < k && s->nev < EV_CAP; i++) {
                 int e, dup;
                 do {
-                    e = p->eval_first + unif(s, 0, p->eval_count - 1);
+                    double u = r->prog == 0 ? gsl_rng_uniform(s->rng) : 1.0;
+                    if (u < EV_CORE_SHARE)
+                        e = EV_BIASED_A;
+                    else if (u < 2 * EV_CORE_SHARE)
+                        e = EV_BIASED_B;
+                    else
+                        e = p->eval_first + unif(s, 0, p->eval_count - 1);
                     dup = 0;
                     for (int j = 0; j < i; j++)
                         dup |= chosen[j] == e;
