@@ -520,8 +520,7 @@ static const char CSS[] =
     "code{font-size:.95em}\n"
     "@media print{body{max-width:none;margin:0;font-size:10pt}section{page-break-before:always;"
     "break-before:page}section#cover{page-break-before:avoid;break-before:avoid}"
-    "tr,figure{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}"
-    ".confidential{position:running(conf)}}\n";
+    "tr,figure{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}}\n";
 
 void rep_head(struct buf *h, const char *title, int confidential)
 {
