@@ -68,6 +68,25 @@ static int table_exists(sqlite3 *db, const char *name)
     return found;
 }
 
+static int cmp_key(const struct mrow *m, const char *metric, const char *group, const char *stratum,
+                   const char *period)
+{
+    int c = strcmp(m->metric, metric);
+    if (!c)
+        c = strcmp(m->group, group);
+    if (!c)
+        c = strcmp(m->stratum, stratum);
+    if (!c)
+        c = strcmp(m->period, period);
+    return c;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct mrow *y = b;
+    return cmp_key(a, y->metric, y->group, y->stratum, y->period);
+}
+
 /* The metrics table has the columns of metrics.csv, in that order. */
 static int load_metrics(struct rep *r, struct imgo_err *err)
 {
@@ -106,6 +125,7 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return db_error(r->db, err);
+    qsort(r->rows, r->n_rows, sizeof *r->rows, cmp_row);
     if (!r->n_rows)
         return imgo_err_set(err, IMGO_EUSAGE, "the database holds no computed metrics; run 'imgo compute' first");
     return IMGO_OK;
@@ -142,14 +162,21 @@ const char *rep_info(const struct rep *r, const char *key)
     return NULL;
 }
 
+/* Rows are loaded in byte order of (metric, group, stratum, period), SQLite's
+ * BINARY collation, which is strcmp's order: a binary search finds one. */
 const struct mrow *rep_find(const struct rep *r, const char *metric, const char *group, const char *stratum,
                             const char *period)
 {
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const struct mrow *m = &r->rows[i];
-        if (!strcmp(m->metric, metric) && !strcmp(m->group, group) && !strcmp(m->stratum, stratum) &&
-            !strcmp(m->period, period))
-            return m;
+    size_t lo = 0, hi = r->n_rows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_key(&r->rows[mid], metric, group, stratum, period);
+        if (!c)
+            return &r->rows[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return NULL;
 }
@@ -169,6 +196,8 @@ static int cmp_str(const void *a, const void *b)
 
 /* Distinct strata of metric starting with prefix (e.g. "exam="), sorted.
  * The strings belong to r's rows; free only the array. */
+/* Distinct strata of metric starting with prefix (e.g. "exam="), sorted.
+ * The strings belong to r's rows; free only the array. */
 size_t rep_strata(const struct rep *r, const char *metric, const char *prefix, const char ***out)
 {
     const char **v = NULL;
@@ -176,12 +205,6 @@ size_t rep_strata(const struct rep *r, const char *metric, const char *prefix, c
     for (size_t i = 0; i < r->n_rows; i++) {
         const struct mrow *m = &r->rows[i];
         if (strcmp(m->metric, metric) || strncmp(m->stratum, prefix, pl))
-            continue;
-        size_t j;
-        for (j = 0; j < n; j++)
-            if (!strcmp(v[j], m->stratum))
-                break;
-        if (j < n)
             continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 16;
@@ -191,8 +214,12 @@ size_t rep_strata(const struct rep *r, const char *metric, const char *prefix, c
     }
     if (n)
         qsort(v, n, sizeof *v, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || strcmp(v[u - 1], v[i]))
+            v[u++] = v[i];
     *out = v;
-    return n;
+    return u;
 }
 
 static int is_year(const char *p)
