@@ -226,10 +226,14 @@ static int load(struct quarter *q, struct imgo_err *err)
     if ((rc = db_prepare(db,
                          "SELECT m.rid, m.meeting_date, EXISTS (SELECT 1 FROM mentor_assignments a "
                          "WHERE a.rid = m.rid AND a.mentor_id = m.mentor_id AND a.role = 'faculty' "
-                         "AND a.assigned_date <= ?1) FROM mentorship_meetings m WHERE m.meeting_date <= ?1",
+                         "AND a.assigned_date <= ?1) FROM mentorship_meetings m "
+                         "WHERE m.meeting_date BETWEEN ?2 AND ?1",
                          &st, err)))
         return rc;
     sqlite3_bind_int(st, 1, q->as_of);
+    /* cadence is judged only for residents whose first 270 days reach into
+     * the quarter, so older meetings never count */
+    sqlite3_bind_int(st, 2, q->qstart - 270);
     if ((rc = step_rows(db, st, row_meeting, q, err)))
         return rc;
     if ((rc = db_prepare(db,
@@ -515,64 +519,119 @@ static int quarter_start(int y, int qn)
     return date_from_ymd(y, 3 * (qn - 1) + 1, 1);
 }
 
+/* The quarter of s[0..5) holding day, or -1. */
+static int which(const struct qsig *s, int day)
+{
+    for (int i = 0; i < 5; i++)
+        if (day >= s[i].start && day <= s[i].end)
+            return i;
+    return -1;
+}
+
+/* One pass per table over the five quarters (each table is scanned once,
+ * not once per quarter). */
 static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
 {
     sqlite3 *db = q->r->db;
     double conf = q->r->conf;
     sqlite3_stmt *st;
+    struct stats_moments mo[5][2];
+    long fk[5][2], ak[5][2];
+    memset(fk, 0, sizeof fk);
+    memset(ak, 0, sizeof ak);
+    for (int i = 0; i < 5; i++)
+        for (int g = 0; g < 2; g++)
+            mo[i][g] = (struct stats_moments)STATS_MOMENTS_INIT;
     /* evaluations: score gap, IMG minus non-IMG */
     int rc = db_prepare(db,
-                        "SELECT r.graduate_type IN ('us_img', 'non_us_img'), e.score FROM evaluations e "
-                        "JOIN residents r ON r.rid = e.rid WHERE e.eval_date BETWEEN ?1 AND ?2",
+                        "SELECT r.graduate_type IN ('us_img', 'non_us_img'), e.eval_date, e.score "
+                        "FROM evaluations e JOIN residents r ON r.rid = e.rid WHERE e.eval_date BETWEEN ?1 AND ?2",
                         &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, s->start);
-    sqlite3_bind_int(st, 2, s->end);
-    struct stats_moments mo[2] = { STATS_MOMENTS_INIT, STATS_MOMENTS_INIT };
-    while (sqlite3_step(st) == SQLITE_ROW)
-        stats_moments_add(&mo[sqlite3_column_int(st, 0) ? 1 : 0], sqlite3_column_double(st, 1));
-    sqlite3_finalize(st);
-    s->eval = stats_welch(&mo[1], &mo[0], conf);
-    s->eval_n[0] = mo[0].n, s->eval_n[1] = mo[1].n;
-    /* residents with feedback in the quarter, and those with a negative comment */
-    long k[2] = { 0, 0 };
-    if ((rc = db_prepare(db,
-                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), MAX(f.valence = 'negative') "
-                         "FROM feedback f JOIN residents r ON r.rid = f.rid "
-                         "WHERE f.feedback_date BETWEEN ?1 AND ?2 GROUP BY f.rid",
-                         &st, err)))
-        return rc;
-    sqlite3_bind_int(st, 1, s->start);
-    sqlite3_bind_int(st, 2, s->end);
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        int g = sqlite3_column_int(st, 0) ? 1 : 0;
-        s->fb_n[g]++;
-        k[g] += sqlite3_column_int(st, 1);
+        int i = which(s, sqlite3_column_int(st, 1));
+        if (i >= 0)
+            stats_moments_add(&mo[i][sqlite3_column_int(st, 0) ? 1 : 0], sqlite3_column_double(st, 2));
     }
     sqlite3_finalize(st);
-    s->feedback = stats_newcombe(k[1], s->fb_n[1], k[0], s->fb_n[0], conf);
-    /* residents reviewed by the CCC in the quarter, and those with an adverse action */
-    k[0] = k[1] = 0;
+    /* per quarter, residents with feedback, and those with a negative comment */
     if ((rc = db_prepare(db,
-                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), MAX(c.action IN ('remediation', "
-                         "'probation', 'non_promotion', 'dismissal')) FROM ccc_actions c "
-                         "JOIN residents r ON r.rid = c.rid WHERE c.review_date BETWEEN ?1 AND ?2 GROUP BY c.rid",
+                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), f.rid, f.feedback_date, "
+                         "f.valence = 'negative' FROM feedback f JOIN residents r ON r.rid = f.rid "
+                         "WHERE f.feedback_date BETWEEN ?1 AND ?2 ORDER BY f.rid",
                          &st, err)))
         return rc;
-    sqlite3_bind_int(st, 1, s->start);
-    sqlite3_bind_int(st, 2, s->end);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int g = sqlite3_column_int(st, 0) ? 1 : 0;
-        s->adv_n[g]++;
-        k[g] += sqlite3_column_int(st, 1);
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    long long cur = -1;
+    int seen[5] = { 0 }, neg[5] = { 0 }, grp = 0;
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
+        if (rid != cur) {
+            for (int i = 0; i < 5; i++) {
+                s[i].fb_n[grp] += seen[i];
+                fk[i][grp] += neg[i];
+                seen[i] = neg[i] = 0;
+            }
+            cur = rid;
+        }
+        if (!more)
+            break;
+        grp = sqlite3_column_int(st, 0) ? 1 : 0;
+        int i = which(s, sqlite3_column_int(st, 2));
+        if (i >= 0) {
+            seen[i] = 1;
+            neg[i] |= sqlite3_column_int(st, 3);
+        }
     }
     sqlite3_finalize(st);
-    s->adverse = stats_newcombe(k[1], s->adv_n[1], k[0], s->adv_n[0], conf);
+    /* per quarter, residents reviewed by the CCC, and those with an adverse action */
+    if ((rc = db_prepare(db,
+                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), c.rid, c.review_date, c.action IN "
+                         "('remediation', 'probation', 'non_promotion', 'dismissal') FROM ccc_actions c "
+                         "JOIN residents r ON r.rid = c.rid WHERE c.review_date BETWEEN ?1 AND ?2 ORDER BY c.rid",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    cur = -1;
+    memset(seen, 0, sizeof seen);
+    memset(neg, 0, sizeof neg);
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
+        if (rid != cur) {
+            for (int i = 0; i < 5; i++) {
+                s[i].adv_n[grp] += seen[i];
+                ak[i][grp] += neg[i];
+                seen[i] = neg[i] = 0;
+            }
+            cur = rid;
+        }
+        if (!more)
+            break;
+        grp = sqlite3_column_int(st, 0) ? 1 : 0;
+        int i = which(s, sqlite3_column_int(st, 2));
+        if (i >= 0) {
+            seen[i] = 1;
+            neg[i] |= sqlite3_column_int(st, 3);
+        }
+    }
+    sqlite3_finalize(st);
     int mc = q->r->min_cell;
-    s->eval_sig = s->eval_n[0] >= mc && s->eval_n[1] >= mc && s->eval.hi < 0;
-    s->fb_sig = s->fb_n[0] >= mc && s->fb_n[1] >= mc && s->feedback.lo > 0;
-    s->adv_sig = s->adv_n[0] >= mc && s->adv_n[1] >= mc && s->adverse.lo > 0;
+    for (int i = 0; i < 5; i++) {
+        s[i].eval = stats_welch(&mo[i][1], &mo[i][0], conf);
+        s[i].eval_n[0] = mo[i][0].n, s[i].eval_n[1] = mo[i][1].n;
+        s[i].feedback = stats_newcombe(fk[i][1], s[i].fb_n[1], fk[i][0], s[i].fb_n[0], conf);
+        s[i].adverse = stats_newcombe(ak[i][1], s[i].adv_n[1], ak[i][0], s[i].adv_n[0], conf);
+        s[i].eval_sig = s[i].eval_n[0] >= mc && s[i].eval_n[1] >= mc && s[i].eval.hi < 0;
+        s[i].fb_sig = s[i].fb_n[0] >= mc && s[i].fb_n[1] >= mc && s[i].feedback.lo > 0;
+        s[i].adv_sig = s[i].adv_n[0] >= mc && s[i].adv_n[1] >= mc && s[i].adverse.lo > 0;
+    }
     return IMGO_OK;
 }
 
@@ -616,10 +675,10 @@ static int bias_signals(struct quarter *q, struct imgo_err *err)
         s[i].end = (qn == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, qn + 1)) - 1;
         if (s[i].end > q->as_of)
             s[i].end = q->as_of;
-        int rc = signals(q, &s[i], err);
-        if (rc)
-            return rc;
     }
+    int rc = signals(q, s, err);
+    if (rc)
+        return rc;
     buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Evaluation score gap, "
                 "IMG minus non-IMG</th><th scope=\"col\">Residents with negative feedback, IMG minus non-IMG</th>"
                 "<th scope=\"col\">Residents with an adverse CCC action, IMG minus non-IMG</th></tr></thead>\n"
