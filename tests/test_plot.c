@@ -65,7 +65,7 @@ static void chart_init(struct plot_chart *c, struct plot_layer *l, const char *n
     c->n_layers = 2;
     c->has_hline = 1;
     c->hline = 0.8;
-    c->hline_title = "threshold 0.8 @x";
+    c->hline_title = "threshold @imgo_cairo"; /* a defined gnuplot variable: must stay text */
     c->ylabels = (const char *const *)hostile;
     c->n_ylabels = sizeof hostile / sizeof hostile[0];
 }
@@ -129,6 +129,7 @@ static void test_render_hostile(void **state)
     assert_int_equal(read_file(buf_str(&path), &a), 0);
     assert_non_null(strstr(buf_str(&a), "Title `touch PWNED` system(\"touch PWNED\") @macro &lt;/svg>&lt;script>"));
     assert_null(strstr(buf_str(&a), "<script"));
+    assert_non_null(strstr(buf_str(&a), "threshold @imgo_cairo"));
     buf_reset(&path);
     buf_addf(&path, "%s/charts/hostile2.svg", dir);
     assert_int_equal(read_file(buf_str(&path), &b), 0);
