@@ -125,7 +125,8 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
         return db_error(r->db, err);
-    qsort(r->rows, r->n_rows, sizeof *r->rows, cmp_row);
+    if (r->n_rows)
+        qsort(r->rows, r->n_rows, sizeof *r->rows, cmp_row);
     if (!r->n_rows)
         return imgo_err_set(err, IMGO_EUSAGE, "the database holds no computed metrics; run 'imgo compute' first");
     return IMGO_OK;
