@@ -27,6 +27,13 @@ struct imgo_err;
 #define SYNTH_COHORTS 7
 #define SYNTH_MAX_RESIDENTS 10000000UL
 
+/* Planted effects that name an id (docs/SYNTH.md): the two evaluators who
+ * score IMGs 1.5 points lower, and the peer mentor with more than 4 active
+ * mentees at as-of. */
+#define SYNTH_BIASED_EVALUATOR_A "E003"
+#define SYNTH_BIASED_EVALUATOR_B "E007"
+#define SYNTH_OVERLOADED_MENTOR "P01-00-01"
+
 /* The files, in the order synth_file_name() numbers them. */
 enum synth_file {
     SYNTH_RESIDENTS,
@@ -46,6 +53,10 @@ enum synth_file {
 struct synth_opts {
     unsigned long residents; /* 1 .. SYNTH_MAX_RESIDENTS */
     unsigned long seed;      /* 0 .. 4294967295 */
+    /* Optional (may be NULL): called after every 10,000 residents and after
+     * the last, with the count done so far; it must not touch the files. */
+    void (*progress)(unsigned long done, unsigned long total, void *arg);
+    void *progress_arg;
 };
 
 /* Rows written per file (not counting headers). */
@@ -61,10 +72,13 @@ const char *synth_file_header(int file);
 
 /*
  * Creates dir (and missing parents) when it does not exist and writes the
- * eleven files into it, replacing files of the same names. Returns IMGO_OK
- * and fills *stats (may be NULL); IMGO_EUSAGE for options out of range;
- * IMGO_EIO when a directory or file cannot be created or written (err names
- * the path). Files already written stay when a later one fails.
+ * eleven files into it, replacing files of the same names. Each file is
+ * written as dir/.NAME.tmp and renamed to dir/NAME once all eleven are
+ * complete, so a failed or interrupted run leaves no truncated file under a
+ * contract name. Returns IMGO_OK and fills *stats (may be NULL); IMGO_EUSAGE
+ * for options out of range (nothing written); IMGO_EIO when a directory or
+ * file cannot be created or written (err names the path; the temporary files
+ * are removed).
  */
 int synth_write(const char *dir, const struct synth_opts *opts,
                 struct synth_stats *stats, struct imgo_err *err);

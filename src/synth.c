@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -127,8 +128,9 @@ static const double evals_per_block_p[4] = { 0.10, 0.55, 0.30, 0.05 };
 #define EV_LENIENCY_SD 0.5
 #define EV_NOISE_SD 0.9
 #define EV_BIASED_GAP (-1.5)
-/* The two biased evaluators are these positions in program 1's pool, core
- * faculty who each write EV_CORE_SHARE of that program's evaluations. */
+/* The two biased evaluators are these positions in program 1's pool, which
+ * starts at E001: SYNTH_BIASED_EVALUATOR_A/B. Core faculty, each writes
+ * EV_CORE_SHARE of that program's evaluations. */
 #define EV_BIASED_A 2
 #define EV_BIASED_B 6
 #define EV_CORE_SHARE 0.10
@@ -157,7 +159,7 @@ static const char *const role_name[ROLE_N] = { "senior_resident", "faculty", "pe
 /* Every second IMG still in training at as-of who gets a peer mentor gets
  * the overloaded one, until it carries OVERLOAD_CAP mentees. */
 #define OVERLOAD_CAP 14
-#define OVERLOAD_ID "P01-00-01"
+#define OVERLOAD_ID SYNTH_OVERLOADED_MENTOR
 
 static const char *const fellowship_im[] = {
     "Cardiology", "Gastroenterology", "Pulmonary/Critical Care", "Nephrology",
@@ -224,6 +226,8 @@ struct synth {
     gsl_rng *rng;
     FILE *out[SYNTH_NFILES];
     char *outbuf[SYNTH_NFILES];
+    char *tmp[SYNTH_NFILES];  /* DIR/.NAME.tmp, renamed to DIR/NAME at the end */
+    char *path[SYNTH_NFILES]; /* DIR/NAME */
     unsigned long long rows[SYNTH_NFILES];
     int idwidth;
     int as_of;
@@ -334,7 +338,7 @@ static void make_programs(struct synth *s, unsigned long n)
         double expect = (double)n * w[i] / wsum;
         int c = (int)(expect / 2);
         s->prog[i].eval_first = next;
-        s->prog[i].eval_count = c < 20 ? 20 : c > 400 ? 400 : c;
+        s->prog[i].eval_count = c < 40 ? 40 : c > 400 ? 400 : c;
         next += s->prog[i].eval_count;
     }
     s->nevaluators = next;
@@ -384,6 +388,10 @@ static void synth_release(struct synth *s)
         if (s->out[f])
             fclose(s->out[f]);
         s->out[f] = NULL;
+        if (s->tmp[f])
+            unlink(s->tmp[f]); /* still there only when something failed */
+        FREE_AND_NULL(s->tmp[f]);
+        FREE_AND_NULL(s->path[f]);
         FREE_AND_NULL(s->outbuf[f]);
     }
     for (int r = 0; r < ROLE_N; r++)
@@ -1033,6 +1041,9 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EUSAGE, "--residents must be 1..%lu", SYNTH_MAX_RESIDENTS);
     if (opts->seed > 4294967295UL)
         return imgo_err_set(err, IMGO_EUSAGE, "--seed must be 0..4294967295");
+    int as_of;
+    if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0)
+        return imgo_err_set(err, IMGO_EIO, "internal error: bad SYNTH_AS_OF");
     int rc = make_dirs(dir, err);
     if (rc)
         return rc;
@@ -1044,24 +1055,31 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EIO, "cannot allocate the random number generator");
     }
     gsl_rng_set(s->rng, opts->seed);
-    s->as_of = date_from_ymd(2026, 6, 30);
+    s->as_of = as_of;
     s->ms_era = date_from_ymd(MILESTONE_ERA_Y, MILESTONE_ERA_M, 1);
     s->idwidth = 6;
     for (unsigned long n = opts->residents; n >= 1000000UL; n /= 10)
         s->idwidth++;
 
+    /* Each file is written under a temporary name and renamed only when
+     * every file is complete, so an interrupted run leaves no truncated CSV
+     * under a name ingest would read. */
     for (int f = 0; f < SYNTH_NFILES; f++) {
-        char *path = join(dir, files[f].name);
-        s->out[f] = fopen(path, "w");
+        s->path[f] = join(dir, files[f].name);
+        size_t n = strlen(files[f].name) + 6;
+        char *hidden = xmalloc(n);
+        snprintf(hidden, n, ".%s.tmp", files[f].name);
+        s->tmp[f] = join(dir, hidden);
+        free(hidden);
+        s->out[f] = fopen(s->tmp[f], "w");
         if (!s->out[f]) {
             int e = errno;
-            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", path, strerror(e));
-            free(path);
+            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", s->tmp[f], strerror(e));
+            FREE_AND_NULL(s->tmp[f]); /* not created */
             synth_release(s);
             free(s);
             return rc;
         }
-        free(path);
         s->outbuf[f] = xmalloc(1 << 18);
         setvbuf(s->out[f], s->outbuf[f], _IOFBF, 1 << 18);
         fprintf(s->out[f], "%s\n", files[f].header);
@@ -1081,20 +1099,31 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         gen_evaluations(s, &r);
         gen_employment(s, &r);
         gen_patient(s, &r);
+        if (opts->progress && ((i + 1) % 10000 == 0 || i + 1 == opts->residents))
+            opts->progress(i + 1, opts->residents, opts->progress_arg);
     }
 
     rc = IMGO_OK;
     for (int f = 0; f < SYNTH_NFILES; f++) {
+        errno = 0;
         int bad = ferror(s->out[f]);
         int e = errno;
-        if (fclose(s->out[f]) != 0 || bad) {
-            if (!bad)
-                e = errno;
-            if (!rc)
-                rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s/%s': %s", dir,
-                                  files[f].name, strerror(e));
-        }
+        int closed = fclose(s->out[f]);
+        if (closed != 0)
+            e = errno;
         s->out[f] = NULL;
+        if ((closed != 0 || bad) && !rc)
+            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", s->tmp[f],
+                              e ? strerror(e) : "write error");
+    }
+    for (int f = 0; f < SYNTH_NFILES && !rc; f++) {
+        if (rename(s->tmp[f], s->path[f]) != 0) {
+            int e = errno;
+            rc = imgo_err_set(err, IMGO_EIO, "cannot rename '%s' to '%s': %s", s->tmp[f],
+                              s->path[f], strerror(e));
+            break;
+        }
+        FREE_AND_NULL(s->tmp[f]);
     }
     if (stats)
         memcpy(stats->rows, s->rows, sizeof stats->rows);
