@@ -11,6 +11,20 @@
 #define IMGO_CMD_H
 
 struct imgo_err;
+struct ingest_sink;
+
+/* imgo check / imgo ingest (src/cmd_check.c, src/cmd_ingest.c). */
+int cmd_check(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+
+/* The printing shared by check and ingest: summary lines on stdout, errors
+ * and warnings on stderr, progress when stderr is a terminal. */
+struct cmd_ingest_out {
+    int check;      /* say "valid" instead of "written" */
+    int shown;      /* a progress line is on the terminal */
+    double t0;
+};
+void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check);
 
 /* Prints "imgo: <err->msg>" on stderr and returns err->status. */
 int cmd_fail(const struct imgo_err *err);
@@ -18,7 +32,8 @@ int cmd_fail(const struct imgo_err *err);
 /* Prints "imgo: <printf message>" on stderr and returns IMGO_EUSAGE. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The commands, in src/cmd_<name>.c. */
+/* The commands, one per src/cmd_<name>.c. */
 int cmd_compute(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
 
 #endif

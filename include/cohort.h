@@ -1,0 +1,84 @@
+/*
+ * cohort.h - the eleven files of a cohort directory, as data.
+ *
+ * The single source of truth for the input contract (docs: the input
+ * contract): each file's name, its database table, and for each column its
+ * type, whether it is required, its enumerated values, its range and
+ * whether it is part of the natural key. The validator, the ingest stage,
+ * the synthetic-data generator and the documentation all read this table;
+ * nothing else spells a column list.
+ *
+ * The database column of a CSV column has the same name, except that
+ * resident_id in every file but residents.csv is stored as the integer rid
+ * of table residents.
+ *
+ * Everything here is static and read-only; nothing to free.
+ */
+#ifndef IMGO_COHORT_H
+#define IMGO_COHORT_H
+#include <stddef.h>
+
+enum cohort_type {
+    COHORT_ID,    /* 1..64 of [A-Za-z0-9._-], case-sensitive */
+    COHORT_TEXT,  /* any UTF-8 text, stored as given (trimmed) */
+    COHORT_UPPER, /* text stored upper-cased (ASCII letters) */
+    COHORT_DATE,  /* YYYY-MM-DD, stored as an INTEGER day number (date.h) */
+    COHORT_INT,   /* decimal digits only, stored INTEGER */
+    COHORT_NUM,   /* -?digits(.digits)?, stored REAL */
+    COHORT_ENUM   /* one of enums[], case-insensitive, stored canonical */
+};
+
+enum cohort_column_flags {
+    COHORT_REQUIRED = 1 << 0, /* a missing value is a row error */
+    COHORT_KEY = 1 << 1,      /* part of the natural key */
+    COHORT_MIN = 1 << 2,      /* min applies */
+    COHORT_MAX = 1 << 3,      /* max applies */
+    COHORT_HALF = 1 << 4      /* the value is a multiple of 0.5 */
+};
+
+struct cohort_column {
+    const char *name;
+    enum cohort_type type;
+    unsigned flags;            /* enum cohort_column_flags */
+    const char *const *enums;  /* COHORT_ENUM: canonical spellings, NULL-ended */
+    double min, max;           /* inclusive, when COHORT_MIN / COHORT_MAX */
+};
+
+/* The files, in the order they are ingested (residents.csv first). */
+enum cohort_file_id {
+    COHORT_RESIDENTS,
+    COHORT_MENTOR_ASSIGNMENTS,
+    COHORT_MENTORSHIP_MEETINGS,
+    COHORT_BOARD_EXAMS,
+    COHORT_FELLOWSHIP_APPLICATIONS,
+    COHORT_MILESTONE_RATINGS,
+    COHORT_EVALUATIONS,
+    COHORT_FEEDBACK,
+    COHORT_CCC_ACTIONS,
+    COHORT_EMPLOYMENT,
+    COHORT_PATIENT_EXPERIENCE,
+    COHORT_NFILES
+};
+
+struct cohort_file {
+    enum cohort_file_id id;
+    const char *name;   /* canonical file name, lower-case: "residents.csv" */
+    const char *table;  /* database table */
+    const struct cohort_column *cols;
+    size_t ncols;
+};
+
+/* The file with this id. */
+const struct cohort_file *cohort_file(enum cohort_file_id id);
+
+/* The file whose canonical name equals name case-insensitively
+ * ("Residents.CSV"), or NULL. */
+const struct cohort_file *cohort_find(const char *name);
+
+/* The index of column name (exact, canonical spelling) in f, or -1. */
+int cohort_column_index(const struct cohort_file *f, const char *name);
+
+/* The canonical spelling of an enumerated value (s, len bytes) matched
+ * case-insensitively, or NULL when it is not one of c->enums. */
+const char *cohort_enum_match(const struct cohort_column *c, const char *s, size_t len);
+#endif

@@ -1,0 +1,72 @@
+/*
+ * synth.h - a synthetic cohort directory with known planted effects.
+ *
+ * synth_write() writes the eleven CSV files of the input contract into a
+ * directory: residents of several programs who start each July 1 of
+ * SYNTH_FIRST_COHORT .. SYNTH_FIRST_COHORT + SYNTH_COHORTS - 1, followed up
+ * to the as-of date SYNTH_AS_OF, with mentoring, milestones, evaluations,
+ * narrative feedback, CCC actions, board exams, fellowship applications,
+ * employment and patient experience. The model and every planted effect are
+ * described in docs/SYNTH.md.
+ *
+ * Output depends only on the residents count and the seed (GSL's
+ * gsl_rng_mt19937 seeded with it; mt19937 treats seed 0 as its default seed
+ * 4357): the same arguments give byte-identical files. Nothing is dated
+ * after SYNTH_AS_OF, so that date is also the data's default as-of. Rows are
+ * written ordered by resident, then by date within resident. Memory is O(N)
+ * only in a few counters per program; residents are generated and written
+ * one at a time.
+ */
+#ifndef IMGO_SYNTH_H
+#define IMGO_SYNTH_H
+
+struct imgo_err;
+
+#define SYNTH_AS_OF "2026-06-30"
+#define SYNTH_FIRST_COHORT 2019
+#define SYNTH_COHORTS 7
+#define SYNTH_MAX_RESIDENTS 10000000UL
+
+/* The files, in the order synth_file_name() numbers them. */
+enum synth_file {
+    SYNTH_RESIDENTS,
+    SYNTH_MENTOR_ASSIGNMENTS,
+    SYNTH_MENTORSHIP_MEETINGS,
+    SYNTH_BOARD_EXAMS,
+    SYNTH_FELLOWSHIP,
+    SYNTH_MILESTONES,
+    SYNTH_EVALUATIONS,
+    SYNTH_FEEDBACK,
+    SYNTH_CCC_ACTIONS,
+    SYNTH_EMPLOYMENT,
+    SYNTH_PATIENT_EXPERIENCE,
+    SYNTH_NFILES
+};
+
+struct synth_opts {
+    unsigned long residents; /* 1 .. SYNTH_MAX_RESIDENTS */
+    unsigned long seed;      /* 0 .. 4294967295 */
+};
+
+/* Rows written per file (not counting headers). */
+struct synth_stats {
+    unsigned long long rows[SYNTH_NFILES];
+};
+
+/* "residents.csv", ... for an enum synth_file; NULL when out of range. */
+const char *synth_file_name(int file);
+
+/* The header line of a file, without the newline. */
+const char *synth_file_header(int file);
+
+/*
+ * Creates dir (and missing parents) when it does not exist and writes the
+ * eleven files into it, replacing files of the same names. Returns IMGO_OK
+ * and fills *stats (may be NULL); IMGO_EUSAGE for options out of range;
+ * IMGO_EIO when a directory or file cannot be created or written (err names
+ * the path). Files already written stay when a later one fails.
+ */
+int synth_write(const char *dir, const struct synth_opts *opts,
+                struct synth_stats *stats, struct imgo_err *err);
+
+#endif

@@ -1,0 +1,87 @@
+#!/bin/sh
+# make bench: national-scale ingest against sqlite3's .import.
+#
+# Makes a cohort with `imgo synth --residents $BENCH_RESIDENTS` (150000),
+# then, three runs each (median reported):
+#   - imgo ingest of milestone_ratings.csv alone (its residents already in
+#     the database), validated, keyed and upserted;
+#   - sqlite3 .import of the same file into a table with typed columns
+#     (no validation, no key);
+#   - imgo ingest of the whole cohort into a fresh database.
+# Prints seconds, microseconds per row, the ratio and peak RSS.
+set -eu
+BUILD=${BUILD:-build}
+IMGO=$BUILD/imgo
+N=${BENCH_RESIDENTS:-150000}
+RUNS=${BENCH_RUNS:-3}
+dir=${BENCH_DIR:-$BUILD/bench}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "bench: needs the sqlite3 shell" >&2; exit 1; }
+
+rm -rf "$dir"
+mkdir -p "$dir/only"
+echo "imgo synth --residents $N --seed 1"
+$TIME -f "  %e s, peak RSS %M KB" "$IMGO" synth --residents "$N" --seed 1 --out "$dir/cohort" >/dev/null
+ln -s ../cohort/milestone_ratings.csv "$dir/only/milestone_ratings.csv"
+rows=$(($(wc -l <"$dir/cohort/milestone_ratings.csv") - 1))
+all_rows=0
+for f in "$dir"/cohort/*.csv; do all_rows=$((all_rows + $(wc -l <"$f") - 1)); done
+bytes=$(wc -c <"$dir/cohort/milestone_ratings.csv")
+echo "  milestone_ratings.csv: $rows rows, $bytes bytes; cohort: $all_rows rows"
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# timed LABEL CMD...: runs CMD, appends "seconds kb" to $dir/LABEL.
+timed() {
+    label=$1
+    shift
+    $TIME -f "%e %M" -o "$dir/t" "$@" >/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; exit 1; }
+    cat "$dir/t" >>"$dir/$label"
+    echo "  run: $(cut -d' ' -f1 "$dir/t") s, peak RSS $(cut -d' ' -f2 "$dir/t") KB"
+}
+
+: >"$dir/imgo"; : >"$dir/import"; : >"$dir/cohortrun"
+echo
+echo "imgo ingest milestone_ratings.csv ($RUNS runs)"
+mkdir -p "$dir/res"
+ln -s ../cohort/residents.csv "$dir/res/residents.csv"
+for i in $(seq "$RUNS"); do
+    rm -f "$dir/m.db" "$dir/m.db-journal"
+    "$IMGO" ingest "$dir/res" --db "$dir/m.db" >/dev/null
+    timed imgo "$IMGO" ingest "$dir/only" --db "$dir/m.db"
+done
+
+echo "sqlite3 .import milestone_ratings.csv ($RUNS runs)"
+cat >"$dir/import.sql" <<SQL
+CREATE TABLE milestone_ratings (resident_id TEXT NOT NULL, review_date TEXT NOT NULL,
+  pgy INTEGER NOT NULL, subcompetency TEXT NOT NULL, rating REAL NOT NULL);
+.mode csv
+.import --skip 1 $dir/cohort/milestone_ratings.csv milestone_ratings
+SQL
+for i in $(seq "$RUNS"); do
+    rm -f "$dir/i.db"
+    timed import sh -c "sqlite3 '$dir/i.db' <'$dir/import.sql'"
+done
+
+echo "imgo ingest of the whole cohort ($RUNS runs)"
+for i in $(seq "$RUNS"); do
+    rm -f "$dir/c.db" "$dir/c.db-journal"
+    timed cohortrun "$IMGO" ingest "$dir/cohort" --db "$dir/c.db"
+done
+
+ti=$(cut -d' ' -f1 "$dir/imgo" | median)
+ts=$(cut -d' ' -f1 "$dir/import" | median)
+tc=$(cut -d' ' -f1 "$dir/cohortrun" | median)
+mi=$(cut -d' ' -f2 "$dir/imgo" | sort -n | tail -1)
+ms=$(cut -d' ' -f2 "$dir/import" | sort -n | tail -1)
+mc=$(cut -d' ' -f2 "$dir/cohortrun" | sort -n | tail -1)
+echo
+awk -v r="$rows" -v ar="$all_rows" -v ti="$ti" -v ts="$ts" -v tc="$tc" -v mi="$mi" -v ms="$ms" -v mc="$mc" 'BEGIN {
+    printf "milestone_ratings.csv, %d rows, median of runs:\n", r
+    printf "  imgo ingest     %7.2f s  %6.3f us/row  peak RSS %6.1f MB\n", ti, ti * 1e6 / r, mi / 1024
+    printf "  sqlite3 .import %7.2f s  %6.3f us/row  peak RSS %6.1f MB\n", ts, ts * 1e6 / r, ms / 1024
+    printf "  ratio imgo / .import: %.2f\n", ti / ts
+    printf "whole cohort, %d rows:\n", ar
+    printf "  imgo ingest     %7.2f s  %6.3f us/row  peak RSS %6.1f MB\n", tc, tc * 1e6 / ar, mc / 1024
+}'

@@ -1,0 +1,306 @@
+/*
+ * csvread.c - chunked, line-aware reading of CSV files over libcsv.
+ *
+ * The chunk is cut into physical lines (at LF) and each line is handed to
+ * csv_parse on its own. libcsv ends a record only at an unquoted CR or LF,
+ * and bare CRs are refused before parsing, so a record always ends at the
+ * end of a fed line: after feeding a line we know whether a record ended,
+ * and the first non-blank line fed outside a record is where the next one
+ * starts. That gives exact start lines without a second CSV state machine.
+ */
+#include "csvread.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+static void on_field(void *s, size_t len, void *data)
+{
+    struct csvread *r = data;
+    const char *p = s ? s : "";
+    while (len && (*p == ' ' || *p == '\t'))
+        p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    if (r->nfields < CSVREAD_MAX_FIELDS) {
+        struct buf *a = &r->arena;
+        r->off[r->nfields] = a->len;
+        r->flen[r->nfields] = len;
+        buf_grow(a, len + 1);
+        memcpy(a->data + a->len, p, len);
+        a->len += len + 1;
+        a->data[a->len - 1] = '\0';
+    }
+    r->nfields++;
+}
+
+static void on_row(int c, void *data)
+{
+    struct csvread *r = data;
+    (void)c;
+    r->rec_done = 1;
+}
+
+static void parser_init(struct csvread *r)
+{
+    csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_realloc_func(&r->parser, xrealloc);
+    csv_set_free_func(&r->parser, free);
+}
+
+void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw)
+{
+    memset(r, 0, sizeof *r);
+    r->keep_raw = keep_raw;
+    r->fd = fd;
+    r->name = name;
+    r->chunk = xmalloc(CSVREAD_CHUNK);
+    r->line = 1;
+    buf_init(&r->raw);
+    buf_init(&r->arena);
+    parser_init(r);
+}
+
+void csvread_release(struct csvread *r)
+{
+    csv_free(&r->parser);
+    free(r->chunk);
+    r->chunk = NULL;
+    buf_release(&r->raw);
+    buf_release(&r->arena);
+}
+
+long long csvread_offset(const struct csvread *r)
+{
+    return r->consumed;
+}
+
+int csvread_is_utf8(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        unsigned cp, min;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 1, cp = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 2, cp = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i <= k)
+            return 0;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static int fail(struct csvread *r, struct imgo_err *err, int status, long line, const char *msg)
+{
+    r->finished = r->failed = 1;
+    if (line > 0)
+        return imgo_err_set(err, status, "%s:%ld: %s", r->name, line, msg), -1;
+    return imgo_err_set(err, status, "%s: %s", r->name, msg), -1;
+}
+
+/* Reads more bytes after the unread part; 0, or -1 on a read error. */
+static int fill(struct csvread *r)
+{
+    if (r->pos > 0) {
+        memmove(r->chunk, r->chunk + r->pos, r->end - r->pos);
+        r->end -= r->pos;
+        r->pos = 0;
+    }
+    while (r->end < CSVREAD_CHUNK && !r->eof) {
+        ssize_t n = read(r->fd, r->chunk + r->end, CSVREAD_CHUNK - r->end);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            r->eof = 1;
+        r->end += (size_t)n;
+        if (r->end >= 4096)
+            break;
+    }
+    return 0;
+}
+
+/* The start of the file: byte-order marks and binary content. */
+static int check_start(struct csvread *r, struct imgo_err *err)
+{
+    const unsigned char *u = (const unsigned char *)r->chunk;
+    size_t n = r->end;
+    if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return fail(r, err, IMGO_EDATA, 1, "UTF-16 text is not accepted (export as UTF-8)");
+    if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+        r->pos = 3;
+    const char *first = r->chunk + r->pos;
+    const char *nl = memchr(first, '\n', r->end - r->pos);
+    size_t len = nl ? (size_t)(nl - first) : r->end - r->pos;
+    /* Do not judge a multi-byte character cut at the end of the chunk. */
+    if (!nl && !r->eof && len > 4)
+        len -= 4;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)first[i];
+        if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
+            return fail(r, err, IMGO_EDATA, 1, "not a UTF-8 text file (UTF-16 or binary content)");
+    }
+    if (!csvread_is_utf8(first, len))
+        return fail(r, err, IMGO_EDATA, 1, "not a UTF-8 text file (UTF-16 or binary content)");
+    return 0;
+}
+
+/* The next piece to parse: a whole line with its LF, or, for a line longer
+ * than the chunk or at the end of the file, as much of it as there is.
+ * A CR at the end of a partial piece is held back until its next byte is
+ * known. Returns 0 and sets *s, *n (0 at the end of the file), or -1. */
+static int next_piece(struct csvread *r, const char **s, size_t *n)
+{
+    for (;;) {
+        size_t avail = r->end - r->pos;
+        if (avail) {
+            const char *p = r->chunk + r->pos;
+            const char *nl = memchr(p, '\n', avail);
+            if (nl) {
+                *s = p;
+                *n = (size_t)(nl - p) + 1;
+                r->pos += *n;
+                return 0;
+            }
+            if (r->eof || (r->pos == 0 && r->end == CSVREAD_CHUNK)) {
+                size_t k = avail;
+                if (!r->eof && p[k - 1] == '\r')
+                    k--;
+                *s = p;
+                *n = k;
+                r->pos += k;
+                return 0;
+            }
+        } else if (r->eof) {
+            *s = NULL;
+            *n = 0;
+            return 0;
+        }
+        if (fill(r))
+            return -1;
+    }
+}
+
+static void finish_record(struct csvread *r, struct csvread_record *rec)
+{
+    size_t kept = r->nfields < CSVREAD_MAX_FIELDS ? r->nfields : CSVREAD_MAX_FIELDS;
+    for (size_t i = 0; i < kept; i++)
+        r->fptr[i] = r->arena.data + r->off[i];
+    size_t n = r->raw.len;
+    if (n && r->raw.data[n - 1] == '\n')
+        n--;
+    if (n && r->raw.data[n - 1] == '\r')
+        n--;
+    rec->line = r->rec_line;
+    rec->nfields = r->nfields;
+    rec->field = r->fptr;
+    rec->len = r->flen;
+    rec->raw = r->raw.data ? r->raw.data : "";
+    rec->raw_len = n;
+    r->in_record = 0;
+    r->rec_done = 0;
+    r->nrecords++;
+}
+
+static long count_lf(const char *s, size_t n)
+{
+    long k = 0;
+    const char *end = s + n;
+    while (s < end && (s = memchr(s, '\n', (size_t)(end - s)))) {
+        k++;
+        s++;
+    }
+    return k;
+}
+
+int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err *err)
+{
+    if (r->failed)
+        return imgo_err_set(err, IMGO_EIO, "%s: read after a failure", r->name), -1;
+    if (r->finished)
+        return 0;
+    if (!r->started) {
+        r->started = 1;
+        if (fill(r))
+            return fail(r, err, IMGO_EIO, 0, strerror(errno));
+        if (check_start(r, err))
+            return -1;
+    }
+    for (;;) {
+        const char *s;
+        size_t n;
+        if (next_piece(r, &s, &n))
+            return fail(r, err, IMGO_EIO, 0, strerror(errno));
+        if (n == 0)
+            break;
+        /* Only a CR right before an LF ends a line. */
+        for (const char *cr = memchr(s, '\r', n); cr; cr = memchr(cr + 1, '\r', n - (size_t)(cr + 1 - s)))
+            if ((size_t)(cr + 1 - s) >= n || cr[1] != '\n')
+                return fail(r, err, IMGO_EDATA, r->line + count_lf(s, (size_t)(cr - s)),
+                            "bare CR line ending (only LF and CRLF are accepted)");
+        if (!r->in_record) {
+            size_t i = 0;
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+                i++;
+            if (i < n) {
+                r->in_record = 1;
+                r->rec_line = r->line;
+                r->nfields = 0;
+                r->rec_bytes = 0;
+                buf_reset(&r->arena);
+                buf_reset(&r->raw);
+            }
+        }
+        if (r->in_record) {
+            r->rec_bytes += n;
+            if (r->rec_bytes > CSVREAD_RECORD_MAX)
+                return fail(r, err, IMGO_EDATA, r->rec_line,
+                            "record longer than 8388608 bytes (a quoted field left open?)");
+            if (r->keep_raw || r->nrecords == 0)
+                buf_add(&r->raw, s, n);
+        }
+        size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
+        r->consumed += (long long)n;
+        if (done < n)
+            return fail(r, err, IMGO_EDATA, r->line + count_lf(s, done),
+                        "malformed quoting (a quote inside an unquoted field, or text after a "
+                        "closing quote)");
+        if (n && s[n - 1] == '\n')
+            r->line++;
+        if (r->rec_done) {
+            finish_record(r, rec);
+            return 1;
+        }
+    }
+    r->finished = 1;
+    if (csv_fini(&r->parser, on_field, on_row, r) != 0)
+        return fail(r, err, IMGO_EDATA, r->rec_line, "quoted field not closed at the end of the file");
+    if (r->rec_done) {
+        finish_record(r, rec);
+        return 1;
+    }
+    return 0;
+}
