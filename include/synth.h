@@ -46,6 +46,10 @@ enum synth_file {
 struct synth_opts {
     unsigned long residents; /* 1 .. SYNTH_MAX_RESIDENTS */
     unsigned long seed;      /* 0 .. 4294967295 */
+    /* Optional (may be NULL): called after every 10,000 residents and after
+     * the last, with the count done so far; it must not touch the files. */
+    void (*progress)(unsigned long done, unsigned long total, void *arg);
+    void *progress_arg;
 };
 
 /* Rows written per file (not counting headers). */
@@ -61,10 +65,13 @@ const char *synth_file_header(int file);
 
 /*
  * Creates dir (and missing parents) when it does not exist and writes the
- * eleven files into it, replacing files of the same names. Returns IMGO_OK
- * and fills *stats (may be NULL); IMGO_EUSAGE for options out of range;
- * IMGO_EIO when a directory or file cannot be created or written (err names
- * the path). Files already written stay when a later one fails.
+ * eleven files into it, replacing files of the same names. Each file is
+ * written as dir/.NAME.tmp and renamed to dir/NAME once all eleven are
+ * complete, so a failed or interrupted run leaves no truncated file under a
+ * contract name. Returns IMGO_OK and fills *stats (may be NULL); IMGO_EUSAGE
+ * for options out of range (nothing written); IMGO_EIO when a directory or
+ * file cannot be created or written (err names the path; the temporary files
+ * are removed).
  */
 int synth_write(const char *dir, const struct synth_opts *opts,
                 struct synth_stats *stats, struct imgo_err *err);

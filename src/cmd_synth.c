@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: imgo synth --residents N --seed S --out DIR\n"
@@ -26,6 +27,15 @@ static const char usage_text[] =
     "\n"
     "Prints the number of rows of each file on stdout.\n"
     "Exit status: 0 success, 2 usage error, 3 I/O error.\n";
+
+/* The progress line, only when stderr is a terminal. */
+static void show_progress(unsigned long done, unsigned long total, void *arg)
+{
+    (void)arg;
+    fprintf(stderr, "\rimgo: synth: %lu of %lu residents", done, total);
+    if (done == total)
+        fputc('\n', stderr);
+}
 
 /* Decimal digits only, no sign, at most max. */
 static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
@@ -92,7 +102,7 @@ int cmd_synth(int argc, char **argv)
     if (!residents || !seed || !out)
         return cmd_usage_error("synth: --residents, --seed and --out are required; see 'imgo synth --help'");
 
-    struct synth_opts opts;
+    struct synth_opts opts = { 0, 0, NULL, NULL };
     if (parse_ulong(residents, SYNTH_MAX_RESIDENTS, &opts.residents) || opts.residents < 1)
         return cmd_usage_error("synth: --residents must be an integer 1..%lu, not '%s'",
                                SYNTH_MAX_RESIDENTS, residents);
@@ -101,6 +111,8 @@ int cmd_synth(int argc, char **argv)
     if (!*out)
         return cmd_usage_error("synth: --out must name a directory");
 
+    if (isatty(STDERR_FILENO))
+        opts.progress = show_progress;
     struct imgo_err err = IMGO_ERR_INIT;
     struct synth_stats st;
     int rc = synth_write(out, &opts, &st, &err);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -224,6 +225,8 @@ struct synth {
     gsl_rng *rng;
     FILE *out[SYNTH_NFILES];
     char *outbuf[SYNTH_NFILES];
+    char *tmp[SYNTH_NFILES];  /* DIR/.NAME.tmp, renamed to DIR/NAME at the end */
+    char *path[SYNTH_NFILES]; /* DIR/NAME */
     unsigned long long rows[SYNTH_NFILES];
     int idwidth;
     int as_of;
@@ -384,6 +387,10 @@ static void synth_release(struct synth *s)
         if (s->out[f])
             fclose(s->out[f]);
         s->out[f] = NULL;
+        if (s->tmp[f])
+            unlink(s->tmp[f]); /* still there only when something failed */
+        FREE_AND_NULL(s->tmp[f]);
+        FREE_AND_NULL(s->path[f]);
         FREE_AND_NULL(s->outbuf[f]);
     }
     for (int r = 0; r < ROLE_N; r++)
@@ -1050,18 +1057,25 @@ int synth_write(const char *dir, const struct synth_opts *opts,
     for (unsigned long n = opts->residents; n >= 1000000UL; n /= 10)
         s->idwidth++;
 
+    /* Each file is written under a temporary name and renamed only when
+     * every file is complete, so an interrupted run leaves no truncated CSV
+     * under a name ingest would read. */
     for (int f = 0; f < SYNTH_NFILES; f++) {
-        char *path = join(dir, files[f].name);
-        s->out[f] = fopen(path, "w");
+        s->path[f] = join(dir, files[f].name);
+        size_t n = strlen(files[f].name) + 6;
+        char *hidden = xmalloc(n);
+        snprintf(hidden, n, ".%s.tmp", files[f].name);
+        s->tmp[f] = join(dir, hidden);
+        free(hidden);
+        s->out[f] = fopen(s->tmp[f], "w");
         if (!s->out[f]) {
             int e = errno;
-            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", path, strerror(e));
-            free(path);
+            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", s->tmp[f], strerror(e));
+            FREE_AND_NULL(s->tmp[f]); /* not created */
             synth_release(s);
             free(s);
             return rc;
         }
-        free(path);
         s->outbuf[f] = xmalloc(1 << 18);
         setvbuf(s->out[f], s->outbuf[f], _IOFBF, 1 << 18);
         fprintf(s->out[f], "%s\n", files[f].header);
@@ -1081,20 +1095,31 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         gen_evaluations(s, &r);
         gen_employment(s, &r);
         gen_patient(s, &r);
+        if (opts->progress && ((i + 1) % 10000 == 0 || i + 1 == opts->residents))
+            opts->progress(i + 1, opts->residents, opts->progress_arg);
     }
 
     rc = IMGO_OK;
     for (int f = 0; f < SYNTH_NFILES; f++) {
+        errno = 0;
         int bad = ferror(s->out[f]);
         int e = errno;
-        if (fclose(s->out[f]) != 0 || bad) {
-            if (!bad)
-                e = errno;
-            if (!rc)
-                rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s/%s': %s", dir,
-                                  files[f].name, strerror(e));
-        }
+        int closed = fclose(s->out[f]);
+        if (closed != 0)
+            e = errno;
         s->out[f] = NULL;
+        if ((closed != 0 || bad) && !rc)
+            rc = imgo_err_set(err, IMGO_EIO, "cannot write '%s': %s", s->tmp[f],
+                              e ? strerror(e) : "write error");
+    }
+    for (int f = 0; f < SYNTH_NFILES && !rc; f++) {
+        if (rename(s->tmp[f], s->path[f]) != 0) {
+            int e = errno;
+            rc = imgo_err_set(err, IMGO_EIO, "cannot rename '%s' to '%s': %s", s->tmp[f],
+                              s->path[f], strerror(e));
+            break;
+        }
+        FREE_AND_NULL(s->tmp[f]);
     }
     if (stats)
         memcpy(stats->rows, s->rows, sizeof stats->rows);

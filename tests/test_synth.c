@@ -79,7 +79,7 @@ static void options_out_of_range(void **state)
     char dir[256];
     make_tmp(dir, sizeof dir);
     struct imgo_err err = IMGO_ERR_INIT;
-    struct synth_opts o = { 0, 1 };
+    struct synth_opts o = { .residents = 0, .seed = 1 };
     assert_int_equal(synth_write(dir, &o, NULL, &err), IMGO_EUSAGE);
     o.residents = SYNTH_MAX_RESIDENTS + 1;
     assert_int_equal(synth_write(dir, &o, NULL, &err), IMGO_EUSAGE);
@@ -104,7 +104,7 @@ static void unwritable_directory(void **state)
     fclose(f);
     snprintf(sub, sizeof sub, "%s/sub", file);
     struct imgo_err err = IMGO_ERR_INIT;
-    struct synth_opts o = { 10, 1 };
+    struct synth_opts o = { .residents = 10, .seed = 1 };
     assert_int_equal(synth_write(sub, &o, NULL, &err), IMGO_EIO);
     assert_int_equal(err.status, IMGO_EIO);
     assert_non_null(strstr(err.msg, "plain"));
@@ -119,7 +119,7 @@ static void counts_match_files(void **state)
     char dir[256];
     make_tmp(dir, sizeof dir);
     struct imgo_err err = IMGO_ERR_INIT;
-    struct synth_opts o = { 300, 2026 };
+    struct synth_opts o = { .residents = 300, .seed = 2026 };
     struct synth_stats st;
     assert_int_equal(synth_write(dir, &o, &st, &err), IMGO_OK);
     assert_int_equal(st.rows[SYNTH_RESIDENTS], 300);
@@ -155,7 +155,7 @@ static void deterministic_by_seed(void **state)
     make_tmp(b, sizeof b);
     make_tmp(c, sizeof c);
     struct imgo_err err = IMGO_ERR_INIT;
-    struct synth_opts o = { 200, 7 };
+    struct synth_opts o = { .residents = 200, .seed = 7 };
     assert_int_equal(synth_write(a, &o, NULL, &err), IMGO_OK);
     assert_int_equal(synth_write(b, &o, NULL, &err), IMGO_OK);
     o.seed = 8;
@@ -177,6 +177,34 @@ static void deterministic_by_seed(void **state)
     remove_tree(c);
 }
 
+static void count_progress(unsigned long done, unsigned long total, void *arg)
+{
+    unsigned long *calls = arg;
+    assert_true(done >= 1 && done <= total);
+    calls[0]++;
+    calls[1] = done;
+}
+
+/* Progress every 10,000 residents and at the end; no temporary file stays. */
+static void progress_and_no_temporaries(void **state)
+{
+    (void)state;
+    char a[256], path[512];
+    make_tmp(a, sizeof a);
+    unsigned long calls[2] = { 0, 0 };
+    struct synth_opts o = { .residents = 20001, .seed = 5, .progress = count_progress,
+                            .progress_arg = calls };
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(synth_write(a, &o, NULL, &err), IMGO_OK);
+    assert_int_equal(calls[0], 3); /* 10000, 20000, 20001 */
+    assert_int_equal(calls[1], 20001);
+    for (int f = 0; f < SYNTH_NFILES; f++) {
+        snprintf(path, sizeof path, "%s/.%s.tmp", a, synth_file_name(f));
+        assert_int_not_equal(access(path, F_OK), 0);
+    }
+    remove_tree(a);
+}
+
 /* Writing into an existing directory replaces the files. */
 static void rewrite_replaces(void **state)
 {
@@ -184,7 +212,7 @@ static void rewrite_replaces(void **state)
     char a[256];
     make_tmp(a, sizeof a);
     struct imgo_err err = IMGO_ERR_INIT;
-    struct synth_opts o = { 50, 3 };
+    struct synth_opts o = { .residents = 50, .seed = 3 };
     struct synth_stats s1, s2;
     assert_int_equal(synth_write(a, &o, &s1, &err), IMGO_OK);
     o.residents = 20;
@@ -207,6 +235,7 @@ int main(void)
         cmocka_unit_test(counts_match_files),
         cmocka_unit_test(deterministic_by_seed),
         cmocka_unit_test(rewrite_replaces),
+        cmocka_unit_test(progress_and_no_temporaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
