@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 const char *const compute_group_name[3] = { "non_img", "img", "all" };
@@ -99,25 +100,31 @@ void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_s
     }
 }
 
-/* The latest event date of metrics.md "as-of date"; *found 0 when none. */
-static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *err)
+/* The latest event date of metrics.md "as-of date", in two halves that two
+ * connections can scan at the same time: the two biggest tables, and the
+ * rest. Each gives *found 0 when it has no date. */
+static const char *const latest_sql[2] = {
+    "SELECT max(d) FROM ("
+    " SELECT max(start_date) AS d FROM residents"
+    " UNION ALL SELECT max(end_date) FROM residents"
+    " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
+    " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
+    " UNION ALL SELECT max(exam_date) FROM board_exams"
+    " UNION ALL SELECT max(feedback_date) FROM feedback"
+    " UNION ALL SELECT max(review_date) FROM ccc_actions"
+    " UNION ALL SELECT max(start_date) FROM employment)",
+    "SELECT max(d) FROM ("
+    " SELECT max(review_date) AS d FROM milestone_ratings"
+    " UNION ALL SELECT max(eval_date) FROM evaluations)",
+};
+
+static int latest_event(sqlite3 *db, int part, int *as_of, int *found, struct imgo_err *err)
 {
-    static const char sql[] =
-        "SELECT max(d) FROM ("
-        " SELECT max(start_date) AS d FROM residents"
-        " UNION ALL SELECT max(end_date) FROM residents"
-        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
-        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
-        " UNION ALL SELECT max(exam_date) FROM board_exams"
-        " UNION ALL SELECT max(review_date) FROM milestone_ratings"
-        " UNION ALL SELECT max(eval_date) FROM evaluations"
-        " UNION ALL SELECT max(feedback_date) FROM feedback"
-        " UNION ALL SELECT max(review_date) FROM ccc_actions"
-        " UNION ALL SELECT max(start_date) FROM employment)";
     sqlite3_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
+    int rc = db_prepare(db, latest_sql[part], &st, err);
     if (rc)
         return rc;
+    *found = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(db, err);
     } else {
@@ -273,17 +280,69 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
     return rc;
 }
 
+typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
+
+/* The families in two lists that share no state but the residents (the
+ * second list only reads them), so they can run on two connections at
+ * once: the milestone model is about half of the work. */
+static const compute_family families_a[] = {
+    compute_cohort,   compute_retention,  compute_board,   compute_fellowship,
+    compute_mentor,   compute_evaluators, compute_adverse, compute_workforce,
+};
+static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
+
+/* A second thread with its own connection, metric rows and chart points. */
+struct worker {
+    struct compute_ctx x;
+    struct metric_set m;
+    struct chart_set c;
+    int part, found, rc; /* part: the latest_event half, or -1: families_b */
+    struct imgo_err err;
+};
+
+static void *worker_run(void *arg)
+{
+    struct worker *w = arg;
+    if (w->part >= 0) {
+        w->rc = latest_event(w->x.db, w->part, &w->x.as_of, &w->found, &w->err);
+        return NULL;
+    }
+    for (size_t i = 0; !w->rc && i < sizeof families_b / sizeof families_b[0]; i++)
+        w->rc = families_b[i](&w->x, &w->err);
+    return NULL;
+}
+
+/* Runs w on its own thread when it has a connection, else here. */
+static int worker_start(struct worker *w, pthread_t *th)
+{
+    if (w->x.db && pthread_create(th, NULL, worker_run, w) == 0)
+        return 1;
+    return 0;
+}
+
+/* A read connection to the same database file, or NULL (an in-memory
+ * database, or any failure: then everything runs on one connection). The
+ * caller's IMMEDIATE transaction keeps writers out, so both connections
+ * read the same data. */
+static sqlite3 *second_connection(sqlite3 *db)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    sqlite3 *db2 = NULL;
+    if (!path || !*path)
+        return NULL;
+    if (db_open(path, DB_READONLY, &db2, NULL))
+        return NULL;
+    return db2;
+}
+
 int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err)
 {
-    static int (*const families[])(struct compute_ctx *, struct imgo_err *) = {
-        compute_cohort,      compute_retention,  compute_board,    compute_fellowship,
-        compute_mentor,      compute_milestones, compute_evaluators, compute_feedback,
-        compute_adverse,     compute_workforce,  compute_patient,
-    };
     struct metric_set m;
     struct chart_set c;
     struct compute_ctx x;
+    struct worker w;
     memset(&x, 0, sizeof x);
+    memset(&w, 0, sizeof w);
     x.db = db;
     x.p = p;
     x.conf = p->confidence;
@@ -291,24 +350,65 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     x.c = &c;
     metric_set_init(&m, p->min_cell);
     chart_set_init(&c);
+    metric_set_init(&w.m, p->min_cell);
+    chart_set_init(&w.c);
+    pthread_t th;
+    int threaded;
 
     int rc = db_exec(db, "BEGIN IMMEDIATE", err);
     if (rc)
         goto out;
+    w.x = x;
+    w.x.db = second_connection(db);
+    w.x.m = &w.m;
+    w.x.c = &w.c;
     if (p->has_as_of) {
         x.as_of = p->as_of;
     } else {
         int found = 0;
-        rc = latest_event(db, &x.as_of, &found, err);
-        if (!rc && !found)
+        w.part = 1;
+        threaded = worker_start(&w, &th);
+        rc = latest_event(db, 0, &x.as_of, &found, err);
+        if (threaded)
+            pthread_join(th, NULL);
+        else if (!rc)
+            rc = latest_event(db, 1, &w.x.as_of, &w.found, err);
+        if (!rc && w.rc)
+            rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+        if (!rc && w.found && (!found || w.x.as_of > x.as_of))
+            x.as_of = w.x.as_of;
+        if (!rc && !found && !w.found)
             rc = imgo_err_set(err, IMGO_EDATA,
                               "no as-of date: the database holds no dated record; give --as-of");
     }
     if (!rc)
         rc = load_residents(&x, err);
-    for (size_t i = 0; !rc && i < sizeof families / sizeof families[0]; i++)
-        rc = families[i](&x, err);
     if (!rc) {
+        sqlite3 *db2 = w.x.db;
+        w.x = x;
+        w.x.db = db2;
+        w.x.m = &w.m;
+        w.x.c = &w.c;
+        w.part = -1;
+        w.rc = IMGO_OK;
+        threaded = worker_start(&w, &th);
+        for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
+            rc = families_a[i](&x, err);
+        if (threaded) {
+            pthread_join(th, NULL);
+        } else if (!rc) {
+            w.x.db = db;
+            worker_run(&w);
+        }
+        if (!rc && w.rc)
+            rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+    }
+    if (w.x.db != db)
+        db_close(w.x.db); /* the writes below need the readers gone */
+    w.x.db = NULL;
+    if (!rc) {
+        metric_set_take(&m, &w.m);
+        chart_set_take(&c, &w.c);
         metric_set_sort(&m);
         rc = metric_set_store(&m, db, err);
     }
@@ -323,9 +423,13 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (rc)
         db_exec(db, "ROLLBACK", NULL);
 out:
+    if (w.x.db && w.x.db != db)
+        db_close(w.x.db);
     free(x.res);
     free(x.rid_index);
     metric_set_release(&m);
     chart_set_release(&c);
+    metric_set_release(&w.m);
+    chart_set_release(&w.c);
     return rc;
 }
