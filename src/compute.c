@@ -13,6 +13,7 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,28 +101,28 @@ void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_s
     }
 }
 
-/* The latest event date of metrics.md "as-of date", in two halves that two
- * connections can scan at the same time: the two biggest tables, and the
- * rest. Each gives *found 0 when it has no date. */
-static const char *const latest_sql[2] = {
-    "SELECT max(d) FROM ("
-    " SELECT max(start_date) AS d FROM residents"
-    " UNION ALL SELECT max(end_date) FROM residents"
-    " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
-    " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
-    " UNION ALL SELECT max(exam_date) FROM board_exams"
-    " UNION ALL SELECT max(feedback_date) FROM feedback"
-    " UNION ALL SELECT max(review_date) FROM ccc_actions"
-    " UNION ALL SELECT max(start_date) FROM employment)",
-    "SELECT max(d) FROM ("
-    " SELECT max(review_date) AS d FROM milestone_ratings"
-    " UNION ALL SELECT max(eval_date) FROM evaluations)",
-};
-
-static int latest_event(sqlite3 *db, int part, int *as_of, int *found, struct imgo_err *err)
+/* The latest event date of metrics.md "as-of date"; *found 0 when there
+ * is none. Where the date is the second column of a table's key, the
+ * maximum is one index seek per resident instead of a scan. */
+static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *err)
 {
+    static const char sql[] =
+        "SELECT max(d) FROM ("
+        " SELECT max(start_date) AS d FROM residents"
+        " UNION ALL SELECT max(end_date) FROM residents"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
+        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
+        " UNION ALL SELECT max(exam_date) FROM board_exams"
+        " UNION ALL SELECT max(eval_date) FROM evaluations"
+        " UNION ALL SELECT max(feedback_date) FROM feedback)";
     sqlite3_stmt *st;
-    int rc = db_prepare(db, latest_sql[part], &st, err);
+    int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
     *found = 0;
@@ -283,41 +284,31 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
 typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
 
 /* The families in two lists that share no state but the residents (the
- * second list only reads them), so they can run on two connections at
- * once: the milestone model is about half of the work. */
+ * second list only reads them), so they run on two connections at once:
+ * the milestone model is about half of the work. The second list uses the
+ * as-of date only to leave out rows dated after it, so it can start before
+ * the default as-of is known (see compute_run). */
 static const compute_family families_a[] = {
     compute_cohort,   compute_retention,  compute_board,   compute_fellowship,
     compute_mentor,   compute_evaluators, compute_adverse, compute_workforce,
 };
 static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
 
-/* A second thread with its own connection, metric rows and chart points. */
+/* The second thread: its own connection, metric rows and chart points. */
 struct worker {
     struct compute_ctx x;
     struct metric_set m;
     struct chart_set c;
-    int part, found, rc; /* part: the latest_event half, or -1: families_b */
+    int rc;
     struct imgo_err err;
 };
 
 static void *worker_run(void *arg)
 {
     struct worker *w = arg;
-    if (w->part >= 0) {
-        w->rc = latest_event(w->x.db, w->part, &w->x.as_of, &w->found, &w->err);
-        return NULL;
-    }
     for (size_t i = 0; !w->rc && i < sizeof families_b / sizeof families_b[0]; i++)
         w->rc = families_b[i](&w->x, &w->err);
     return NULL;
-}
-
-/* Runs w on its own thread when it has a connection, else here. */
-static int worker_start(struct worker *w, pthread_t *th)
-{
-    if (w->x.db && pthread_create(th, NULL, worker_run, w) == 0)
-        return 1;
-    return 0;
 }
 
 /* A read connection to the same database file, or NULL (an in-memory
@@ -353,58 +344,43 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     metric_set_init(&w.m, p->min_cell);
     chart_set_init(&w.c);
     pthread_t th;
-    int threaded;
+    int threaded = 0;
 
     int rc = db_exec(db, "BEGIN IMMEDIATE", err);
     if (rc)
         goto out;
-    w.x = x;
-    w.x.db = second_connection(db);
-    w.x.m = &w.m;
-    w.x.c = &w.c;
-    if (p->has_as_of) {
-        x.as_of = p->as_of;
-    } else {
+    /* The default as-of is the latest date of every dated row, so no row
+     * is after it and every resident has started by it: until it is known,
+     * INT_MAX gives the same filters and the second list can start. */
+    x.as_of = p->has_as_of ? p->as_of : INT_MAX;
+    rc = load_residents(&x, err);
+    if (!rc) {
+        w.x = x;
+        w.x.db = second_connection(db);
+        w.x.m = &w.m;
+        w.x.c = &w.c;
+        threaded = w.x.db && pthread_create(&th, NULL, worker_run, &w) == 0;
+    }
+    if (!rc && !p->has_as_of) {
         int found = 0;
-        w.part = 1;
-        threaded = worker_start(&w, &th);
-        rc = latest_event(db, 0, &x.as_of, &found, err);
-        if (threaded)
-            pthread_join(th, NULL);
-        else if (!rc)
-            rc = latest_event(db, 1, &w.x.as_of, &w.found, err);
-        if (!rc && w.rc)
-            rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
-        if (!rc && w.found && (!found || w.x.as_of > x.as_of))
-            x.as_of = w.x.as_of;
-        if (!rc && !found && !w.found)
+        rc = latest_event(db, &x.as_of, &found, err);
+        if (!rc && !found)
             rc = imgo_err_set(err, IMGO_EDATA,
                               "no as-of date: the database holds no dated record; give --as-of");
     }
-    if (!rc)
-        rc = load_residents(&x, err);
-    if (!rc) {
-        sqlite3 *db2 = w.x.db;
-        w.x = x;
-        w.x.db = db2;
-        w.x.m = &w.m;
-        w.x.c = &w.c;
-        w.part = -1;
-        w.rc = IMGO_OK;
-        threaded = worker_start(&w, &th);
-        for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
-            rc = families_a[i](&x, err);
-        if (threaded) {
-            pthread_join(th, NULL);
-        } else if (!rc) {
-            w.x.db = db;
-            worker_run(&w);
-        }
-        if (!rc && w.rc)
-            rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+    for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
+        rc = families_a[i](&x, err);
+    if (threaded) {
+        pthread_join(th, NULL);
+    } else if (!rc) {
+        w.x.db = db;
+        worker_run(&w);
+        w.x.db = NULL;
     }
-    if (w.x.db != db)
-        db_close(w.x.db); /* the writes below need the readers gone */
+    if (!rc && w.rc)
+        rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+    if (w.x.db)
+        db_close(w.x.db); /* the writes below need the reader gone */
     w.x.db = NULL;
     if (!rc) {
         metric_set_take(&m, &w.m);
@@ -423,8 +399,6 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (rc)
         db_exec(db, "ROLLBACK", NULL);
 out:
-    if (w.x.db && w.x.db != db)
-        db_close(w.x.db);
     free(x.res);
     free(x.rid_index);
     metric_set_release(&m);
