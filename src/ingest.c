@@ -894,7 +894,10 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
             continue;
         }
         buf_reset(&path);
-        buf_addf(&path, "%s/%s", dir, found[id]);
+        buf_adds(&path, dir);
+        if (!path.len || path.data[path.len - 1] != '/')
+            buf_addc(&path, '/');
+        buf_adds(&path, found[id]);
         int st = ingest_file(ig, f, found[id], buf_str(&path), err);
         if (st < 0) {
             worst = IMGO_EIO;

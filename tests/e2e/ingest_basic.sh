@@ -109,3 +109,13 @@ head -1 fixtures/tiny/residents.csv >"$T/hdr/residents.csv"
 run "$IMGO" ingest "$T/hdr" --db "$T/hdr.db"
 expect_rc "header-only file" 0
 expect_eq "header-only summary" "$(cat "$T/out")" "residents.csv: 0 rows read, 0 written, 0 rejected"
+
+# Several directories in one command: residents of the first count for the
+# second.
+mkdir "$T/d1" "$T/d2"
+cp fixtures/tiny/residents.csv "$T/d1/"
+cp fixtures/tiny/milestone_ratings.csv "$T/d2/"
+run "$IMGO" ingest "$T/d1" "$T/d2/" --db "$T/multi.db"
+expect_rc "two directories" 0
+expect_eq "two directories: both files" "$(cut -d: -f1 "$T/out" | tr '\n' ' ')" "residents.csv milestone_ratings.csv "
+expect_eq "ledger path as given" "$(q "$T/multi.db" "select path from ingest_ledger where file='milestone_ratings.csv'")" "$T/d2/milestone_ratings.csv"

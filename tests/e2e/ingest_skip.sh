@@ -39,3 +39,11 @@ printf 'resident_id,review_date,pgy,subcompetency,rating\nS4,2024-06-15,3,PC1,4\
 run "$IMGO" ingest "$T/c3" --db "$T/o/db.sqlite" --skip-bad-rows --rejects "$T/rej"
 expect_rc "clean file with --skip-bad-rows" 0
 if [ -e "$T/rej/milestone_ratings.csv" ]; then not_ok "stale rejects removed"; else ok "stale rejects removed"; fi
+
+# Several DIRs with the same file: their rejects end up in one file.
+mkdir "$T/m1" "$T/m2"
+printf 'resident_id,review_date,pgy,subcompetency,rating\nS4,2025-06-15,3,PC1,7\n' >"$T/m1/milestone_ratings.csv"
+printf 'resident_id,review_date,pgy,subcompetency,rating\nS4,2025-12-15,3,PC1,0\n' >"$T/m2/milestone_ratings.csv"
+run "$IMGO" ingest "$T/m1" "$T/m2" --db "$T/o/db.sqlite" --skip-bad-rows --rejects "$T/rej2"
+expect_rc "two DIRs with bad rows" 0
+expect_eq "rejects of both DIRs, one header" "$(cut -d, -f2 "$T/rej2/milestone_ratings.csv" | tr '\n' ' ')" "review_date 2025-06-15 2025-12-15 "
