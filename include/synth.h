@@ -27,6 +27,13 @@ struct imgo_err;
 #define SYNTH_COHORTS 7
 #define SYNTH_MAX_RESIDENTS 10000000UL
 
+/* Planted effects that name an id (docs/SYNTH.md): the two evaluators who
+ * score IMGs 1.5 points lower, and the peer mentor with more than 4 active
+ * mentees at as-of. */
+#define SYNTH_BIASED_EVALUATOR_A "E003"
+#define SYNTH_BIASED_EVALUATOR_B "E007"
+#define SYNTH_OVERLOADED_MENTOR "P01-00-01"
+
 /* The files, in the order synth_file_name() numbers them. */
 enum synth_file {
     SYNTH_RESIDENTS,

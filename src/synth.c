@@ -128,8 +128,9 @@ static const double evals_per_block_p[4] = { 0.10, 0.55, 0.30, 0.05 };
 #define EV_LENIENCY_SD 0.5
 #define EV_NOISE_SD 0.9
 #define EV_BIASED_GAP (-1.5)
-/* The two biased evaluators are these positions in program 1's pool, core
- * faculty who each write EV_CORE_SHARE of that program's evaluations. */
+/* The two biased evaluators are these positions in program 1's pool, which
+ * starts at E001: SYNTH_BIASED_EVALUATOR_A/B. Core faculty, each writes
+ * EV_CORE_SHARE of that program's evaluations. */
 #define EV_BIASED_A 2
 #define EV_BIASED_B 6
 #define EV_CORE_SHARE 0.10
@@ -158,7 +159,7 @@ static const char *const role_name[ROLE_N] = { "senior_resident", "faculty", "pe
 /* Every second IMG still in training at as-of who gets a peer mentor gets
  * the overloaded one, until it carries OVERLOAD_CAP mentees. */
 #define OVERLOAD_CAP 14
-#define OVERLOAD_ID "P01-00-01"
+#define OVERLOAD_ID SYNTH_OVERLOADED_MENTOR
 
 static const char *const fellowship_im[] = {
     "Cardiology", "Gastroenterology", "Pulmonary/Critical Care", "Nephrology",
@@ -337,7 +338,7 @@ static void make_programs(struct synth *s, unsigned long n)
         double expect = (double)n * w[i] / wsum;
         int c = (int)(expect / 2);
         s->prog[i].eval_first = next;
-        s->prog[i].eval_count = c < 20 ? 20 : c > 400 ? 400 : c;
+        s->prog[i].eval_count = c < 40 ? 40 : c > 400 ? 400 : c;
         next += s->prog[i].eval_count;
     }
     s->nevaluators = next;
@@ -1040,6 +1041,9 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EUSAGE, "--residents must be 1..%lu", SYNTH_MAX_RESIDENTS);
     if (opts->seed > 4294967295UL)
         return imgo_err_set(err, IMGO_EUSAGE, "--seed must be 0..4294967295");
+    int as_of;
+    if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0)
+        return imgo_err_set(err, IMGO_EIO, "internal error: bad SYNTH_AS_OF");
     int rc = make_dirs(dir, err);
     if (rc)
         return rc;
@@ -1051,7 +1055,7 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EIO, "cannot allocate the random number generator");
     }
     gsl_rng_set(s->rng, opts->seed);
-    s->as_of = date_from_ymd(2026, 6, 30);
+    s->as_of = as_of;
     s->ms_era = date_from_ymd(MILESTONE_ERA_Y, MILESTONE_ERA_M, 1);
     s->idwidth = 6;
     for (unsigned long n = opts->residents; n >= 1000000UL; n /= 10)
