@@ -18,4 +18,7 @@ int cmd_fail(const struct imgo_err *err);
 /* Prints "imgo: <printf message>" on stderr and returns IMGO_EUSAGE. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The commands, one per src/cmd_<name>.c. */
+int cmd_synth(int argc, char **argv);
+
 #endif

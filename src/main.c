@@ -19,6 +19,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 

@@ -1,0 +1,86 @@
+/*
+ * synth.h - a synthetic cohort directory with known planted effects.
+ *
+ * synth_write() writes the eleven CSV files of the input contract into a
+ * directory: residents of several programs who start each July 1 of
+ * SYNTH_FIRST_COHORT .. SYNTH_FIRST_COHORT + SYNTH_COHORTS - 1, followed up
+ * to the as-of date SYNTH_AS_OF, with mentoring, milestones, evaluations,
+ * narrative feedback, CCC actions, board exams, fellowship applications,
+ * employment and patient experience. The model and every planted effect are
+ * described in docs/SYNTH.md.
+ *
+ * Output depends only on the residents count and the seed (GSL's
+ * gsl_rng_mt19937 seeded with it; mt19937 treats seed 0 as its default seed
+ * 4357): the same arguments give byte-identical files. Nothing is dated
+ * after SYNTH_AS_OF, so that date is also the data's default as-of. Rows are
+ * written ordered by resident, then by date within resident. Memory is O(N)
+ * only in a few counters per program; residents are generated and written
+ * one at a time.
+ */
+#ifndef IMGO_SYNTH_H
+#define IMGO_SYNTH_H
+
+struct imgo_err;
+
+#define SYNTH_AS_OF "2026-06-30"
+#define SYNTH_FIRST_COHORT 2019
+#define SYNTH_COHORTS 7
+#define SYNTH_MAX_RESIDENTS 10000000UL
+
+/* Planted effects that name an id (docs/SYNTH.md): the two evaluators who
+ * score IMGs 1.5 points lower, and the peer mentor with more than 4 active
+ * mentees at as-of. */
+#define SYNTH_BIASED_EVALUATOR_A "E003"
+#define SYNTH_BIASED_EVALUATOR_B "E007"
+#define SYNTH_OVERLOADED_MENTOR "P01-00-01"
+
+/* The files, in the order synth_file_name() numbers them. */
+enum synth_file {
+    SYNTH_RESIDENTS,
+    SYNTH_MENTOR_ASSIGNMENTS,
+    SYNTH_MENTORSHIP_MEETINGS,
+    SYNTH_BOARD_EXAMS,
+    SYNTH_FELLOWSHIP,
+    SYNTH_MILESTONES,
+    SYNTH_EVALUATIONS,
+    SYNTH_FEEDBACK,
+    SYNTH_CCC_ACTIONS,
+    SYNTH_EMPLOYMENT,
+    SYNTH_PATIENT_EXPERIENCE,
+    SYNTH_NFILES
+};
+
+struct synth_opts {
+    unsigned long residents; /* 1 .. SYNTH_MAX_RESIDENTS */
+    unsigned long seed;      /* 0 .. 4294967295 */
+    /* Optional (may be NULL): called after every 10,000 residents and after
+     * the last, with the count done so far; it must not touch the files. */
+    void (*progress)(unsigned long done, unsigned long total, void *arg);
+    void *progress_arg;
+};
+
+/* Rows written per file (not counting headers). */
+struct synth_stats {
+    unsigned long long rows[SYNTH_NFILES];
+};
+
+/* "residents.csv", ... for an enum synth_file; NULL when out of range. */
+const char *synth_file_name(int file);
+
+/* The header line of a file, without the newline. */
+const char *synth_file_header(int file);
+
+/*
+ * Creates dir (and missing parents) when it does not exist and writes the
+ * eleven files into it, replacing files of the same names. Each file is
+ * written as dir/.NAME.tmp and renamed to dir/NAME once all eleven are
+ * complete, so a failed or interrupted run leaves no truncated file under a
+ * contract name. Returns IMGO_OK and fills *stats (may be NULL); IMGO_EUSAGE
+ * for options out of range (nothing written); IMGO_EIO when a directory or
+ * file cannot be created or written (err names the path; the temporary files
+ * are removed).
+ */
+int synth_write(const char *dir, const struct synth_opts *opts,
+                struct synth_stats *stats, struct imgo_err *err);
+
+#endif
