@@ -256,6 +256,40 @@ static void after_as_of_changes_nothing(void **state)
     fx_close(&f);
 }
 
+/* An in-memory database has no second connection: everything runs on one
+ * thread, with the same numbers as the two-connection run on a file. */
+static void one_connection_same_numbers(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_open(&f);
+    base_cohort(&f);
+    assert_int_equal(fx_compute(&f, 20400), IMGO_OK);
+    char *threaded = read_out(&f, "metrics.csv");
+    char *funnel = read_out(&f, "tables/milestone_forest.csv");
+
+    struct fx mem;
+    struct imgo_err err = IMGO_ERR_INIT;
+    memcpy(&mem, &f, sizeof mem);
+    snprintf(mem.out, sizeof mem.out, "/tmp/imgo-compute-test-%d.mem", (int)getpid());
+    assert_int_equal(db_open(":memory:", 0, &mem.db, &err), IMGO_OK);
+    base_cohort(&mem);
+    assert_int_equal(compute_run(mem.db, &f.p, mem.out, &err), IMGO_OK);
+    char *serial = read_out(&mem, "metrics.csv");
+    char *funnel2 = read_out(&mem, "tables/milestone_forest.csv");
+    assert_string_equal(threaded, serial);
+    assert_string_equal(funnel, funnel2);
+    db_close(mem.db);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", mem.out);
+    assert_int_equal(system(cmd), 0);
+    free(threaded);
+    free(serial);
+    free(funnel);
+    free(funnel2);
+    fx_close(&f);
+}
+
 static const char *info(struct fx *f, const char *key, char *out, size_t n)
 {
     sqlite3_stmt *st;
@@ -344,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(workforce_and_patient),
         cmocka_unit_test(after_as_of_changes_nothing),
+        cmocka_unit_test(one_connection_same_numbers),
         cmocka_unit_test(default_as_of),
         cmocka_unit_test(upgrade_from_schema_1),
     };

@@ -40,6 +40,8 @@ for e in E003 E007; do
     holds "evaluator $e gap negative" "$v" "x < -0.8"
     holds "evaluator $e q < 0.10" "$q" "x < 0.10"
 done
+expect_eq "funnel marks the two evaluators" \
+    "$(awk -F, '$1 == "flagged" { print $2 }' "$T/res/tables/evaluator_funnel.csv" | grep -c '^E00[37]$')" "2"
 flagged=$(awk -F, '$1 == "bias.evaluator_gap" && $3 != "" && $11 != "" && $11 < 0.10 && $7 < 0' "$T/res/metrics.csv" | wc -l)
 holds "few evaluators flagged" "$flagged" "x >= 2 && x <= 4"
 # 3. negative communication feedback: odds ratio > 1, small p
