@@ -32,7 +32,7 @@ int cmd_fail(const struct imgo_err *err);
 /* Prints "imgo: <printf message>" on stderr and returns IMGO_EUSAGE. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The commands, in src/cmd_<name>.c. */
+/* The commands, one per src/cmd_<name>.c. */
 int cmd_compute(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);

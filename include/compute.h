@@ -20,9 +20,10 @@
 #include "params.h"
 
 /* Computes every metric on db with parameters p and writes them. outdir is
- * created when missing (its parent must exist). Returns IMGO_OK, IMGO_EDATA
- * when there is nothing to compute from (no resident, no date for as-of), or
- * IMGO_EIO. */
+ * created when missing (its parent must exist). When db is a file, a second
+ * read-only connection to it computes part of the metrics on a second
+ * thread; the results do not depend on it. Returns IMGO_OK, IMGO_EDATA when
+ * p has no as-of and the database holds no dated record, or IMGO_EIO. */
 int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err);
 
 /* ---- for the metric families -------------------------------------------- */

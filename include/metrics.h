@@ -49,6 +49,9 @@ struct metric_row *metric_add(struct metric_set *s, const char *metric, const ch
                               const char *stratum, const char *period, long n, long k,
                               struct stats_est e);
 
+/* Moves every row of src to the end of dst; src is left empty. */
+void metric_set_take(struct metric_set *dst, struct metric_set *src);
+
 /* Sorts by metric, group, stratum, period in byte order (strcmp). */
 void metric_set_sort(struct metric_set *s);
 
@@ -80,6 +83,9 @@ void chart_set_release(struct chart_set *c);
 void chart_add(struct chart_set *c, const char *chart, const char *series, const char *label,
                double x, long n, long k, double value, double ci_low, double ci_high,
                int suppressed);
+
+/* Moves every point of src to the end of dst; src is left empty. */
+void chart_set_take(struct chart_set *dst, struct chart_set *src);
 
 /* The CSV of one chart's points (header and rows in insertion order). */
 void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -117,8 +118,15 @@ int cmd_compute(int argc, char **argv)
     }
     if (!rc)
         rc = db_open(db_path, 0, &db, &err);
-    if (!rc)
+    if (!rc) {
+        /* a progress line only for a person watching a terminal */
+        int tty = isatty(STDERR_FILENO);
+        if (tty)
+            fprintf(stderr, "imgo: computing metrics...\r");
         rc = compute_run(db, &p, out, &err);
+        if (tty)
+            fprintf(stderr, "%30s\r", "");
+    }
     db_close(db);
     params_release(&p);
     return rc ? cmd_fail(&err) : IMGO_OK;

@@ -13,10 +13,12 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 const char *const compute_group_name[3] = { "non_img", "img", "all" };
@@ -99,25 +101,31 @@ void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_s
     }
 }
 
-/* The latest event date of metrics.md "as-of date"; *found 0 when none. */
+/* The latest event date of metrics.md "as-of date"; *found 0 when there
+ * is none. Where the date is the second column of a table's key, the
+ * maximum is one index seek per resident instead of a scan. */
 static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *err)
 {
     static const char sql[] =
         "SELECT max(d) FROM ("
         " SELECT max(start_date) AS d FROM residents"
         " UNION ALL SELECT max(end_date) FROM residents"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid))"
+        "  FROM residents r"
         " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
         " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
         " UNION ALL SELECT max(exam_date) FROM board_exams"
-        " UNION ALL SELECT max(review_date) FROM milestone_ratings"
         " UNION ALL SELECT max(eval_date) FROM evaluations"
-        " UNION ALL SELECT max(feedback_date) FROM feedback"
-        " UNION ALL SELECT max(review_date) FROM ccc_actions"
-        " UNION ALL SELECT max(start_date) FROM employment)";
+        " UNION ALL SELECT max(feedback_date) FROM feedback)";
     sqlite3_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
+    *found = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(db, err);
     } else {
@@ -273,17 +281,59 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
     return rc;
 }
 
+typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
+
+/* The families in two lists that share no state but the residents (the
+ * second list only reads them), so they run on two connections at once:
+ * the milestone model is about half of the work. The second list uses the
+ * as-of date only to leave out rows dated after it, so it can start before
+ * the default as-of is known (see compute_run). */
+static const compute_family families_a[] = {
+    compute_cohort,   compute_retention,  compute_board,   compute_fellowship,
+    compute_mentor,   compute_evaluators, compute_adverse, compute_workforce,
+};
+static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
+
+/* The second thread: its own connection, metric rows and chart points. */
+struct worker {
+    struct compute_ctx x;
+    struct metric_set m;
+    struct chart_set c;
+    int rc;
+    struct imgo_err err;
+};
+
+static void *worker_run(void *arg)
+{
+    struct worker *w = arg;
+    for (size_t i = 0; !w->rc && i < sizeof families_b / sizeof families_b[0]; i++)
+        w->rc = families_b[i](&w->x, &w->err);
+    return NULL;
+}
+
+/* A read connection to the same database file, or NULL (an in-memory
+ * database, or any failure: then everything runs on one connection). The
+ * caller's IMMEDIATE transaction keeps writers out, so both connections
+ * read the same data. */
+static sqlite3 *second_connection(sqlite3 *db)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    sqlite3 *db2 = NULL;
+    if (!path || !*path)
+        return NULL;
+    if (db_open(path, DB_READONLY, &db2, NULL))
+        return NULL;
+    return db2;
+}
+
 int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err)
 {
-    static int (*const families[])(struct compute_ctx *, struct imgo_err *) = {
-        compute_cohort,      compute_retention,  compute_board,    compute_fellowship,
-        compute_mentor,      compute_milestones, compute_evaluators, compute_feedback,
-        compute_adverse,     compute_workforce,  compute_patient,
-    };
     struct metric_set m;
     struct chart_set c;
     struct compute_ctx x;
+    struct worker w;
     memset(&x, 0, sizeof x);
+    memset(&w, 0, sizeof w);
     x.db = db;
     x.p = p;
     x.conf = p->confidence;
@@ -291,24 +341,50 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     x.c = &c;
     metric_set_init(&m, p->min_cell);
     chart_set_init(&c);
+    metric_set_init(&w.m, p->min_cell);
+    chart_set_init(&w.c);
+    pthread_t th;
+    int threaded = 0;
 
     int rc = db_exec(db, "BEGIN IMMEDIATE", err);
     if (rc)
         goto out;
-    if (p->has_as_of) {
-        x.as_of = p->as_of;
-    } else {
+    /* The default as-of is the latest date of every dated row, so no row
+     * is after it and every resident has started by it: until it is known,
+     * INT_MAX gives the same filters and the second list can start. */
+    x.as_of = p->has_as_of ? p->as_of : INT_MAX;
+    rc = load_residents(&x, err);
+    if (!rc) {
+        w.x = x;
+        w.x.db = second_connection(db);
+        w.x.m = &w.m;
+        w.x.c = &w.c;
+        threaded = w.x.db && pthread_create(&th, NULL, worker_run, &w) == 0;
+    }
+    if (!rc && !p->has_as_of) {
         int found = 0;
         rc = latest_event(db, &x.as_of, &found, err);
         if (!rc && !found)
             rc = imgo_err_set(err, IMGO_EDATA,
                               "no as-of date: the database holds no dated record; give --as-of");
     }
-    if (!rc)
-        rc = load_residents(&x, err);
-    for (size_t i = 0; !rc && i < sizeof families / sizeof families[0]; i++)
-        rc = families[i](&x, err);
+    for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
+        rc = families_a[i](&x, err);
+    if (threaded) {
+        pthread_join(th, NULL);
+    } else if (!rc) {
+        w.x.db = db;
+        worker_run(&w);
+        w.x.db = NULL;
+    }
+    if (!rc && w.rc)
+        rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+    if (w.x.db)
+        db_close(w.x.db); /* the writes below need the reader gone */
+    w.x.db = NULL;
     if (!rc) {
+        metric_set_take(&m, &w.m);
+        chart_set_take(&c, &w.c);
         metric_set_sort(&m);
         rc = metric_set_store(&m, db, err);
     }
@@ -327,5 +403,7 @@ out:
     free(x.rid_index);
     metric_set_release(&m);
     chart_set_release(&c);
+    metric_set_release(&w.m);
+    chart_set_release(&w.c);
     return rc;
 }

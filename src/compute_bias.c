@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* z of the funnel limits: 95% and 99.8% two-sided. */
+/* The funnel limits: 95% and 99.8% two-sided. */
 static const struct {
     const char *series;
     double conf;
@@ -25,8 +25,10 @@ static const struct {
 
 #define FUNNEL_STEPS 40
 
+/* The evaluator_funnel chart of docs/TABLES.md: evaluator points (ev_id,
+ * est and q in the same order), flagged ones, the pooled line and limits. */
 static void funnel_chart(struct compute_ctx *x, const struct stats_moments pooled[2],
-                         struct stats_est gap, const long *ev, const size_t *ev_id, size_t n_ev,
+                         struct stats_est gap, const size_t *ev_id, size_t n_ev,
                          const struct strdict *names, const struct stats_est *est, const double *q,
                          const struct stats_moments (*mom)[2])
 {
@@ -47,7 +49,6 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
                     xmax = n;
             }
         }
-    (void)ev;
     if (!n_ev) {
         chart_add(x->c, "evaluator_funnel", "pooled", NULL, NAN, METRIC_EMPTY, METRIC_EMPTY, gap.value,
                   NAN, NAN, 0);
@@ -137,7 +138,7 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
         stats_bh(p, q, n_ev);
         for (size_t i = 0; i < n_ev; i++)
             x->m->rows[rows[i]].q = q[i];
-        funnel_chart(x, pooled, gap, NULL, ev_id, n_ev, &names, est, q,
+        funnel_chart(x, pooled, gap, ev_id, n_ev, &names, est, q,
                      (const struct stats_moments(*)[2])mom);
         buf_release(&stratum);
         free(order);

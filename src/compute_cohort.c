@@ -3,8 +3,9 @@
  * cohort.residents): how many residents each group has, and how they split
  * by graduate type, visa, school region, track and program.
  *
- * Counts come from SQL GROUP BY over residents who started by as-of; a
- * missing value (NULL) is in no stratum.
+ * One pass over the residents who started by as-of; each column's values
+ * are interned and counted per group. A missing value (NULL) is in no
+ * stratum.
  */
 #include "compute.h"
 #include "db.h"
@@ -13,78 +14,77 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static const struct {
-    const char *key;
-    const char *sql;
-} columns[] = {
-    { "graduate_type", "SELECT graduate_type, graduate_type IN ('us_img', 'non_us_img'), count(*)"
-                       " FROM residents WHERE start_date <= ?1 AND graduate_type IS NOT NULL"
-                       " GROUP BY 1, 2" },
-    { "visa", "SELECT visa, graduate_type IN ('us_img', 'non_us_img'), count(*)"
-              " FROM residents WHERE start_date <= ?1 AND visa IS NOT NULL GROUP BY 1, 2" },
-    { "school_region", "SELECT school_region, graduate_type IN ('us_img', 'non_us_img'), count(*)"
-                       " FROM residents WHERE start_date <= ?1 AND school_region IS NOT NULL"
-                       " GROUP BY 1, 2" },
-    { "track", "SELECT track, graduate_type IN ('us_img', 'non_us_img'), count(*)"
-               " FROM residents WHERE start_date <= ?1 AND track IS NOT NULL GROUP BY 1, 2" },
-    { "program", "SELECT program, graduate_type IN ('us_img', 'non_us_img'), count(*)"
-                 " FROM residents WHERE start_date <= ?1 AND program IS NOT NULL GROUP BY 1, 2" },
+static const char *const columns[] = { "graduate_type", "visa", "school_region", "track", "program" };
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+struct column_count {
+    struct strdict values;
+    long (*count)[2]; /* by value id and img */
+    size_t alloc;
 };
 
-static int one_column(struct compute_ctx *x, int col, const long total[3], struct imgo_err *err)
+static void count_value(struct column_count *cc, const char *v, size_t len, int img)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db, columns[col].sql, &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
-    struct strdict values;
-    strdict_init(&values);
-    long (*count)[2] = NULL;
-    size_t alloc = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-        int id = strdict_intern(&values, v, (size_t)sqlite3_column_bytes(st, 0));
-        if ((size_t)id >= alloc) {
-            size_t old = alloc;
-            alloc = alloc ? alloc * 2 : 16;
-            count = xrealloc(count, alloc * sizeof *count);
-            for (size_t i = old; i < alloc; i++)
-                count[i][0] = count[i][1] = 0;
-        }
-        count[id][sqlite3_column_int(st, 1) ? 1 : 0] += sqlite3_column_int64(st, 2);
+    int id = strdict_intern(&cc->values, v, len);
+    if ((size_t)id >= cc->alloc) {
+        size_t old = cc->alloc;
+        cc->alloc = cc->alloc ? cc->alloc * 2 : 16;
+        cc->count = xrealloc(cc->count, cc->alloc * sizeof *cc->count);
+        memset(cc->count + old, 0, (cc->alloc - old) * sizeof *cc->count);
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
-    struct buf stratum = BUF_INIT;
-    for (size_t id = 0; !rc && id < values.len; id++) {
-        buf_reset(&stratum);
-        buf_addf(&stratum, "%s=%s", columns[col].key, strdict_str(&values, (int)id));
-        long k[3] = { count[id][0], count[id][1], count[id][0] + count[id][1] };
-        for (int g = 0; g < 3; g++)
-            compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
-    }
-    buf_release(&stratum);
-    free(count);
-    strdict_release(&values);
-    return rc;
+    cc->count[id][img]++;
 }
 
 int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
 {
+    sqlite3_stmt *st;
+    int rc = db_prepare(x->db,
+                        "SELECT graduate_type IN ('us_img', 'non_us_img'), graduate_type, visa,"
+                        " school_region, track, program FROM residents WHERE start_date <= ?1"
+                        " ORDER BY rid",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, x->as_of);
+    struct column_count cc[N_COLUMNS];
+    memset(cc, 0, sizeof cc);
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        strdict_init(&cc[c].values);
     long total[3] = { 0, 0, 0 };
-    for (size_t i = 0; i < x->n_res; i++)
-        if (x->res[i].active) {
-            total[x->res[i].img]++;
-            total[GROUP_ALL]++;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int img = sqlite3_column_int(st, 0) != 0;
+        total[img]++;
+        total[GROUP_ALL]++;
+        for (size_t c = 0; c < N_COLUMNS; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, (int)c + 1);
+            if (v)
+                count_value(&cc[c], v, (size_t)sqlite3_column_bytes(st, (int)c + 1), img);
         }
-    for (int g = 0; g < 3; g++)
-        compute_add_rate(x, "cohort.residents", g, NULL, NULL, total[g], total[g]);
-    int rc = IMGO_OK;
-    for (size_t c = 0; !rc && c < sizeof columns / sizeof columns[0]; c++)
-        rc = one_column(x, (int)c, total, err);
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(x->db, err);
+    sqlite3_finalize(st);
+    if (!rc) {
+        for (int g = 0; g < 3; g++)
+            compute_add_rate(x, "cohort.residents", g, NULL, NULL, total[g], total[g]);
+        struct buf stratum = BUF_INIT;
+        for (size_t c = 0; c < N_COLUMNS; c++)
+            for (size_t id = 0; id < cc[c].values.len; id++) {
+                buf_reset(&stratum);
+                buf_addf(&stratum, "%s=%s", columns[c], strdict_str(&cc[c].values, (int)id));
+                long k[3] = { cc[c].count[id][0], cc[c].count[id][1],
+                              cc[c].count[id][0] + cc[c].count[id][1] };
+                for (int g = 0; g < 3; g++)
+                    compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
+            }
+        buf_release(&stratum);
+    }
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        strdict_release(&cc[c].values);
+        free(cc[c].count);
+    }
     return rc;
 }

@@ -199,6 +199,7 @@ int db_open(const char *path, int flags, sqlite3 **out, struct imgo_err *err)
     sqlite3 *db = NULL;
     int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_NOMUTEX; /* a connection is never shared between threads */
     *out = NULL;
     if (sqlite3_open_v2(path, &db, oflags, NULL) != SQLITE_OK) {
         imgo_err_set(err, IMGO_EIO, "%s: cannot open database: %s", path,

@@ -57,6 +57,18 @@ struct metric_row *metric_add(struct metric_set *s, const char *metric, const ch
     return r;
 }
 
+void metric_set_take(struct metric_set *dst, struct metric_set *src)
+{
+    for (size_t i = 0; i < src->len; i++) {
+        if (dst->len == dst->alloc) {
+            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
+            dst->rows = xrealloc(dst->rows, dst->alloc * sizeof *dst->rows);
+        }
+        dst->rows[dst->len++] = src->rows[i];
+    }
+    src->len = 0;
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
     const struct metric_row *x = a, *y = b;
@@ -236,6 +248,18 @@ void chart_add(struct chart_set *c, const char *chart, const char *series, const
     pt->ci_low = ci_low;
     pt->ci_high = ci_high;
     pt->suppressed = suppressed;
+}
+
+void chart_set_take(struct chart_set *dst, struct chart_set *src)
+{
+    for (size_t i = 0; i < src->len; i++) {
+        if (dst->len == dst->alloc) {
+            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
+            dst->pts = xrealloc(dst->pts, dst->alloc * sizeof *dst->pts);
+        }
+        dst->pts[dst->len++] = src->pts[i];
+    }
+    src->len = 0;
 }
 
 void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out)
