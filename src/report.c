@@ -314,9 +314,11 @@ void rep_p(struct buf *b, double p)
     if (!isfinite(p))
         buf_adds(b, "n/a");
     else if (p < 0.001)
-        buf_adds(b, "&lt;0.001");
-    else
+        buf_adds(b, "&lt; 0.001");
+    else {
+        buf_adds(b, "= ");
         rep_num(b, p, 3);
+    }
 }
 
 void rep_supp(const struct rep *r, struct buf *b)
@@ -376,10 +378,10 @@ void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int wi
     else if (m->suppressed)
         rep_supp(r, b);
     else {
-        buf_adds(b, "p = ");
+        buf_adds(b, "p ");
         rep_p(b, m->p);
         if (with_q) {
-            buf_adds(b, "<br>q = ");
+            buf_adds(b, "<br>q ");
             rep_p(b, m->q);
         }
     }

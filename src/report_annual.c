@@ -589,7 +589,7 @@ static int retention(struct rep *r, struct imgo_err *err)
     else {
         buf_adds(h, "chi-square ");
         rep_value(h, lr->value, FMT_CHI);
-        buf_adds(h, " (1 df), p = ");
+        buf_adds(h, " (1 df), p ");
         rep_p(h, lr->p);
         buf_addf(h, "; %ld residents, %ld left training", lr->n, lr->k);
     }
@@ -896,7 +896,7 @@ static int mentorship(struct rep *r, struct imgo_err *err)
                     "difference in first-attempt board pass rate ");
         rep_est(r, h, ol, FMT_PP, 0);
         if (!ol->suppressed) {
-            buf_adds(h, ", Fisher p = ");
+            buf_adds(h, ", Fisher p ");
             rep_p(h, ol->p);
             buf_addf(h, " (%ld residents, %ld passed)", ol->n, ol->k);
         }
@@ -1070,7 +1070,7 @@ static int bias(struct rep *r, struct imgo_err *err)
         buf_adds(h, "<p>Gap in milestone rating, IMG minus non-IMG, at the same PGY and subcompetency: ");
         rep_est(r, h, g, FMT_NUM, 0);
         if (!g->suppressed) {
-            buf_adds(h, ", p = ");
+            buf_adds(h, ", p ");
             rep_p(h, g->p);
             buf_addf(h, " (%ld ratings of %ld residents; cluster-robust by resident)", g->n, g->k);
         }
@@ -1089,7 +1089,7 @@ static int bias(struct rep *r, struct imgo_err *err)
         buf_adds(h, "<p>Mean evaluation score gap, IMG minus non-IMG, all evaluators pooled: ");
         rep_est(r, h, ev, FMT_NUM, 0);
         if (!ev->suppressed) {
-            buf_adds(h, ", Welch p = ");
+            buf_adds(h, ", Welch p ");
             rep_p(h, ev->p);
             buf_addf(h, " (%ld evaluations, %ld of IMGs)", ev->n, ev->k);
         }
@@ -1149,7 +1149,7 @@ static int bias(struct rep *r, struct imgo_err *err)
             buf_adds(h, "<p>Risk ratio, IMG vs non-IMG: ");
             rep_est(r, h, rr, FMT_RATIO, 0);
             if (!rr->suppressed) {
-                buf_adds(h, ", Fisher p = ");
+                buf_adds(h, ", Fisher p ");
                 rep_p(h, rr->p);
             }
             buf_adds(h, ".</p>\n");

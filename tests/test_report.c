@@ -259,6 +259,9 @@ static void test_annual(void **state)
     /* the board flag and the change from the year before */
     assert_non_null(strstr(s, "accreditation flag raised"));
     assert_non_null(strstr(s, "-13.3 pp (2025 vs 2024)"));
+    /* p-values: "p = x", or "p < 0.001" */
+    assert_non_null(strstr(s, ", p = 0.004 (400 ratings of 40 residents"));
+    assert_non_null(strstr(s, "p &lt; 0.001<br>q &lt; 0.001"));
     /* sections without data say so */
     assert_non_null(strstr(s, "No data: no fellowship applications."));
     assert_non_null(strstr(s, "No data: no employment records of graduates."));
