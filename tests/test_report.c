@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "db.h"
 #include "report.h"
 
@@ -303,11 +304,91 @@ static void test_no_metrics(void **state)
     assert_int_equal(access("eout/report.html", F_OK), -1);
 }
 
+
+/* The quarterly bias screen: IMGs scored well below non-IMGs in 2025 Q2 and
+ * Q3 (as-of 2025-09-01), not before: Q2 is a signal, Q3 a recurring one. */
+static void test_quarterly_signals(void **state)
+{
+    (void)state;
+    build_db("q.db", 0);
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open("q.db", 0, &db, &err), 0);
+    exec_ok(db, "INSERT INTO metrics VALUES ('cohort.residents', 'all', '', '', 12, 12, 12, NULL, NULL, NULL, "
+                "NULL, 0)");
+    exec_ok(db, "DELETE FROM residents");
+    sqlite3_stmt *st, *ev;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO residents (rid, resident_id, program, specialty, start_date, "
+                                        "graduate_type, ingest_id, line) VALUES (?, ?, 'P', 'IM', ?, ?, 1, ?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO evaluations VALUES (?, 'E1', ?, 'ward', 1, ?, 1, ?)", -1, &ev,
+                                        NULL),
+                     SQLITE_OK);
+    int start = date_from_ymd(2024, 7, 1);
+    for (int i = 1; i <= 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "Q%02d", i);
+        int img = i <= 6;
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, start);
+        sqlite3_bind_text(st, 4, img ? "non_us_img" : "usmd", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, i + 1);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+        /* one evaluation a month from 2024-10 to 2025-08 */
+        for (int m = 0; m < 11; m++) {
+            int y = 2024 + (9 + m) / 12, mo = (9 + m) % 12 + 1;
+            int late = y == 2025 && mo >= 4;
+            double score = (img && late ? 2.0 : 4.0) + 0.1 * (i % 3);
+            sqlite3_bind_int(ev, 1, i);
+            sqlite3_bind_int(ev, 2, date_from_ymd(y, mo, 10));
+            sqlite3_bind_double(ev, 3, score);
+            sqlite3_bind_int(ev, 4, 100 * i + m);
+            assert_int_equal(sqlite3_step(ev), SQLITE_DONE);
+            sqlite3_reset(ev);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(ev);
+    db_close(db);
+    assert_int_equal(db_open("q.db", DB_READONLY, &db, &err), 0);
+    int rc = report_write(db, REPORT_QUARTERLY, "qout", &err);
+    if (rc)
+        print_message("report: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    db_close(db);
+    struct buf h = BUF_INIT;
+    assert_int_equal(read_file("qout/report.html", &h), 0);
+    const char *s = buf_str(&h);
+    const char *q1 = strstr(s, "<th scope=\"row\">2025 Q1</th>");
+    const char *q2 = strstr(s, "<th scope=\"row\">2025 Q2</th>");
+    const char *q3 = strstr(s, "<th scope=\"row\">2025 Q3</th>");
+    assert_non_null(q1);
+    assert_non_null(q2);
+    assert_non_null(q3);
+    assert_true(strstr(s, "<th scope=\"row\">2024 Q4</th>") != NULL);
+    /* Q1: no gap; Q2: a signal; Q3: the same signal again, recurring */
+    const char *flag = "<span class=\"flag\">signal";
+    const char *rec = "signal, recurring (2 quarters running)";
+    const char *f1 = strstr(q1, flag), *f2 = strstr(q2, flag), *f3 = strstr(q3, rec);
+    assert_true(f1 && f1 > q2);
+    assert_true(f2 && f2 < q3 && strncmp(f2 + strlen(flag), ", recurring", 11));
+    assert_non_null(f3);
+    assert_non_null(strstr(q2, "-2.000 <span class=\"ci\">"));
+    assert_non_null(strstr(s, "CONFIDENTIAL"));
+    buf_release(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_annual, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quarterly_signals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
