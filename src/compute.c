@@ -49,6 +49,15 @@ struct compute_resident *compute_find(const struct compute_ctx *x, long long rid
     return lo < x->n_res && x->res[lo].rid == rid ? &x->res[lo] : NULL;
 }
 
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
+{
+    if (e.lo < lo)
+        e.lo = lo;
+    if (e.hi > hi)
+        e.hi = hi;
+    return e;
+}
+
 void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
                       const char *period, long k, long n)
 {
