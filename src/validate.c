@@ -149,12 +149,18 @@ int validate_field(const struct cohort_column *c, char *s, size_t len, struct va
     memset(v, 0, sizeof *v);
     v->s = s;
     v->len = len;
-    if (memchr(s, '\0', len)) {
+    /* One pass for the common case: ASCII without NUL. */
+    unsigned char any = 0, nul = 1;
+    for (size_t i = 0; i < len; i++) {
+        any |= (unsigned char)s[i];
+        nul &= s[i] != '\0';
+    }
+    if (!nul) {
         v->bad = 1;
         buf_adds(msg, "field contains a NUL byte");
         return -1;
     }
-    if (!csvread_is_utf8(s, len)) {
+    if ((any & 0x80) && !csvread_is_utf8(s, len)) {
         v->bad = 1;
         buf_adds(msg, "field is not valid UTF-8");
         return -1;

@@ -223,6 +223,108 @@ static void utf8_validator(void **state)
     assert_false(csvread_is_utf8("\xFF", 1));
 }
 
+/* Differential check on random files without quotes: every physical line
+ * that is not blank is one record, its fields the comma-separated pieces
+ * trimmed of spaces and tabs, and its line number is the physical line. */
+static void random_unquoted_files_match_naive_split(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ab, \t,x\n";
+    unsigned seed = 12345;
+    char *text = xmalloc(4096);
+    for (int iter = 0; iter < 400; iter++) {
+        size_t n = 0, len = 1 + (seed = seed * 1103515245u + 12345u) % 3000;
+        while (n < len) {
+            seed = seed * 1103515245u + 12345u;
+            char c = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+            if (c == '\n' && (seed >> 8) % 3 == 0)
+                text[n++] = '\r'; /* CRLF */
+            text[n++] = c;
+        }
+        int fd = file_of(text, n);
+        struct csvread r;
+        struct csvread_record rec;
+        struct imgo_err err = IMGO_ERR_INIT;
+        csvread_init(&r, fd, "r.csv", 1);
+        /* walk the physical lines */
+        size_t pos = 0;
+        long line = 1;
+        while (pos < n) {
+            const char *nl = memchr(text + pos, '\n', n - pos);
+            size_t end = nl ? (size_t)(nl - text) : n;
+            size_t e = end;
+            if (e > pos && text[e - 1] == '\r')
+                e--;
+            size_t k = pos;
+            while (k < e && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            if (k < e) {
+                assert_int_equal(csvread_next(&r, &rec, &err), 1);
+                assert_int_equal(rec.line, line);
+                assert_int_equal(rec.raw_len, e - pos);
+                assert_memory_equal(rec.raw, text + pos, e - pos);
+                size_t f = 0, a = pos;
+                for (size_t b = pos; b <= e; b++)
+                    if (b == e || text[b] == ',') {
+                        size_t x = a, y = b;
+                        while (x < y && (text[x] == ' ' || text[x] == '\t'))
+                            x++;
+                        while (y > x && (text[y - 1] == ' ' || text[y - 1] == '\t'))
+                            y--;
+                        assert_true(f < rec.nfields);
+                        assert_int_equal(rec.len[f], y - x);
+                        assert_memory_equal(rec.field[f], text + x, y - x);
+                        f++;
+                        a = b + 1;
+                    }
+                assert_int_equal(rec.nfields, f);
+            }
+            pos = end + 1;
+            line++;
+        }
+        assert_int_equal(csvread_next(&r, &rec, &err), 0);
+        csvread_release(&r);
+        close(fd);
+    }
+    free(text);
+}
+
+/* Random bytes with quotes, CRs and NULs: the reader never crashes, never
+ * goes backwards in lines, and ends with 0 or a contract error. */
+static void random_files_are_survived(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "a,\"\"\n \r\t\0\xc3\xa9";
+    unsigned seed = 777;
+    char *text = xmalloc(4096);
+    for (int iter = 0; iter < 1000; iter++) {
+        size_t len = (seed = seed * 1103515245u + 12345u) % 2000;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        text[0] = 'h'; /* a text header, so that the body is parsed */
+        int fd = file_of(text, len);
+        struct csvread r;
+        struct csvread_record rec;
+        struct imgo_err err = IMGO_ERR_INIT;
+        csvread_init(&r, fd, "r.csv", iter % 2);
+        long last = 0;
+        int rc;
+        while ((rc = csvread_next(&r, &rec, &err)) > 0) {
+            assert_true(rec.line > last);
+            last = rec.line;
+            for (size_t f = 0; f < rec.nfields && f < CSVREAD_MAX_FIELDS; f++)
+                assert_int_equal(rec.field[f][rec.len[f]], '\0');
+        }
+        if (rc < 0)
+            assert_int_equal(err.status, IMGO_EDATA);
+        csvread_release(&r);
+        close(fd);
+    }
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +340,8 @@ int main(void)
         cmocka_unit_test(malformed_quoting_rejects_file),
         cmocka_unit_test(line_longer_than_a_chunk),
         cmocka_unit_test(utf8_validator),
+        cmocka_unit_test(random_unquoted_files_match_naive_split),
+        cmocka_unit_test(random_files_are_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
