@@ -66,6 +66,11 @@ struct compute_resident *compute_find(const struct compute_ctx *x, long long rid
 /* Group names by enum compute_group: "non_img", "img", "all". */
 extern const char *const compute_group_name[3];
 
+/* Clamps e's interval bounds to [lo, hi], the possible range of the
+ * estimate (metrics.md "Interval bounds are clamped to the possible
+ * range"); NAN bounds stay NAN. */
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi);
+
 /* Adds the rows of a rate k of n for group g (Wilson interval). */
 void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
                       const char *period, long k, long n);

@@ -5,7 +5,11 @@
  *
  * Everything is read and written inside one IMMEDIATE transaction, so the
  * numbers come from one consistent snapshot and the results replace the
- * previous run's atomically.
+ * previous run's atomically. The families are split in two lists; the
+ * second runs on its own thread and read connection (the transaction keeps
+ * writers out, so both see the same data), with its own metric and chart
+ * sets that are merged before writing. Nothing else is shared but the
+ * resident array, which the second list only reads.
  */
 #include "compute.h"
 #include "date.h"
@@ -47,6 +51,15 @@ struct compute_resident *compute_find(const struct compute_ctx *x, long long rid
             hi = mid;
     }
     return lo < x->n_res && x->res[lo].rid == rid ? &x->res[lo] : NULL;
+}
+
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
+{
+    if (e.lo < lo)
+        e.lo = lo;
+    if (e.hi > hi)
+        e.hi = hi;
+    return e;
 }
 
 void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,

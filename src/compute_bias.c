@@ -112,7 +112,8 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
     sqlite3_finalize(st);
     long total = pooled[0].n + pooled[1].n;
     if (!rc && total > 0 && pooled[0].n >= 1 && pooled[1].n >= 1) {
-        struct stats_est gap = stats_welch(&pooled[1], &pooled[0], x->conf);
+        /* scores are 1..9 (inputs.md): a gap lies in [-8, 8] */
+        struct stats_est gap = compute_clamp(stats_welch(&pooled[1], &pooled[0], x->conf), -8, 8);
         metric_add(x->m, "bias.evaluator_gap", "img_vs_non_img", NULL, NULL, total, pooled[1].n, gap);
         int *order = strdict_sorted(&names);
         size_t n_ev = 0;
@@ -128,7 +129,7 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
                 continue;
             buf_reset(&stratum);
             buf_addf(&stratum, "evaluator=%s", strdict_str(&names, order[i]));
-            est[n_ev] = stats_welch(&m[1], &m[0], x->conf);
+            est[n_ev] = compute_clamp(stats_welch(&m[1], &m[0], x->conf), -8, 8);
             metric_add(x->m, "bias.evaluator_gap", "img_vs_non_img", buf_str(&stratum), NULL,
                        m[0].n + m[1].n, m[1].n, est[n_ev]);
             rows[n_ev] = x->m->len - 1;

@@ -78,7 +78,8 @@ static void cadence_add(struct cadence *c, int g, unsigned bits, int first, int 
 static void cadence_rows(struct compute_ctx *x, const char *metric, const struct cadence *c)
 {
     for (int g = 0; g < 3; g++) {
-        struct stats_est e = stats_mean_ci(&c->mom[g], x->conf);
+        /* a is a share of weeks or months: the mean lies in [0, 1] */
+        struct stats_est e = compute_clamp(stats_mean_ci(&c->mom[g], x->conf), 0, 1);
         e.p = NAN;
         metric_add(x->m, metric, compute_group_name[g], NULL, NULL, c->mom[g].n, c->full[g], e);
     }

@@ -255,7 +255,8 @@ static struct stats_est model_estimate(struct compute_ctx *x, struct model *m)
     struct stats_est e = { NAN, NAN, NAN, NAN };
     if (!m->solved)
         return e;
-    return stats_cr1(m->beta, m->inv, m->meat, m->n_obs, m->n_clusters, 1, x->conf);
+    /* ratings are 1.0..5.0 (inputs.md): a difference lies in [-4, 4] */
+    return compute_clamp(stats_cr1(m->beta, m->inv, m->meat, m->n_obs, m->n_clusters, 1, x->conf), -4, 4);
 }
 
 /* Sets pgy columns from 2 + extra on for the levels present[] but the lowest;

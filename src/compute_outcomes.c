@@ -65,12 +65,14 @@ int compute_patient(struct compute_ctx *x, struct imgo_err *err)
     if (rc)
         return rc;
     for (int g = 0; g < 3; g++) {
-        struct stats_est e = stats_mean_ci(&mom[g], x->conf);
+        /* mean_score is 1.0..5.0 (inputs.md) */
+        struct stats_est e = compute_clamp(stats_mean_ci(&mom[g], x->conf), 1, 5);
         e.p = NAN;
         metric_add(x->m, "patient.mean_score", compute_group_name[g], NULL, NULL, mom[g].n, resp[g], e);
     }
     if (mom[GROUP_IMG].n >= 1 && mom[GROUP_NON_IMG].n >= 1) {
-        struct stats_est e = stats_welch(&mom[GROUP_IMG], &mom[GROUP_NON_IMG], x->conf);
+        struct stats_est e =
+            compute_clamp(stats_welch(&mom[GROUP_IMG], &mom[GROUP_NON_IMG], x->conf), -4, 4);
         metric_add(x->m, "patient.mean_score_diff", "img_vs_non_img", NULL, NULL,
                    mom[GROUP_IMG].n + mom[GROUP_NON_IMG].n, resp[GROUP_IMG] + resp[GROUP_NON_IMG], e);
     }

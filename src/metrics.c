@@ -288,14 +288,17 @@ void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out
     }
 }
 
-static const struct chart_set *order_set;
-
 /* By chart name, then insertion order: seq counts within a chart. */
+struct point_ref {
+    const char *chart;
+    size_t i;
+};
+
 static int cmp_points(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int c = strcmp(order_set->pts[i].chart, order_set->pts[j].chart);
-    return c ? c : (i > j) - (i < j);
+    const struct point_ref *x = a, *y = b;
+    int c = strcmp(x->chart, y->chart);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
 int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err)
@@ -307,16 +310,16 @@ int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err
                         "INSERT INTO chart_points (chart, seq, series, label, x, n, k, value, ci_low,"
                         " ci_high, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                         &st, err);
-    size_t *order = xmalloc((c->len ? c->len : 1) * sizeof *order);
-    for (size_t i = 0; i < c->len; i++)
-        order[i] = i;
-    order_set = c;
+    struct point_ref *order = xmalloc((c->len ? c->len : 1) * sizeof *order);
+    for (size_t i = 0; i < c->len; i++) {
+        order[i].chart = c->pts[i].chart;
+        order[i].i = i;
+    }
     qsort(order, c->len, sizeof *order, cmp_points);
-    order_set = NULL;
     long seq = 0;
     for (size_t i = 0; !rc && i < c->len; i++) {
-        const struct chart_point *pt = &c->pts[order[i]];
-        if (i == 0 || strcmp(c->pts[order[i - 1]].chart, pt->chart))
+        const struct chart_point *pt = &c->pts[order[i].i];
+        if (i == 0 || strcmp(order[i - 1].chart, pt->chart))
             seq = 0;
         seq++;
         sqlite3_bind_text(st, 1, pt->chart, -1, SQLITE_STATIC);

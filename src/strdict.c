@@ -86,20 +86,30 @@ const char *strdict_str(const struct strdict *d, int id)
     return d->strs[id];
 }
 
-static const struct strdict *sort_dict;
+/* Sorted as (string, id) pairs: no global state, so two threads may sort
+ * their own dicts at once. */
+struct named_id {
+    const char *s;
+    int id;
+};
 
-static int cmp_ids(const void *a, const void *b)
+static int cmp_named(const void *a, const void *b)
 {
-    return strcmp(sort_dict->strs[*(const int *)a], sort_dict->strs[*(const int *)b]);
+    return strcmp(((const struct named_id *)a)->s, ((const struct named_id *)b)->s);
 }
 
 int *strdict_sorted(const struct strdict *d)
 {
-    int *ids = xmalloc((d->len ? d->len : 1) * sizeof *ids);
+    size_t n = d->len ? d->len : 1;
+    struct named_id *pairs = xmalloc(n * sizeof *pairs);
+    int *ids = xmalloc(n * sizeof *ids);
+    for (size_t i = 0; i < d->len; i++) {
+        pairs[i].s = d->strs[i];
+        pairs[i].id = (int)i;
+    }
+    qsort(pairs, d->len, sizeof *pairs, cmp_named);
     for (size_t i = 0; i < d->len; i++)
-        ids[i] = (int)i;
-    sort_dict = d;
-    qsort(ids, d->len, sizeof *ids, cmp_ids);
-    sort_dict = NULL;
+        ids[i] = pairs[i].id;
+    free(pairs);
     return ids;
 }

@@ -97,6 +97,8 @@ static void exam(struct fx *f, int rid, const char *name, int date, const char *
  *       as-of); F1 on day 200 (month 7): 1/8.
  *   img mean 0.75 (-2.426551184, 3.926551184), k 1; all 0.5416666667
  *   (-0.5488339502, 1.632167284), k 1.
+ * A mean of shares lies in [0, 1]: every one of these bounds is clamped to
+ * it (metrics.md "Interval bounds are clamped to the possible range").
  * Load at as-of (assigned <= as-of, not ended by as-of; r6 started after
  * as-of and is left out; F9's assignment is in the future):
  *   senior: S3 {r1}, S1 {r2, r5}; S2 ended: n 2, overloaded 0, max 2.
@@ -171,13 +173,13 @@ static void mentorship(void **state)
     assert_int_equal(r.n, 3);
     assert_int_equal(r.k, 1);
     NEAR(r.value, 0.7222222222);
-    NEAR(r.lo, -0.1396352799);
-    NEAR(r.hi, 1.584079724);
+    assert_true(r.lo == 0.0); /* -0.1396352799 clamped */
+    assert_true(r.hi == 1.0); /* 1.584079724 clamped */
     r = fx_get(&f, "mentorship.early_cadence", "all", "", "");
     assert_int_equal(r.n, 4);
     NEAR(r.value, 0.5416666667);
-    NEAR(r.lo, -0.1886478141);
-    NEAR(r.hi, 1.271981147);
+    assert_true(r.lo == 0.0);
+    assert_true(r.hi == 1.0);
     r = fx_get(&f, "mentorship.early_cadence", "non_img", "", "");
     assert_int_equal(r.n, 1);
     assert_int_equal(r.k, 0);
@@ -188,14 +190,14 @@ static void mentorship(void **state)
     assert_int_equal(r.n, 2);
     assert_int_equal(r.k, 1);
     NEAR(r.value, 0.75);
-    NEAR(r.lo, -2.426551184);
-    NEAR(r.hi, 3.926551184);
+    assert_true(r.lo == 0.0);
+    assert_true(r.hi == 1.0);
     r = fx_get(&f, "mentorship.monthly_cadence", "all", "", "");
     assert_int_equal(r.n, 3);
     assert_int_equal(r.k, 1);
     NEAR(r.value, 0.5416666667);
-    NEAR(r.lo, -0.5488339502);
-    NEAR(r.hi, 1.632167284);
+    assert_true(r.lo == 0.0);
+    assert_true(r.hi == 1.0);
     r = fx_get(&f, "mentorship.monthly_cadence", "non_img", "", "");
     NEAR(r.value, 0.125);
 
