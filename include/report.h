@@ -22,10 +22,19 @@
 
 enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY };
 
-/* Renders the report of `kind` into outdir (created if missing). Errors:
+/* Provenance the database does not hold, shown on the cover when set
+ * (imgo run sets both; imgo report passes NULL). */
+struct report_prov {
+    const char *pipeline; /* the pipeline file */
+    const char *input;    /* the cohort directory ingested */
+};
+
+/* Renders the report of `kind` into outdir (created if missing); prov may
+ * be NULL. Errors:
  * IMGO_EUSAGE when the database holds no computed metrics, IMGO_EIO for
  * database, gnuplot or file errors (a chart that fails fails the report;
  * report.html is written only when everything succeeded). */
-int report_write(sqlite3 *db, int kind, const char *outdir, struct imgo_err *err);
+int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
+                 struct imgo_err *err);
 
 #endif

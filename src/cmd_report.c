@@ -47,7 +47,7 @@ int cmd_report(int argc, char **argv)
     sqlite3 *db;
     if (db_open(db_path, DB_READONLY, &db, &err))
         return cmd_fail(&err);
-    int rc = report_write(db, kind, out, &err);
+    int rc = report_write(db, kind, out, NULL, &err);
     db_close(db);
     if (rc)
         return cmd_fail(&err);

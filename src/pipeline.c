@@ -24,6 +24,8 @@ struct pipeline {
     sqlite3 *db;
 };
 
+static int named(const struct imgo_params *p, int id);
+
 static int stage_ingest(struct pipeline *pl, struct imgo_err *err)
 {
     struct ingest ig;
@@ -49,8 +51,9 @@ static int stage_compute(struct pipeline *pl, struct imgo_err *err)
 
 static int stage_report(struct pipeline *pl, struct imgo_err *err)
 {
+    struct report_prov prov = { pl->p->source, named(pl->p, STAGE_INGEST) ? pl->o->input : NULL };
     return report_write(pl->db, pl->p->report == PARAMS_REPORT_QUARTERLY ? REPORT_QUARTERLY : REPORT_ANNUAL,
-                        pl->o->out, err);
+                        pl->o->out, &prov, err);
 }
 
 static const struct stage {

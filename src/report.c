@@ -608,7 +608,8 @@ static int write_file(const char *dir, const char *name, const struct buf *b, st
     return rc;
 }
 
-int report_write(sqlite3 *db, int kind, const char *outdir, struct imgo_err *err)
+int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
+                 struct imgo_err *err)
 {
     struct rep r;
     struct buf html = BUF_INIT;
@@ -616,6 +617,7 @@ int report_write(sqlite3 *db, int kind, const char *outdir, struct imgo_err *err
     r.db = db;
     r.out = outdir;
     r.h = &html;
+    r.prov = prov;
     int rc;
     if (mkdir(outdir, 0777) && errno != EEXIST)
         return imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", outdir, strerror(errno));

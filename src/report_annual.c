@@ -112,6 +112,16 @@ static int cover(struct rep *r, struct imgo_err *err)
     html_esc(h, rep_info(r, "as_of") ? rep_info(r, "as_of") : "n/a");
     buf_adds(h, "</dd>\n<dt>imgo version</dt><dd>");
     html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
+    if (r->prov && r->prov->pipeline) {
+        buf_adds(h, "</dd>\n<dt>Pipeline</dt><dd><code>");
+        html_esc(h, r->prov->pipeline);
+        buf_adds(h, "</code>");
+    }
+    if (r->prov && r->prov->input) {
+        buf_adds(h, "</dd>\n<dt>Input directory</dt><dd><code>");
+        html_esc(h, r->prov->input);
+        buf_adds(h, "</code>");
+    }
     buf_adds(h, "</dd>\n</dl>\n<h3>Parameters of the computation</h3>\n");
     if (r->n_info) {
         buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "err.h"
 #include "plot.h"
+#include "report.h"
 
 /* One row of the metrics table (metrics.md); n, k are -1 when empty and
  * value, lo, hi, p, q NAN. */
@@ -43,6 +44,7 @@ struct rep {
     int has_as_of, as_of;
     struct plot *plot; /* started at the first chart */
     struct buf *h;     /* the HTML being written */
+    const struct report_prov *prov; /* may be NULL */
 };
 
 enum rep_fmt { FMT_PCT, FMT_PP, FMT_NUM, FMT_RATIO, FMT_INT, FMT_CHI };

@@ -217,7 +217,7 @@ static void render(const char *dbname, const char *out, struct buf *html)
     sqlite3 *db;
     struct imgo_err err = IMGO_ERR_INIT;
     assert_int_equal(db_open(dbname, DB_READONLY, &db, &err), 0);
-    int rc = report_write(db, REPORT_ANNUAL, out, &err);
+    int rc = report_write(db, REPORT_ANNUAL, out, NULL, &err);
     if (rc)
         print_message("report: %s\n", err.msg);
     assert_int_equal(rc, 0);
@@ -298,7 +298,7 @@ static void test_no_metrics(void **state)
     sqlite3 *db;
     struct imgo_err err = IMGO_ERR_INIT;
     assert_int_equal(db_open("e.db", DB_READONLY, &db, &err), 0);
-    assert_int_equal(report_write(db, REPORT_ANNUAL, "eout", &err), IMGO_EUSAGE);
+    assert_int_equal(report_write(db, REPORT_ANNUAL, "eout", NULL, &err), IMGO_EUSAGE);
     assert_string_equal(err.msg, "the database holds no computed metrics; run 'imgo compute' first");
     db_close(db);
     assert_int_equal(access("eout/report.html", F_OK), -1);
@@ -356,7 +356,7 @@ static void test_quarterly_signals(void **state)
     sqlite3_finalize(ev);
     db_close(db);
     assert_int_equal(db_open("q.db", DB_READONLY, &db, &err), 0);
-    int rc = report_write(db, REPORT_QUARTERLY, "qout", &err);
+    int rc = report_write(db, REPORT_QUARTERLY, "qout", NULL, &err);
     if (rc)
         print_message("report: %s\n", err.msg);
     assert_int_equal(rc, 0);

@@ -39,6 +39,12 @@ if grep -q '"as_of": "2025-06-30"' "$T/o7/run.json" && grep -q '<dt>Data as of</
 else
     not_ok "--as-of overrides the pipeline" "$(grep as_of "$T/o7/run.json")"
 fi
+if grep -qF '<dt>Pipeline</dt><dd><code>pipelines/annual.pipeline</code></dd>' "$T/o7/report.html" &&
+    grep -qF '<dt>Input directory</dt><dd><code>fixtures/tiny</code></dd>' "$T/o7/report.html"; then
+    ok "the cover shows the provenance of run.json"
+else
+    not_ok "the cover shows the provenance of run.json"
+fi
 if [ -f "$T/o7/outcomes.db" ]; then ok "--db defaults to OUT/outcomes.db"; else not_ok "--db defaults to OUT/outcomes.db"; fi
 expect_eq "run.json lists every input file" "$(grep -c '"sha256"' "$T/o7/run.json")" "11"
 # the tiny cohort has 4 residents: every rate is suppressed at min_cell 5
