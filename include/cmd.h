@@ -33,6 +33,9 @@ int cmd_fail(const struct imgo_err *err);
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The commands, one per src/cmd_<name>.c. */
+int cmd_compute(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 #endif

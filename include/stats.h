@@ -7,7 +7,11 @@
  * NAN, never a guess; callers write NAN as an empty field.
  *
  * `conf` is the confidence level (0.95): quantiles are taken at
- * 1 - (1 - conf) / 2.
+ * 1 - (1 - conf) / 2; a conf outside (0, 1) gives NAN quantiles.
+ *
+ * GSL's default error handler aborts the process; the routines that can
+ * reach it (quantiles, tail probabilities, least squares) switch it off with
+ * gsl_set_error_handler_off() and check return codes instead.
  */
 #ifndef IMGO_STATS_H
 #define IMGO_STATS_H
@@ -84,8 +88,9 @@ struct stats_surv_obs {
 };
 
 /* One step of a Kaplan-Meier curve: at each distinct time with an event or
- * censoring. surv is S(t) just after time; var_log is Greenwood's
- * sum d / (n (n - d)); lo/hi the log-log interval (NAN when surv is 0 or 1). */
+ * censoring. surv is S(t) just after time; greenwood is Greenwood's
+ * sum d / (n (n - d)) up to time, the variance of log S (INFINITY once S
+ * reaches 0); lo/hi the log-log interval (NAN when surv is 0 or 1). */
 struct stats_km_step {
     double time;
     long n_risk, n_event, n_censor;
@@ -110,21 +115,30 @@ void stats_km_release(struct stats_km *km);
 struct stats_est stats_km_at(const struct stats_km *km, double t);
 
 /* Log-rank chi-square (R survdiff, rho = 0) between group 0 and group 1, in
- * value, and its p from chi-square with 1 df. NAN when there is no event. */
+ * value, and its p from chi-square with 1 df. NAN when there is no event or
+ * the variance is 0 (e.g. one group empty). Sorts obs by time in place. */
 struct stats_est stats_logrank(struct stats_surv_obs *obs, size_t n);
 
 /* ---- Least squares with cluster-robust errors --------------------------- */
 
 /* The caller accumulates X'X (p x p, full, symmetric) and X'y. stats_ols_solve
- * finds beta and (X'X)^-1; it returns -1 (and leaves outputs unspecified)
- * when X'X is singular or numerically rank deficient. */
+ * finds beta and (X'X)^-1 (full, symmetric) by Cholesky; it returns 0, or -1
+ * (and leaves outputs unspecified) when X'X is singular or numerically rank
+ * deficient: Cholesky fails or its reciprocal condition number (1-norm) is
+ * below 1e-10. Sizes must agree (beta p, xtx_inv p x p). */
 int stats_ols_solve(const gsl_matrix *xtx, const gsl_vector *xty, gsl_vector *beta,
                     gsl_matrix *xtx_inv);
+
+/* Adds the outer product s s' to meat (p x p, full): called once per cluster
+ * with s = X_g'e_g, the cluster's sum of x_i * residual_i, to build the M
+ * of stats_cr1. Start from a zero matrix. */
+void stats_cr1_meat_add(gsl_matrix *meat, const gsl_vector *s);
 
 /* CR1 inference for coefficient j:
  * V = G/(G-1) * (N-1)/(N-K) * (X'X)^-1 M (X'X)^-1, where M = sum over
  * clusters of (X_g'e_g)(X_g'e_g)'; interval and p from t with G-1 df.
- * value = beta[j]. NAN interval/p when G < 2 or N <= K. */
+ * value = beta[j]. NAN interval/p when G < 2 or N <= K, and p NAN when the
+ * standard error is 0. */
 struct stats_est stats_cr1(const gsl_vector *beta, const gsl_matrix *xtx_inv, const gsl_matrix *meat,
                            long n_obs, long n_clusters, size_t j, double conf);
 

@@ -105,3 +105,21 @@ awk -v r="$rows" -v ar="$all_rows" -v ti="$ti" -v ts="$ts" -v tc="$tc" -v mi="$m
     printf "whole cohort, %d rows:\n", ar
     printf "  imgo ingest     %7.2f s  %6.3f us/row  peak RSS %6.1f MB\n", tc, tc * 1e6 / ar, mc / 1024
 }'
+
+# ---- compute ---------------------------------------------------------------
+# imgo compute on the cohort just ingested (c.db): every metric, the chart
+# tables and the database writes; median wall time and peak RSS of $RUNS runs.
+# Targets: under 10 s on 2 cores, under 300 MB.
+echo
+echo "imgo compute on the whole cohort ($RUNS runs)"
+: >"$dir/computerun"
+for i in $(seq "$RUNS"); do
+    rm -rf "$dir/out"
+    timed computerun "$IMGO" compute --db "$dir/c.db" --out "$dir/out"
+done
+tm=$(cut -d' ' -f1 "$dir/computerun" | median)
+mm=$(cut -d' ' -f2 "$dir/computerun" | sort -n | tail -1)
+mrows=$(($(wc -l <"$dir/out/metrics.csv") - 1))
+awk -v t="$tm" -v m="$mm" -v r="$mrows" 'BEGIN {
+    printf "  imgo compute    %7.2f s  peak RSS %6.1f MB  %d metric rows\n", t, m / 1024, r
+}'

@@ -107,6 +107,21 @@ static const char *const migrations[] = {
     "  ingest_id INTEGER NOT NULL, line INTEGER NOT NULL,\n"
     "  PRIMARY KEY (rid, period)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 1 -> 2: what compute writes (metrics.md, docs/TABLES.md), replaced
+     * wholesale on each compute. */
+    "CREATE TABLE metrics (\n"
+    "  metric TEXT NOT NULL, \"group\" TEXT NOT NULL, stratum TEXT NOT NULL,\n"
+    "  period TEXT NOT NULL, n INTEGER, k INTEGER, value REAL, ci_low REAL,\n"
+    "  ci_high REAL, p_value REAL, q_value REAL, suppressed INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (metric, \"group\", stratum, period)\n"
+    ");\n"
+    "CREATE TABLE compute_info (key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE chart_points (\n"
+    "  chart TEXT, seq INTEGER, series TEXT, label TEXT, x REAL, n INTEGER,\n"
+    "  k INTEGER, value REAL, ci_low REAL, ci_high REAL, suppressed INTEGER,\n"
+    "  PRIMARY KEY (chart, seq)\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -184,6 +199,7 @@ int db_open(const char *path, int flags, sqlite3 **out, struct imgo_err *err)
     sqlite3 *db = NULL;
     int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_NOMUTEX; /* a connection is never shared between threads */
     *out = NULL;
     if (sqlite3_open_v2(path, &db, oflags, NULL) != SQLITE_OK) {
         imgo_err_set(err, IMGO_EIO, "%s: cannot open database: %s", path,

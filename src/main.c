@@ -21,6 +21,9 @@ struct command {
 static const struct command commands[] = {
     { "check", cmd_check, "validate a cohort directory; writes nothing" },
     { "ingest", cmd_ingest, "validate and upsert cohort directories into a database" },
+    { "compute", cmd_compute, "compute every metric into the database and OUT/metrics.csv" },
+    { "report", cmd_report, "render the annual report or the quarterly packet" },
+    { "run", cmd_run, "run the stages of a pipeline file: ingest, compute, report" },
     { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };

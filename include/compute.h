@@ -1,0 +1,103 @@
+/*
+ * compute.h - the compute stage: every metric of metrics.md from the
+ * database, into table metrics, OUT/metrics.csv and the chart data of
+ * docs/TABLES.md (table chart_points and OUT/tables/NAME.csv).
+ *
+ * compute_run reads the cohort tables and writes the results in one
+ * transaction: the database holds either the previous run's results or this
+ * run's, never a mix. Files are renamed into place only when complete.
+ *
+ * The second half of this header is the interface between compute_run and
+ * the metric families (src/compute_*.c); nothing outside compute uses it.
+ */
+#ifndef IMGO_COMPUTE_H
+#define IMGO_COMPUTE_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+
+/* Computes every metric on db with parameters p and writes them. outdir is
+ * created when missing (its parent must exist). When db is a file, a second
+ * read-only connection to it computes part of the metrics on a second
+ * thread; the results do not depend on it. Returns IMGO_OK, IMGO_EDATA when
+ * p has no as-of and the database holds no dated record, or IMGO_EIO. */
+int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err);
+
+/* ---- for the metric families -------------------------------------------- */
+
+enum compute_exit { EXIT_NONE, EXIT_COMPLETED, EXIT_WITHDREW, EXIT_DISMISSED, EXIT_TRANSFERRED };
+enum compute_visa { VISA_NONE, VISA_J1, VISA_H1B, VISA_OTHER, VISA_MISSING };
+
+/* Groups as array indices: counters are kept as x[GROUP_IMG] etc. */
+enum compute_group { GROUP_NON_IMG = 0, GROUP_IMG = 1, GROUP_ALL = 2 };
+
+/* A resident, as the families need it. */
+struct compute_resident {
+    long long rid;
+    int start, end;      /* day numbers; has_end says whether end is set */
+    unsigned char has_end, exit_reason, img, visa;
+    unsigned char active; /* start <= as-of: only these are in any metric */
+    /* filled by compute_board for mentorship.outcome_link */
+    unsigned char has_first_cert, first_cert_pass;
+    /* filled by compute_mentor */
+    unsigned char has_early;
+    double early_a;
+};
+
+struct compute_ctx {
+    sqlite3 *db;
+    const struct imgo_params *p;
+    int as_of;
+    double conf;
+    struct metric_set *m;
+    struct chart_set *c;
+    struct compute_resident *res; /* sorted by rid */
+    size_t n_res;
+    int *rid_index; /* rid -> index + 1 when rids are dense, else NULL */
+    long long max_rid;
+};
+
+/* The resident with this rid, or NULL. */
+struct compute_resident *compute_find(const struct compute_ctx *x, long long rid);
+
+/* Group names by enum compute_group: "non_img", "img", "all". */
+extern const char *const compute_group_name[3];
+
+/* Clamps e's interval bounds to [lo, hi], the possible range of the
+ * estimate (metrics.md "Interval bounds are clamped to the possible
+ * range"); NAN bounds stay NAN. */
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi);
+
+/* Adds the rows of a rate k of n for group g (Wilson interval). */
+void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
+                      const char *period, long k, long n);
+
+/* Kaplan-Meier: survival observations of the three groups, the metric rows
+ * at times ts[0..n_ts) and, when chart is not NULL, the step curves of img
+ * and non_img. obs[g] arrays are sorted in place. */
+struct compute_surv {
+    struct stats_surv_obs *obs;
+    size_t len, alloc;
+};
+void compute_surv_add(struct compute_surv *s, double time, int event, int group);
+void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_surv sv[3],
+                     const int *ts, int n_ts, const char *chart);
+
+/* The families, called in this order by compute_run. Each returns an
+ * imgo_status and fills err. */
+int compute_cohort(struct compute_ctx *x, struct imgo_err *err);
+int compute_retention(struct compute_ctx *x, struct imgo_err *err);
+int compute_board(struct compute_ctx *x, struct imgo_err *err);
+int compute_fellowship(struct compute_ctx *x, struct imgo_err *err);
+int compute_mentor(struct compute_ctx *x, struct imgo_err *err);
+int compute_milestones(struct compute_ctx *x, struct imgo_err *err);
+int compute_evaluators(struct compute_ctx *x, struct imgo_err *err);
+int compute_feedback(struct compute_ctx *x, struct imgo_err *err);
+int compute_adverse(struct compute_ctx *x, struct imgo_err *err);
+int compute_workforce(struct compute_ctx *x, struct imgo_err *err);
+int compute_patient(struct compute_ctx *x, struct imgo_err *err);
+
+#endif

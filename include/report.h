@@ -1,0 +1,40 @@
+/*
+ * report.h - the annual accountability report and the quarterly packet.
+ *
+ * report_write renders OUT/report.html (one self-contained file: inline
+ * CSS and SVG, no script, no network) and OUT/charts/NAME.svg/.png from a
+ * database that `imgo compute` has filled. Every number shown comes from
+ * the metrics table; curves come from chart_points; the cover's
+ * provenance from compute_info and the ingest ledger. A metric row flagged
+ * suppressed shows "suppressed (n<MIN_CELL)" in place of its numbers, in
+ * tables, chart labels and the summary, and is never drawn. The quarterly
+ * packet also lists residents by ID from the cohort tables, and is marked
+ * confidential on every page.
+ *
+ * Output bytes depend only on the database: no clock is read.
+ */
+#ifndef IMGO_REPORT_H
+#define IMGO_REPORT_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY };
+
+/* Provenance the database does not hold, shown on the cover when set
+ * (imgo run sets both; imgo report passes NULL). */
+struct report_prov {
+    const char *pipeline; /* the pipeline file */
+    const char *input;    /* the cohort directory ingested */
+};
+
+/* Renders the report of `kind` into outdir (created if missing); prov may
+ * be NULL. Errors:
+ * IMGO_EUSAGE when the database holds no computed metrics, IMGO_EIO for
+ * database, gnuplot or file errors (a chart that fails fails the report;
+ * report.html is written only when everything succeeded). */
+int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
+                 struct imgo_err *err);
+
+#endif

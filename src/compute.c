@@ -1,0 +1,422 @@
+/*
+ * compute.c - the compute stage's driver (see compute.h): resolves the
+ * as-of date, loads the residents every family needs, runs the metric
+ * families, and writes the metrics, chart data and run information.
+ *
+ * Everything is read and written inside one IMMEDIATE transaction, so the
+ * numbers come from one consistent snapshot and the results replace the
+ * previous run's atomically. The families are split in two lists; the
+ * second runs on its own thread and read connection (the transaction keeps
+ * writers out, so both see the same data), with its own metric and chart
+ * sets that are merged before writing. Nothing else is shared but the
+ * resident array, which the second list only reads.
+ */
+#include "compute.h"
+#include "date.h"
+#include "db.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+const char *const compute_group_name[3] = { "non_img", "img", "all" };
+
+/* Every chart of docs/TABLES.md: each file is written, empty or not. */
+static const char *const chart_names[] = {
+    "retention_km", "board_pass",     "step3_visa",       "fellowship_match",
+    "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel",
+    "feedback_forest",    "workforce_km", NULL,
+};
+
+struct compute_resident *compute_find(const struct compute_ctx *x, long long rid)
+{
+    if (x->rid_index) {
+        if (rid < 0 || rid > x->max_rid)
+            return NULL;
+        int i = x->rid_index[rid];
+        return i ? &x->res[i - 1] : NULL;
+    }
+    size_t lo = 0, hi = x->n_res;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->res[mid].rid < rid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n_res && x->res[lo].rid == rid ? &x->res[lo] : NULL;
+}
+
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
+{
+    if (e.lo < lo)
+        e.lo = lo;
+    if (e.hi > hi)
+        e.hi = hi;
+    return e;
+}
+
+void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
+                      const char *period, long k, long n)
+{
+    struct stats_est e = stats_wilson(k, n, x->conf);
+    e.p = NAN;
+    metric_add(x->m, metric, compute_group_name[g], stratum, period, n, k, e);
+}
+
+void compute_surv_add(struct compute_surv *s, double time, int event, int group)
+{
+    if (s->len == s->alloc) {
+        s->alloc = s->alloc ? s->alloc * 2 : 256;
+        s->obs = xrealloc(s->obs, s->alloc * sizeof *s->obs);
+    }
+    s->obs[s->len].time = time;
+    s->obs[s->len].event = event;
+    s->obs[s->len].group = group;
+    s->len++;
+}
+
+void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_surv sv[3],
+                     const int *ts, int n_ts, const char *chart)
+{
+    static const int order[3] = { GROUP_IMG, GROUP_NON_IMG, GROUP_ALL };
+    for (int oi = 0; oi < 3; oi++) {
+        int g = order[oi];
+        struct stats_km km;
+        stats_km_fit(sv[g].obs, sv[g].len, x->conf, &km);
+        for (int i = 0; i < n_ts; i++) {
+            long k = 0;
+            for (size_t j = 0; j < sv[g].len; j++)
+                k += sv[g].obs[j].event && sv[g].obs[j].time <= ts[i];
+            struct stats_est e = stats_km_at(&km, ts[i]);
+            e.p = NAN;
+            char stratum[32];
+            snprintf(stratum, sizeof stratum, "t=%d", ts[i]);
+            metric_add(x->m, metric, compute_group_name[g], stratum, NULL, (long)sv[g].len, k, e);
+        }
+        if (chart && g != GROUP_ALL) {
+            int sup = (long)sv[g].len < x->p->min_cell;
+            chart_add(x->c, chart, compute_group_name[g], NULL, 0, (long)sv[g].len, 0, 1, NAN, NAN,
+                      sup);
+            for (size_t j = 0; j < km.n_steps; j++) {
+                const struct stats_km_step *s = &km.steps[j];
+                chart_add(x->c, chart, compute_group_name[g], NULL, s->time, s->n_risk, s->n_event,
+                          s->surv, s->lo, s->hi, sup);
+            }
+        }
+        stats_km_release(&km);
+    }
+}
+
+/* The latest event date of metrics.md "as-of date"; *found 0 when there
+ * is none. Where the date is the second column of a table's key, the
+ * maximum is one index seek per resident instead of a scan. */
+static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *err)
+{
+    static const char sql[] =
+        "SELECT max(d) FROM ("
+        " SELECT max(start_date) AS d FROM residents"
+        " UNION ALL SELECT max(end_date) FROM residents"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid))"
+        "  FROM residents r"
+        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
+        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
+        " UNION ALL SELECT max(exam_date) FROM board_exams"
+        " UNION ALL SELECT max(eval_date) FROM evaluations"
+        " UNION ALL SELECT max(feedback_date) FROM feedback)";
+    sqlite3_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    *found = 0;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_error(db, err);
+    } else {
+        *found = sqlite3_column_type(st, 0) != SQLITE_NULL;
+        *as_of = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int exit_code(const unsigned char *s)
+{
+    if (!s)
+        return EXIT_NONE;
+    if (!strcmp((const char *)s, "completed"))
+        return EXIT_COMPLETED;
+    if (!strcmp((const char *)s, "withdrew"))
+        return EXIT_WITHDREW;
+    if (!strcmp((const char *)s, "dismissed"))
+        return EXIT_DISMISSED;
+    if (!strcmp((const char *)s, "transferred"))
+        return EXIT_TRANSFERRED;
+    return EXIT_NONE;
+}
+
+static int visa_code(const unsigned char *s)
+{
+    if (!s)
+        return VISA_MISSING;
+    if (!strcmp((const char *)s, "none"))
+        return VISA_NONE;
+    if (!strcmp((const char *)s, "j1"))
+        return VISA_J1;
+    if (!strcmp((const char *)s, "h1b"))
+        return VISA_H1B;
+    if (!strcmp((const char *)s, "other"))
+        return VISA_OTHER;
+    return VISA_MISSING;
+}
+
+static int load_residents(struct compute_ctx *x, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_prepare(x->db,
+                        "SELECT rid, start_date, end_date, exit_reason, graduate_type, visa"
+                        " FROM residents ORDER BY rid",
+                        &st, err);
+    if (rc)
+        return rc;
+    size_t alloc = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (x->n_res == alloc) {
+            alloc = alloc ? alloc * 2 : 1024;
+            x->res = xrealloc(x->res, alloc * sizeof *x->res);
+        }
+        struct compute_resident *r = &x->res[x->n_res++];
+        memset(r, 0, sizeof *r);
+        r->rid = sqlite3_column_int64(st, 0);
+        r->start = sqlite3_column_int(st, 1);
+        r->has_end = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        r->end = sqlite3_column_int(st, 2);
+        r->exit_reason = (unsigned char)exit_code(sqlite3_column_text(st, 3));
+        const char *gt = (const char *)sqlite3_column_text(st, 4);
+        r->img = gt && (!strcmp(gt, "us_img") || !strcmp(gt, "non_us_img"));
+        r->visa = (unsigned char)visa_code(sqlite3_column_text(st, 5));
+        r->active = r->start <= x->as_of;
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(x->db, err);
+    sqlite3_finalize(st);
+    if (rc)
+        return rc;
+    /* rids are assigned densely by ingest: index them directly when so */
+    x->max_rid = x->n_res ? x->res[x->n_res - 1].rid : 0;
+    if (x->n_res && x->res[0].rid >= 0 && x->max_rid <= 4 * (long long)x->n_res + 1024) {
+        x->rid_index = xcalloc((size_t)x->max_rid + 1, sizeof *x->rid_index);
+        for (size_t i = 0; i < x->n_res; i++)
+            x->rid_index[x->res[i].rid] = (int)i + 1;
+    }
+    return IMGO_OK;
+}
+
+static int store_info(struct compute_ctx *x, int as_of_given, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_exec(x->db, "DELETE FROM compute_info", err);
+    if (!rc)
+        rc = db_prepare(x->db, "INSERT INTO compute_info (key, value) VALUES (?1, ?2)", &st, err);
+    if (rc)
+        return rc;
+    char val[1024];
+    char date[11];
+    date_format(x->as_of, date);
+    for (int i = -2; !rc && (i < 0 || params_keys[i]); i++) {
+        const char *key;
+        if (i == -2) {
+            key = "imgo_version";
+            snprintf(val, sizeof val, "%s", IMGO_VERSION);
+        } else if (i == -1) {
+            key = "as_of_source";
+            snprintf(val, sizeof val, "%s", as_of_given ? "parameter" : "latest event date");
+        } else {
+            key = params_keys[i];
+            if (!strcmp(key, "as_of"))
+                snprintf(val, sizeof val, "%s", date);
+            else
+                params_format(x->p, key, val, sizeof val);
+        }
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, val, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(x->db, err);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int make_dir(const char *path, struct imgo_err *err)
+{
+    if (mkdir(path, 0777) && errno != EEXIST)
+        return imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", path, strerror(errno));
+    struct stat sb;
+    if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
+        return imgo_err_set(err, IMGO_EIO, "%s: not a directory", path);
+    return IMGO_OK;
+}
+
+static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_err *err)
+{
+    struct buf path = BUF_INIT, text = BUF_INIT;
+    int rc = make_dir(outdir, err);
+    if (!rc) {
+        buf_addf(&path, "%s/tables", outdir);
+        rc = make_dir(buf_str(&path), err);
+    }
+    if (!rc) {
+        metric_set_csv(x->m, &text);
+        buf_reset(&path);
+        buf_addf(&path, "%s/metrics.csv", outdir);
+        rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+    }
+    for (int i = 0; !rc && chart_names[i]; i++) {
+        buf_reset(&text);
+        chart_set_csv(x->c, chart_names[i], &text);
+        buf_reset(&path);
+        buf_addf(&path, "%s/tables/%s.csv", outdir, chart_names[i]);
+        rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+    }
+    buf_release(&path);
+    buf_release(&text);
+    return rc;
+}
+
+typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
+
+/* The families in two lists that share no state but the residents (the
+ * second list only reads them), so they run on two connections at once:
+ * the milestone model is about half of the work. The second list uses the
+ * as-of date only to leave out rows dated after it, so it can start before
+ * the default as-of is known (see compute_run). */
+static const compute_family families_a[] = {
+    compute_cohort,   compute_retention,  compute_board,   compute_fellowship,
+    compute_mentor,   compute_evaluators, compute_adverse, compute_workforce,
+};
+static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
+
+/* The second thread: its own connection, metric rows and chart points. */
+struct worker {
+    struct compute_ctx x;
+    struct metric_set m;
+    struct chart_set c;
+    int rc;
+    struct imgo_err err;
+};
+
+static void *worker_run(void *arg)
+{
+    struct worker *w = arg;
+    for (size_t i = 0; !w->rc && i < sizeof families_b / sizeof families_b[0]; i++)
+        w->rc = families_b[i](&w->x, &w->err);
+    return NULL;
+}
+
+/* A read connection to the same database file, or NULL (an in-memory
+ * database, or any failure: then everything runs on one connection). The
+ * caller's IMMEDIATE transaction keeps writers out, so both connections
+ * read the same data. */
+static sqlite3 *second_connection(sqlite3 *db)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    sqlite3 *db2 = NULL;
+    if (!path || !*path)
+        return NULL;
+    if (db_open(path, DB_READONLY, &db2, NULL))
+        return NULL;
+    return db2;
+}
+
+int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err)
+{
+    struct metric_set m;
+    struct chart_set c;
+    struct compute_ctx x;
+    struct worker w;
+    memset(&x, 0, sizeof x);
+    memset(&w, 0, sizeof w);
+    x.db = db;
+    x.p = p;
+    x.conf = p->confidence;
+    x.m = &m;
+    x.c = &c;
+    metric_set_init(&m, p->min_cell);
+    chart_set_init(&c);
+    metric_set_init(&w.m, p->min_cell);
+    chart_set_init(&w.c);
+    pthread_t th;
+    int threaded = 0;
+
+    int rc = db_exec(db, "BEGIN IMMEDIATE", err);
+    if (rc)
+        goto out;
+    /* The default as-of is the latest date of every dated row, so no row
+     * is after it and every resident has started by it: until it is known,
+     * INT_MAX gives the same filters and the second list can start. */
+    x.as_of = p->has_as_of ? p->as_of : INT_MAX;
+    rc = load_residents(&x, err);
+    if (!rc) {
+        w.x = x;
+        w.x.db = second_connection(db);
+        w.x.m = &w.m;
+        w.x.c = &w.c;
+        threaded = w.x.db && pthread_create(&th, NULL, worker_run, &w) == 0;
+    }
+    if (!rc && !p->has_as_of) {
+        int found = 0;
+        rc = latest_event(db, &x.as_of, &found, err);
+        if (!rc && !found)
+            rc = imgo_err_set(err, IMGO_EDATA,
+                              "no as-of date: the database holds no dated record; give --as-of");
+    }
+    for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
+        rc = families_a[i](&x, err);
+    if (threaded) {
+        pthread_join(th, NULL);
+    } else if (!rc) {
+        w.x.db = db;
+        worker_run(&w);
+        w.x.db = NULL;
+    }
+    if (!rc && w.rc)
+        rc = imgo_err_set(err, w.rc, "%s", w.err.msg);
+    if (w.x.db)
+        db_close(w.x.db); /* the writes below need the reader gone */
+    w.x.db = NULL;
+    if (!rc) {
+        metric_set_take(&m, &w.m);
+        chart_set_take(&c, &w.c);
+        metric_set_sort(&m);
+        rc = metric_set_store(&m, db, err);
+    }
+    if (!rc)
+        rc = chart_set_store(&c, db, err);
+    if (!rc)
+        rc = store_info(&x, p->has_as_of, err);
+    if (!rc)
+        rc = write_files(&x, outdir, err);
+    if (!rc)
+        rc = db_exec(db, "COMMIT", err);
+    if (rc)
+        db_exec(db, "ROLLBACK", NULL);
+out:
+    free(x.res);
+    free(x.rid_index);
+    metric_set_release(&m);
+    chart_set_release(&c);
+    metric_set_release(&w.m);
+    chart_set_release(&w.c);
+    return rc;
+}

@@ -1,0 +1,352 @@
+/*
+ * compute_board.c - board certification (first-attempt pass rates by year
+ * and over three years, the IMG vs non-IMG difference, the accreditation
+ * flag, the eventual pass rate), Step 3 by month 12, and fellowship match.
+ *
+ * One pass over board_exams in key order (rid, exam, attempt) gives, per
+ * resident and exam, the first attempt and whether any attempt passed;
+ * the rates are then counted per exam, year and group in small arrays.
+ */
+#include "compute.h"
+#include "date.h"
+#include "db.h"
+#include "mem.h"
+#include "strdict.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One resident's history with one exam. */
+struct take {
+    size_t res;     /* index into x->res */
+    int exam;       /* strdict id */
+    int has_first;  /* attempt 1 dated <= as-of */
+    int date1, pass1, any_pass;
+};
+
+static void add_diff(struct compute_ctx *x, const char *metric, const char *stratum,
+                     const char *period, const long k[3], const long n[3])
+{
+    if (n[GROUP_IMG] < 1 || n[GROUP_NON_IMG] < 1)
+        return;
+    struct stats_est e = stats_newcombe(k[GROUP_IMG], n[GROUP_IMG], k[GROUP_NON_IMG], n[GROUP_NON_IMG],
+                                        x->conf);
+    metric_add(x->m, metric, "img_vs_non_img", stratum, period, n[GROUP_IMG] + n[GROUP_NON_IMG],
+               k[GROUP_IMG] + k[GROUP_NON_IMG], e);
+}
+
+/* Is exam name in the comma-separated list (case-insensitive)? */
+static int in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *s = list; *s;) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == len && !strncasecmp(s, name, len))
+            return 1;
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return 0;
+}
+
+/* The rows of one certification exam. */
+static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_takes, int exam,
+                      const char *name)
+{
+    int ymin = 0, ymax = 0, any = 0;
+    for (size_t i = 0; i < n_takes; i++) {
+        if (takes[i].exam != exam || !takes[i].has_first)
+            continue;
+        int y = date_year(takes[i].date1);
+        if (!any || y < ymin)
+            ymin = y;
+        if (!any || y > ymax)
+            ymax = y;
+        any = 1;
+    }
+    struct buf stratum = BUF_INIT;
+    buf_addf(&stratum, "exam=%s", name);
+    /* eventual pass: every resident with an attempt of the exam */
+    long en[3] = { 0, 0, 0 }, ek[3] = { 0, 0, 0 };
+    for (size_t i = 0; i < n_takes; i++) {
+        if (takes[i].exam != exam)
+            continue;
+        int g = x->res[takes[i].res].img;
+        en[g]++;
+        en[GROUP_ALL]++;
+        ek[g] += takes[i].any_pass;
+        ek[GROUP_ALL] += takes[i].any_pass;
+    }
+    for (int g = 0; g < 3; g++)
+        compute_add_rate(x, "board.eventual_pass_rate", g, buf_str(&stratum), NULL, ek[g], en[g]);
+    if (!any) {
+        buf_release(&stratum);
+        return;
+    }
+    size_t ny = (size_t)(ymax - ymin + 1);
+    long (*n)[3] = xcalloc(ny, sizeof *n), (*k)[3] = xcalloc(ny, sizeof *k);
+    for (size_t i = 0; i < n_takes; i++) {
+        if (takes[i].exam != exam || !takes[i].has_first)
+            continue;
+        size_t y = (size_t)(date_year(takes[i].date1) - ymin);
+        int g = x->res[takes[i].res].img;
+        n[y][g]++;
+        n[y][GROUP_ALL]++;
+        k[y][g] += takes[i].pass1;
+        k[y][GROUP_ALL] += takes[i].pass1;
+    }
+    char period[32];
+    long sn[3] = { 0, 0, 0 }, sk[3] = { 0, 0, 0 };
+    for (size_t y = 0; y < ny; y++) {
+        if (!n[y][GROUP_ALL])
+            continue;
+        snprintf(period, sizeof period, "%d", ymin + (int)y);
+        for (int g = 0; g < 3; g++)
+            compute_add_rate(x, "board.first_attempt_pass_rate", g, buf_str(&stratum), period, k[y][g],
+                             n[y][g]);
+        add_diff(x, "board.first_attempt_pass_diff", buf_str(&stratum), period, k[y], n[y]);
+        if (ymin + (int)y >= ymax - 2)
+            for (int g = 0; g < 3; g++) {
+                sn[g] += n[y][g];
+                sk[g] += k[y][g];
+            }
+    }
+    snprintf(period, sizeof period, "%d-%d", ymax - 2, ymax);
+    for (int g = 0; g < 3; g++)
+        compute_add_rate(x, "board.first_attempt_pass_rate", g, buf_str(&stratum), period, sk[g], sn[g]);
+    add_diff(x, "board.first_attempt_pass_diff", buf_str(&stratum), period, sk, sn);
+    struct stats_est flag = { NAN, NAN, NAN, NAN };
+    flag.value = (double)sk[GROUP_ALL] / (double)sn[GROUP_ALL] < x->p->board_pass_threshold ? 1 : 0;
+    metric_add(x->m, "board.accreditation_flag", "all", buf_str(&stratum), period, sn[GROUP_ALL],
+               sk[GROUP_ALL], flag);
+    /* chart: by series (group), then year */
+    static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
+    for (int oi = 0; oi < 3; oi++) {
+        int g = order[oi];
+        for (size_t y = 0; y < ny; y++) {
+            if (!n[y][GROUP_ALL])
+                continue;
+            struct stats_est e = stats_wilson(k[y][g], n[y][g], x->conf);
+            chart_add(x->c, "board_pass", compute_group_name[g], name, ymin + (int)y, n[y][g], k[y][g],
+                      e.value, e.lo, e.hi, n[y][g] < x->p->min_cell);
+        }
+    }
+    free(n);
+    free(k);
+    buf_release(&stratum);
+}
+
+static void step3_rows(struct compute_ctx *x, const unsigned char *passed12)
+{
+    static const char *const visa_name[4] = { "none", "j1", "h1b", "other" };
+    long n[3] = { 0, 0, 0 }, k[3] = { 0, 0, 0 }, vn[4] = { 0, 0, 0, 0 }, vk[4] = { 0, 0, 0, 0 };
+    for (size_t i = 0; i < x->n_res; i++) {
+        const struct compute_resident *r = &x->res[i];
+        if (!r->active || r->start + 365 > x->as_of)
+            continue;
+        n[r->img]++;
+        n[GROUP_ALL]++;
+        k[r->img] += passed12[i];
+        k[GROUP_ALL] += passed12[i];
+        if (r->img && r->visa != VISA_MISSING) {
+            vn[r->visa]++;
+            vk[r->visa] += passed12[i];
+        }
+    }
+    static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
+    for (int oi = 0; oi < 3; oi++) {
+        int g = order[oi];
+        compute_add_rate(x, "step3.pass_by_month12", g, NULL, NULL, k[g], n[g]);
+        struct stats_est e = stats_wilson(k[g], n[g], x->conf);
+        chart_add(x->c, "step3_visa", "group", compute_group_name[g], oi + 1, n[g], k[g], e.value, e.lo,
+                  e.hi, n[g] < x->p->min_cell);
+    }
+    for (int v = 0; v < 4; v++) {
+        char stratum[16];
+        snprintf(stratum, sizeof stratum, "visa=%s", visa_name[v]);
+        compute_add_rate(x, "step3.pass_by_month12", GROUP_IMG, stratum, NULL, vk[v], vn[v]);
+        struct stats_est e = stats_wilson(vk[v], vn[v], x->conf);
+        chart_add(x->c, "step3_visa", "visa", visa_name[v], v + 1, vn[v], vk[v], e.value, e.lo, e.hi,
+                  vn[v] < x->p->min_cell);
+    }
+}
+
+int compute_board(struct compute_ctx *x, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_prepare(x->db,
+                        "SELECT rid, exam, attempt, exam_date, result FROM board_exams"
+                        " WHERE exam_date <= ?1 ORDER BY rid, exam, attempt",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, x->as_of);
+    struct strdict exams;
+    strdict_init(&exams);
+    struct take *takes = NULL;
+    size_t n_takes = 0, alloc = 0;
+    unsigned char *passed12 = xcalloc(x->n_res ? x->n_res : 1, 1);
+    long long last_rid = 0;
+    int last_exam = -1, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        long long rid = sqlite3_column_int64(st, 0);
+        const struct compute_resident *r = compute_find(x, rid);
+        if (!r || !r->active)
+            continue;
+        const char *exam = (const char *)sqlite3_column_text(st, 1);
+        int id = strdict_intern(&exams, exam, (size_t)sqlite3_column_bytes(st, 1));
+        int attempt = sqlite3_column_int(st, 2), date = sqlite3_column_int(st, 3);
+        const char *result = (const char *)sqlite3_column_text(st, 4);
+        int pass = result && !strcmp(result, "pass");
+        if (!n_takes || rid != last_rid || id != last_exam) {
+            if (n_takes == alloc) {
+                alloc = alloc ? alloc * 2 : 1024;
+                takes = xrealloc(takes, alloc * sizeof *takes);
+            }
+            struct take *t = &takes[n_takes++];
+            memset(t, 0, sizeof *t);
+            t->res = (size_t)(r - x->res);
+            t->exam = id;
+            last_rid = rid;
+            last_exam = id;
+        }
+        struct take *t = &takes[n_takes - 1];
+        if (attempt == 1) {
+            t->has_first = 1;
+            t->date1 = date;
+            t->pass1 = pass;
+        }
+        t->any_pass |= pass;
+        if (pass && date <= r->start + 365 && !strcasecmp(exam, x->p->step3_exam))
+            passed12[r - x->res] = 1;
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(x->db, err);
+    sqlite3_finalize(st);
+    if (!rc) {
+        /* the certification exams, in byte order of their names */
+        int *order = strdict_sorted(&exams);
+        unsigned char *cert = xcalloc(exams.len ? exams.len : 1, 1);
+        for (size_t i = 0; i < exams.len; i++) {
+            const char *name = strdict_str(&exams, (int)i);
+            cert[i] = x->p->board_exams ? in_list(x->p->board_exams, name)
+                                        : strcasecmp(name, x->p->step3_exam) != 0;
+        }
+        for (size_t i = 0; i < exams.len; i++)
+            if (cert[order[i]])
+                exam_rows(x, takes, n_takes, order[i], strdict_str(&exams, order[i]));
+        /* each resident's earliest first attempt of a certification exam;
+         * takes are in (rid, exam byte order), so the first of equal dates
+         * wins the tie as metrics.md asks */
+        int *best = xmalloc((x->n_res ? x->n_res : 1) * sizeof *best);
+        for (size_t i = 0; i < x->n_res; i++)
+            best[i] = 0;
+        for (size_t i = 0; i < n_takes; i++) {
+            const struct take *t = &takes[i];
+            if (!cert[t->exam] || !t->has_first)
+                continue;
+            struct compute_resident *r = &x->res[t->res];
+            if (!r->has_first_cert || t->date1 < best[t->res]) {
+                r->has_first_cert = 1;
+                r->first_cert_pass = (unsigned char)t->pass1;
+                best[t->res] = t->date1;
+            }
+        }
+        free(best);
+        free(cert);
+        free(order);
+        step3_rows(x, passed12);
+    }
+    free(passed12);
+    free(takes);
+    strdict_release(&exams);
+    return rc;
+}
+
+int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_prepare(x->db,
+                        "SELECT rid, cycle_year, max(outcome = 'matched'),"
+                        " max(outcome IN ('matched', 'unmatched'))"
+                        " FROM fellowship_applications WHERE cycle_year <= ?1"
+                        " GROUP BY rid, cycle_year ORDER BY rid, cycle_year",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, date_year(x->as_of));
+    int ymin = 0, ymax = -1, any_row = 0, s;
+    long (*n)[3] = NULL, (*k)[3] = NULL;
+    long pn[3] = { 0, 0, 0 }, pk[3] = { 0, 0, 0 };
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const struct compute_resident *r = compute_find(x, sqlite3_column_int64(st, 0));
+        if (!r || !r->active)
+            continue;
+        any_row = 1;
+        if (!sqlite3_column_int(st, 3))
+            continue; /* only withdrawn applications: not an applicant */
+        int y = sqlite3_column_int(st, 1), matched = sqlite3_column_int(st, 2) != 0;
+        if (ymax < ymin || y < ymin || y > ymax) {
+            int nmin = ymax < ymin ? y : (y < ymin ? y : ymin);
+            int nmax = ymax < ymin ? y : (y > ymax ? y : ymax);
+            size_t len = (size_t)(nmax - nmin + 1);
+            long (*nn)[3] = xcalloc(len, sizeof *nn), (*nk)[3] = xcalloc(len, sizeof *nk);
+            for (int yy = ymin; yy <= ymax; yy++) {
+                memcpy(nn[yy - nmin], n[yy - ymin], sizeof *nn);
+                memcpy(nk[yy - nmin], k[yy - ymin], sizeof *nk);
+            }
+            free(n);
+            free(k);
+            n = nn;
+            k = nk;
+            ymin = nmin;
+            ymax = nmax;
+        }
+        int gs[2] = { r->img, GROUP_ALL };
+        for (int j = 0; j < 2; j++) {
+            n[y - ymin][gs[j]]++;
+            k[y - ymin][gs[j]] += matched;
+            pn[gs[j]]++;
+            pk[gs[j]] += matched;
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(x->db, err);
+    sqlite3_finalize(st);
+    if (!rc && any_row) {
+        for (int g = 0; g < 3; g++)
+            compute_add_rate(x, "fellowship.match_rate", g, NULL, NULL, pk[g], pn[g]);
+        add_diff(x, "fellowship.match_diff", NULL, NULL, pk, pn);
+        char period[16];
+        for (int y = ymin; y <= ymax; y++) {
+            if (!n[y - ymin][GROUP_ALL])
+                continue;
+            snprintf(period, sizeof period, "%d", y);
+            for (int g = 0; g < 3; g++)
+                compute_add_rate(x, "fellowship.match_rate", g, NULL, period, k[y - ymin][g],
+                                 n[y - ymin][g]);
+            add_diff(x, "fellowship.match_diff", NULL, period, k[y - ymin], n[y - ymin]);
+        }
+        static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
+        for (int oi = 0; oi < 3; oi++) {
+            int g = order[oi];
+            for (int y = ymin; y <= ymax; y++) {
+                if (!n[y - ymin][GROUP_ALL])
+                    continue;
+                snprintf(period, sizeof period, "%d", y);
+                long nn = n[y - ymin][g], kk = k[y - ymin][g];
+                struct stats_est e = stats_wilson(kk, nn, x->conf);
+                chart_add(x->c, "fellowship_match", compute_group_name[g], period, y, nn, kk, e.value,
+                          e.lo, e.hi, nn < x->p->min_cell);
+            }
+        }
+    }
+    free(n);
+    free(k);
+    return rc;
+}

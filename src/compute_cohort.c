@@ -1,0 +1,90 @@
+/*
+ * compute_cohort.c - the cohort profile (docs/METRICS-EXTRA.md,
+ * cohort.residents): how many residents each group has, and how they split
+ * by graduate type, visa, school region, track and program.
+ *
+ * One pass over the residents who started by as-of; each column's values
+ * are interned and counted per group. A missing value (NULL) is in no
+ * stratum.
+ */
+#include "compute.h"
+#include "db.h"
+#include "mem.h"
+#include "strdict.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const columns[] = { "graduate_type", "visa", "school_region", "track", "program" };
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+struct column_count {
+    struct strdict values;
+    long (*count)[2]; /* by value id and img */
+    size_t alloc;
+};
+
+static void count_value(struct column_count *cc, const char *v, size_t len, int img)
+{
+    int id = strdict_intern(&cc->values, v, len);
+    if ((size_t)id >= cc->alloc) {
+        size_t old = cc->alloc;
+        cc->alloc = cc->alloc ? cc->alloc * 2 : 16;
+        cc->count = xrealloc(cc->count, cc->alloc * sizeof *cc->count);
+        memset(cc->count + old, 0, (cc->alloc - old) * sizeof *cc->count);
+    }
+    cc->count[id][img]++;
+}
+
+int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_prepare(x->db,
+                        "SELECT graduate_type IN ('us_img', 'non_us_img'), graduate_type, visa,"
+                        " school_region, track, program FROM residents WHERE start_date <= ?1"
+                        " ORDER BY rid",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, x->as_of);
+    struct column_count cc[N_COLUMNS];
+    memset(cc, 0, sizeof cc);
+    for (size_t c = 0; c < N_COLUMNS; c++)
+        strdict_init(&cc[c].values);
+    long total[3] = { 0, 0, 0 };
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int img = sqlite3_column_int(st, 0) != 0;
+        total[img]++;
+        total[GROUP_ALL]++;
+        for (size_t c = 0; c < N_COLUMNS; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, (int)c + 1);
+            if (v)
+                count_value(&cc[c], v, (size_t)sqlite3_column_bytes(st, (int)c + 1), img);
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(x->db, err);
+    sqlite3_finalize(st);
+    if (!rc) {
+        for (int g = 0; g < 3; g++)
+            compute_add_rate(x, "cohort.residents", g, NULL, NULL, total[g], total[g]);
+        struct buf stratum = BUF_INIT;
+        for (size_t c = 0; c < N_COLUMNS; c++)
+            for (size_t id = 0; id < cc[c].values.len; id++) {
+                buf_reset(&stratum);
+                buf_addf(&stratum, "%s=%s", columns[c], strdict_str(&cc[c].values, (int)id));
+                long k[3] = { cc[c].count[id][0], cc[c].count[id][1],
+                              cc[c].count[id][0] + cc[c].count[id][1] };
+                for (int g = 0; g < 3; g++)
+                    compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
+            }
+        buf_release(&stratum);
+    }
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        strdict_release(&cc[c].values);
+        free(cc[c].count);
+    }
+    return rc;
+}

@@ -1,0 +1,371 @@
+/*
+ * metrics.c - metric rows, chart points and their output (see metrics.h).
+ *
+ * Every number that leaves compute goes through metric_format_number (files)
+ * or bind_number (database), so the formatting rules live here only.
+ */
+#include "metrics.h"
+#include "db.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void metric_set_init(struct metric_set *s, int min_cell)
+{
+    memset(s, 0, sizeof *s);
+    s->min_cell = min_cell;
+}
+
+void metric_set_release(struct metric_set *s)
+{
+    for (size_t i = 0; i < s->len; i++) {
+        free(s->rows[i].metric);
+        free(s->rows[i].group);
+        free(s->rows[i].stratum);
+        free(s->rows[i].period);
+    }
+    free(s->rows);
+    memset(s, 0, sizeof *s);
+}
+
+struct metric_row *metric_add(struct metric_set *s, const char *metric, const char *group,
+                              const char *stratum, const char *period, long n, long k,
+                              struct stats_est e)
+{
+    if (s->len == s->alloc) {
+        s->alloc = s->alloc ? s->alloc * 2 : 256;
+        s->rows = xrealloc(s->rows, s->alloc * sizeof *s->rows);
+    }
+    struct metric_row *r = &s->rows[s->len++];
+    r->metric = xstrdup(metric);
+    r->group = xstrdup(group);
+    r->stratum = xstrdup(stratum ? stratum : "");
+    r->period = xstrdup(period ? period : "");
+    r->n = n;
+    r->k = k;
+    r->value = e.value;
+    r->ci_low = e.lo;
+    r->ci_high = e.hi;
+    r->p = e.p;
+    r->q = NAN;
+    r->suppressed = n == METRIC_EMPTY || n < s->min_cell;
+    return r;
+}
+
+void metric_set_take(struct metric_set *dst, struct metric_set *src)
+{
+    for (size_t i = 0; i < src->len; i++) {
+        if (dst->len == dst->alloc) {
+            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
+            dst->rows = xrealloc(dst->rows, dst->alloc * sizeof *dst->rows);
+        }
+        dst->rows[dst->len++] = src->rows[i];
+    }
+    src->len = 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct metric_row *x = a, *y = b;
+    int c = strcmp(x->metric, y->metric);
+    if (!c)
+        c = strcmp(x->group, y->group);
+    if (!c)
+        c = strcmp(x->stratum, y->stratum);
+    if (!c)
+        c = strcmp(x->period, y->period);
+    return c;
+}
+
+void metric_set_sort(struct metric_set *s)
+{
+    qsort(s->rows, s->len, sizeof *s->rows, cmp_rows);
+}
+
+void metric_format_number(double v, char *out, size_t size)
+{
+    if (!isfinite(v)) {
+        out[0] = '\0';
+        return;
+    }
+    if (v == 0)
+        v = 0; /* -0 becomes +0 */
+    snprintf(out, size, "%.10g", v);
+    if (!strcmp(out, "-0"))
+        snprintf(out, size, "0");
+}
+
+void metric_csv_field(struct buf *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        buf_adds(out, s);
+        return;
+    }
+    buf_addc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_addc(out, '"');
+        buf_addc(out, *s);
+    }
+    buf_addc(out, '"');
+}
+
+static void csv_number(struct buf *out, double v)
+{
+    char tmp[64];
+    metric_format_number(v, tmp, sizeof tmp);
+    buf_adds(out, tmp);
+}
+
+static void csv_int(struct buf *out, long v)
+{
+    if (v != METRIC_EMPTY)
+        buf_addf(out, "%ld", v);
+}
+
+void metric_set_csv(const struct metric_set *s, struct buf *out)
+{
+    buf_adds(out, "metric,group,stratum,period,n,k,value,ci_low,ci_high,p_value,q_value,suppressed\n");
+    for (size_t i = 0; i < s->len; i++) {
+        const struct metric_row *r = &s->rows[i];
+        metric_csv_field(out, r->metric);
+        buf_addc(out, ',');
+        metric_csv_field(out, r->group);
+        buf_addc(out, ',');
+        metric_csv_field(out, r->stratum);
+        buf_addc(out, ',');
+        metric_csv_field(out, r->period);
+        buf_addc(out, ',');
+        csv_int(out, r->n);
+        buf_addc(out, ',');
+        csv_int(out, r->k);
+        buf_addc(out, ',');
+        csv_number(out, r->value);
+        buf_addc(out, ',');
+        csv_number(out, r->ci_low);
+        buf_addc(out, ',');
+        csv_number(out, r->ci_high);
+        buf_addc(out, ',');
+        csv_number(out, r->p);
+        buf_addc(out, ',');
+        csv_number(out, r->q);
+        buf_addf(out, ",%d\n", r->suppressed);
+    }
+}
+
+/* NULL for what the CSV writes as an empty field; -0 stored as 0. */
+static int bind_number(sqlite3_stmt *st, int i, double v)
+{
+    if (!isfinite(v))
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_double(st, i, v == 0 ? 0.0 : v);
+}
+
+static int bind_int(sqlite3_stmt *st, int i, long v)
+{
+    if (v == METRIC_EMPTY)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_int64(st, i, v);
+}
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st, struct imgo_err *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? IMGO_OK : db_error(db, err);
+}
+
+int metric_set_store(const struct metric_set *s, sqlite3 *db, struct imgo_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = db_exec(db, "DELETE FROM metrics", err);
+    if (!rc)
+        rc = db_prepare(db,
+                        "INSERT INTO metrics (metric, \"group\", stratum, period, n, k, value, ci_low,"
+                        " ci_high, p_value, q_value, suppressed)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                        &st, err);
+    for (size_t i = 0; !rc && i < s->len; i++) {
+        const struct metric_row *r = &s->rows[i];
+        sqlite3_bind_text(st, 1, r->metric, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->group, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->stratum, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, r->period, -1, SQLITE_STATIC);
+        bind_int(st, 5, r->n);
+        bind_int(st, 6, r->k);
+        bind_number(st, 7, r->value);
+        bind_number(st, 8, r->ci_low);
+        bind_number(st, 9, r->ci_high);
+        bind_number(st, 10, r->p);
+        bind_number(st, 11, r->q);
+        sqlite3_bind_int(st, 12, r->suppressed);
+        rc = step_done(db, st, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- chart points ------------------------------------------------------ */
+
+void chart_set_init(struct chart_set *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+void chart_set_release(struct chart_set *c)
+{
+    for (size_t i = 0; i < c->len; i++) {
+        free(c->pts[i].chart);
+        free(c->pts[i].series);
+        free(c->pts[i].label);
+    }
+    free(c->pts);
+    memset(c, 0, sizeof *c);
+}
+
+void chart_add(struct chart_set *c, const char *chart, const char *series, const char *label,
+               double x, long n, long k, double value, double ci_low, double ci_high,
+               int suppressed)
+{
+    if (c->len == c->alloc) {
+        c->alloc = c->alloc ? c->alloc * 2 : 256;
+        c->pts = xrealloc(c->pts, c->alloc * sizeof *c->pts);
+    }
+    struct chart_point *pt = &c->pts[c->len++];
+    pt->chart = xstrdup(chart);
+    pt->series = xstrdup(series ? series : "");
+    pt->label = xstrdup(label ? label : "");
+    pt->x = x;
+    pt->n = n;
+    pt->k = k;
+    pt->value = value;
+    pt->ci_low = ci_low;
+    pt->ci_high = ci_high;
+    pt->suppressed = suppressed;
+}
+
+void chart_set_take(struct chart_set *dst, struct chart_set *src)
+{
+    for (size_t i = 0; i < src->len; i++) {
+        if (dst->len == dst->alloc) {
+            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
+            dst->pts = xrealloc(dst->pts, dst->alloc * sizeof *dst->pts);
+        }
+        dst->pts[dst->len++] = src->pts[i];
+    }
+    src->len = 0;
+}
+
+void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out)
+{
+    buf_adds(out, "series,label,x,n,k,value,ci_low,ci_high,suppressed\n");
+    for (size_t i = 0; i < c->len; i++) {
+        const struct chart_point *pt = &c->pts[i];
+        if (strcmp(pt->chart, chart))
+            continue;
+        metric_csv_field(out, pt->series);
+        buf_addc(out, ',');
+        metric_csv_field(out, pt->label);
+        buf_addc(out, ',');
+        csv_number(out, pt->x);
+        buf_addc(out, ',');
+        csv_int(out, pt->n);
+        buf_addc(out, ',');
+        csv_int(out, pt->k);
+        buf_addc(out, ',');
+        csv_number(out, pt->value);
+        buf_addc(out, ',');
+        csv_number(out, pt->ci_low);
+        buf_addc(out, ',');
+        csv_number(out, pt->ci_high);
+        buf_addf(out, ",%d\n", pt->suppressed);
+    }
+}
+
+/* By chart name, then insertion order: seq counts within a chart. */
+struct point_ref {
+    const char *chart;
+    size_t i;
+};
+
+static int cmp_points(const void *a, const void *b)
+{
+    const struct point_ref *x = a, *y = b;
+    int c = strcmp(x->chart, y->chart);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = db_exec(db, "DELETE FROM chart_points", err);
+    if (!rc)
+        rc = db_prepare(db,
+                        "INSERT INTO chart_points (chart, seq, series, label, x, n, k, value, ci_low,"
+                        " ci_high, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        &st, err);
+    struct point_ref *order = xmalloc((c->len ? c->len : 1) * sizeof *order);
+    for (size_t i = 0; i < c->len; i++) {
+        order[i].chart = c->pts[i].chart;
+        order[i].i = i;
+    }
+    qsort(order, c->len, sizeof *order, cmp_points);
+    long seq = 0;
+    for (size_t i = 0; !rc && i < c->len; i++) {
+        const struct chart_point *pt = &c->pts[order[i].i];
+        if (i == 0 || strcmp(order[i - 1].chart, pt->chart))
+            seq = 0;
+        seq++;
+        sqlite3_bind_text(st, 1, pt->chart, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_text(st, 3, pt->series, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, pt->label, -1, SQLITE_STATIC);
+        bind_number(st, 5, pt->x);
+        bind_int(st, 6, pt->n);
+        bind_int(st, 7, pt->k);
+        bind_number(st, 8, pt->value);
+        bind_number(st, 9, pt->ci_low);
+        bind_number(st, 10, pt->ci_high);
+        sqlite3_bind_int(st, 11, pt->suppressed);
+        rc = step_done(db, st, err);
+    }
+    free(order);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int metric_write_file(const char *path, const char *data, size_t len, struct imgo_err *err)
+{
+    struct buf tmp = BUF_INIT;
+    buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    const char *t = buf_str(&tmp);
+    FILE *f = fopen(t, "wb");
+    if (!f) {
+        imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", t, strerror(errno));
+        buf_release(&tmp);
+        return IMGO_EIO;
+    }
+    int bad = fwrite(data, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0;
+    int saved = errno;
+    bad |= fclose(f) != 0;
+    if (!bad && rename(t, path) != 0) {
+        saved = errno;
+        bad = 1;
+    }
+    if (bad) {
+        remove(t);
+        imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", path, strerror(saved ? saved : errno));
+        buf_release(&tmp);
+        return IMGO_EIO;
+    }
+    buf_release(&tmp);
+    return IMGO_OK;
+}

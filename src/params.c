@@ -1,0 +1,351 @@
+/*
+ * params.c - pipeline files and run parameters (see params.h).
+ *
+ * Values are checked here once, whatever their source (file or command
+ * line), so that compute and report can trust every field.
+ */
+#include "params.h"
+#include "buf.h"
+#include "date.h"
+#include "mem.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const params_keys[] = {
+    "stages", "report", "as_of", "confidence", "min_cell", "board_exams", "step3_exam",
+    "board_pass_threshold", "max_mentees", "min_evaluator_n", "fdr_q", NULL,
+};
+
+void params_init(struct imgo_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->stages[0] = STAGE_INGEST;
+    p->stages[1] = STAGE_COMPUTE;
+    p->stages[2] = STAGE_REPORT;
+    p->n_stages = 3;
+    p->report = PARAMS_REPORT_ANNUAL;
+    p->confidence = 0.95;
+    p->min_cell = 5;
+    p->step3_exam = xstrdup("USMLE-STEP3");
+    p->board_pass_threshold = 0.80;
+    p->max_mentees = 4;
+    p->min_evaluator_n = 5;
+    p->fdr_q = 0.10;
+}
+
+void params_release(struct imgo_params *p)
+{
+    free(p->board_exams);
+    free(p->step3_exam);
+    free(p->source);
+    memset(p, 0, sizeof *p);
+}
+
+const char *params_stage_name(int stage)
+{
+    switch (stage) {
+    case STAGE_INGEST: return "ingest";
+    case STAGE_COMPUTE: return "compute";
+    case STAGE_REPORT: return "report";
+    }
+    return "?";
+}
+
+/* A decimal number as inputs.md defines numbers: -?digits(.digits)? */
+static int parse_number(const char *s, double *out)
+{
+    const char *q = s;
+    if (*q == '-')
+        q++;
+    if (!isdigit((unsigned char)*q))
+        return -1;
+    while (isdigit((unsigned char)*q))
+        q++;
+    if (*q == '.') {
+        q++;
+        if (!isdigit((unsigned char)*q))
+            return -1;
+        while (isdigit((unsigned char)*q))
+            q++;
+    }
+    if (*q)
+        return -1;
+    *out = strtod(s, NULL);
+    return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    if (!*s || strlen(s) > 9)
+        return -1;
+    for (const char *q = s; *q; q++)
+        if (!isdigit((unsigned char)*q))
+            return -1;
+    long v = strtol(s, NULL, 10);
+    if (v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Exam names as ingest stores them: upper-cased, no surrounding spaces. */
+static char *exam_list(const char *value, int single)
+{
+    struct buf b = BUF_INIT;
+    const char *s = value;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t == s || (single && *e == ',')) {
+            buf_release(&b);
+            return NULL;
+        }
+        if (b.len)
+            buf_addc(&b, ',');
+        for (const char *c = s; c < t; c++)
+            buf_addc(&b, (char)toupper((unsigned char)*c));
+        s = *e ? e + 1 : e;
+        if (*e == ',' && !*s) {
+            buf_release(&b);
+            return NULL;
+        }
+    }
+    if (!b.len)
+        return NULL;
+    return buf_detach(&b, NULL);
+}
+
+static int set_stages(struct imgo_params *p, const char *value, struct imgo_err *err)
+{
+    int n = 0, stages[PARAMS_MAX_STAGES];
+    const char *s = value;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        size_t len = (size_t)(e - s);
+        int st = 0;
+        for (int c = STAGE_INGEST; c <= STAGE_REPORT; c <<= 1)
+            if (strlen(params_stage_name(c)) == len && !strncmp(s, params_stage_name(c), len))
+                st = c;
+        if (!st)
+            return imgo_err_set(err, IMGO_EUSAGE, "stages: unknown stage '%.*s' (ingest, compute, report)",
+                                (int)len, s);
+        for (int i = 0; i < n; i++)
+            if (stages[i] == st)
+                return imgo_err_set(err, IMGO_EUSAGE, "stages: '%.*s' is named twice", (int)len, s);
+        if (n > 0 && stages[n - 1] > st)
+            return imgo_err_set(err, IMGO_EUSAGE, "stages: must run in the order ingest compute report");
+        stages[n++] = st;
+        s = e;
+    }
+    if (!n)
+        return imgo_err_set(err, IMGO_EUSAGE, "stages: names no stage");
+    memcpy(p->stages, stages, sizeof stages[0] * (size_t)n);
+    p->n_stages = n;
+    return IMGO_OK;
+}
+
+int params_set(struct imgo_params *p, const char *key, const char *value, struct imgo_err *err)
+{
+    double d;
+    int i;
+    if (!strcmp(key, "stages"))
+        return set_stages(p, value, err);
+    if (!strcmp(key, "report")) {
+        if (!strcmp(value, "annual"))
+            p->report = PARAMS_REPORT_ANNUAL;
+        else if (!strcmp(value, "quarterly"))
+            p->report = PARAMS_REPORT_QUARTERLY;
+        else
+            return imgo_err_set(err, IMGO_EUSAGE, "report: '%s' is not annual or quarterly", value);
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "as_of")) {
+        if (!*value) {
+            p->has_as_of = 0;
+            return IMGO_OK;
+        }
+        if (date_parse(value, strlen(value), &i))
+            return imgo_err_set(err, IMGO_EUSAGE, "as_of: '%s' is not a valid date (YYYY-MM-DD)", value);
+        p->has_as_of = 1;
+        p->as_of = i;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "confidence")) {
+        if (parse_number(value, &d) || !(d > 0.5 && d < 1))
+            return imgo_err_set(err, IMGO_EUSAGE, "confidence: '%s' is not a number between 0.5 and 1", value);
+        p->confidence = d;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "board_pass_threshold")) {
+        if (parse_number(value, &d) || d < 0 || d > 1)
+            return imgo_err_set(err, IMGO_EUSAGE, "board_pass_threshold: '%s' is not a number from 0 to 1", value);
+        p->board_pass_threshold = d;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "fdr_q")) {
+        if (parse_number(value, &d) || !(d > 0 && d <= 1))
+            return imgo_err_set(err, IMGO_EUSAGE, "fdr_q: '%s' is not a number in (0, 1]", value);
+        p->fdr_q = d;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "min_cell")) {
+        if (parse_int(value, 1, 1000000, &i))
+            return imgo_err_set(err, IMGO_EUSAGE, "min_cell: '%s' is not a whole number >= 1", value);
+        p->min_cell = i;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "max_mentees")) {
+        if (parse_int(value, 0, 1000000, &i))
+            return imgo_err_set(err, IMGO_EUSAGE, "max_mentees: '%s' is not a whole number >= 0", value);
+        p->max_mentees = i;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "min_evaluator_n")) {
+        if (parse_int(value, 1, 1000000, &i))
+            return imgo_err_set(err, IMGO_EUSAGE, "min_evaluator_n: '%s' is not a whole number >= 1", value);
+        p->min_evaluator_n = i;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "board_exams")) {
+        if (!*value) {
+            FREE_AND_NULL(p->board_exams);
+            return IMGO_OK;
+        }
+        char *list = exam_list(value, 0);
+        if (!list)
+            return imgo_err_set(err, IMGO_EUSAGE, "board_exams: '%s' is not a comma-separated list of exam names", value);
+        free(p->board_exams);
+        p->board_exams = list;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "step3_exam")) {
+        char *name = exam_list(value, 1);
+        if (!name)
+            return imgo_err_set(err, IMGO_EUSAGE, "step3_exam: '%s' is not one exam name", value);
+        free(p->step3_exam);
+        p->step3_exam = name;
+        return IMGO_OK;
+    }
+    return imgo_err_set(err, IMGO_EUSAGE, "unknown key '%s'", key);
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
+    int seen[16] = { 0 }; /* line where each of params_keys was set */
+    struct buf line = BUF_INIT;
+    int rc = IMGO_OK, lineno = 0, c;
+    while (!rc) {
+        buf_reset(&line);
+        while ((c = fgetc(f)) != EOF && c != '\n')
+            buf_addc(&line, (char)c);
+        if (c == EOF && !line.len)
+            break;
+        lineno++;
+        char *s = line.data ? line.data : (char *)"";
+        /* A comment runs from a '#' at the start or after white space. */
+        for (char *h = s; *h; h++)
+            if (*h == '#' && (h == s || h[-1] == ' ' || h[-1] == '\t')) {
+                *h = '\0';
+                break;
+            }
+        s = trim(s);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: expected 'key = value'", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s), *value = trim(eq + 1);
+        int k;
+        for (k = 0; params_keys[k]; k++)
+            if (!strcmp(params_keys[k], key))
+                break;
+        if (params_keys[k] && seen[k]) {
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: '%s' is set twice (first on line %d)", path,
+                              lineno, key, seen[k]);
+            break;
+        }
+        struct imgo_err e = IMGO_ERR_INIT;
+        if ((rc = params_set(p, key, value, &e))) {
+            imgo_err_set(err, rc, "%s:%d: %s", path, lineno, e.msg);
+            break;
+        }
+        seen[k] = lineno;
+    }
+    if (!rc && ferror(f))
+        rc = imgo_err_set(err, IMGO_EIO, "%s: read error", path);
+    fclose(f);
+    buf_release(&line);
+    if (!rc) {
+        free(p->source);
+        p->source = xstrdup(path);
+    }
+    return rc;
+}
+
+void params_format(const struct imgo_params *p, const char *key, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!strcmp(key, "stages")) {
+        struct buf b = BUF_INIT;
+        for (int i = 0; i < p->n_stages; i++)
+            buf_addf(&b, "%s%s", i ? " " : "", params_stage_name(p->stages[i]));
+        snprintf(out, n, "%s", buf_str(&b));
+        buf_release(&b);
+    } else if (!strcmp(key, "report"))
+        snprintf(out, n, "%s", p->report == PARAMS_REPORT_QUARTERLY ? "quarterly" : "annual");
+    else if (!strcmp(key, "as_of")) {
+        if (p->has_as_of) {
+            char d[11];
+            date_format(p->as_of, d);
+            snprintf(out, n, "%s", d);
+        }
+    } else if (!strcmp(key, "confidence"))
+        snprintf(out, n, "%.10g", p->confidence);
+    else if (!strcmp(key, "min_cell"))
+        snprintf(out, n, "%d", p->min_cell);
+    else if (!strcmp(key, "board_exams"))
+        snprintf(out, n, "%s", p->board_exams ? p->board_exams : "");
+    else if (!strcmp(key, "step3_exam"))
+        snprintf(out, n, "%s", p->step3_exam);
+    else if (!strcmp(key, "board_pass_threshold"))
+        snprintf(out, n, "%.10g", p->board_pass_threshold);
+    else if (!strcmp(key, "max_mentees"))
+        snprintf(out, n, "%d", p->max_mentees);
+    else if (!strcmp(key, "min_evaluator_n"))
+        snprintf(out, n, "%d", p->min_evaluator_n);
+    else if (!strcmp(key, "fdr_q"))
+        snprintf(out, n, "%.10g", p->fdr_q);
+}

@@ -1,0 +1,252 @@
+/*
+ * pipeline.c - the stage table and run.json (see pipeline.h).
+ *
+ * Each stage is a function of one struct pipeline; the runner only walks
+ * the table, so adding a stage is one entry, not a new code path.
+ */
+#include "pipeline.h"
+#include "compute.h"
+#include "db.h"
+#include "mem.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct pipeline {
+    const struct imgo_params *p;
+    const struct pipeline_opts *o;
+    sqlite3 *db;
+};
+
+static int named(const struct imgo_params *p, int id);
+
+static int stage_ingest(struct pipeline *pl, struct imgo_err *err)
+{
+    struct ingest ig;
+    struct ingest_opts io = { 0 };
+    io.sink = pl->o->sink;
+    int rc = ingest_init(&ig, pl->db, &io, err);
+    if (rc)
+        return rc;
+    rc = ingest_dir(&ig, pl->o->input, 1, err);
+    ingest_release(&ig);
+    if (rc == IMGO_EDATA && !err->status)
+        return imgo_err_set(err, IMGO_EDATA, "%s: input rejected; nothing computed (fix the rows named above)",
+                            pl->o->input);
+    if (rc && !err->status)
+        return imgo_err_set(err, rc, "%s: input could not be read; nothing computed", pl->o->input);
+    return rc;
+}
+
+static int stage_compute(struct pipeline *pl, struct imgo_err *err)
+{
+    return compute_run(pl->db, pl->p, pl->o->out, err);
+}
+
+static int stage_report(struct pipeline *pl, struct imgo_err *err)
+{
+    struct report_prov prov = { pl->p->source, named(pl->p, STAGE_INGEST) ? pl->o->input : NULL };
+    return report_write(pl->db, pl->p->report == PARAMS_REPORT_QUARTERLY ? REPORT_QUARTERLY : REPORT_ANNUAL,
+                        pl->o->out, &prov, err);
+}
+
+static const struct stage {
+    int id; /* enum params_stage */
+    const char *name;
+    int (*run)(struct pipeline *pl, struct imgo_err *err);
+} stages[] = {
+    { STAGE_INGEST, "ingest", stage_ingest },
+    { STAGE_COMPUTE, "compute", stage_compute },
+    { STAGE_REPORT, "report", stage_report },
+};
+
+static int named(const struct imgo_params *p, int id)
+{
+    for (int i = 0; i < p->n_stages; i++)
+        if (p->stages[i] == id)
+            return 1;
+    return 0;
+}
+
+void pipeline_json_string(struct buf *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)c);
+        } else if (c == '\n')
+            buf_adds(b, "\\n");
+        else if (c == '\t')
+            buf_adds(b, "\\t");
+        else if (c == '\r')
+            buf_adds(b, "\\r");
+        else if (c < 0x20 || c == 0x7f)
+            buf_addf(b, "\\u%04x", c);
+        else
+            buf_addc(b, (char)c);
+    }
+    buf_addc(b, '"');
+}
+
+static int write_atomic(const char *dir, const char *name, const struct buf *b, struct imgo_err *err)
+{
+    struct buf path = BUF_INIT, tmp = BUF_INIT;
+    buf_addf(&path, "%s/%s", dir, name);
+    buf_addf(&tmp, "%s/.%s.tmp", dir, name);
+    int rc = IMGO_OK;
+    FILE *f = fopen(buf_str(&tmp), "wb");
+    if (!f)
+        rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
+    else {
+        int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
+        bad |= fclose(f) != 0;
+        if (bad)
+            rc = imgo_err_set(err, IMGO_EIO, "%s: write error", buf_str(&tmp));
+        else if (rename(buf_str(&tmp), buf_str(&path)))
+            rc = imgo_err_set(err, IMGO_EIO, "%s: cannot rename: %s", buf_str(&path), strerror(errno));
+        if (rc)
+            unlink(buf_str(&tmp));
+    }
+    buf_release(&path);
+    buf_release(&tmp);
+    return rc;
+}
+
+static int run_json(struct pipeline *pl, struct imgo_err *err)
+{
+    struct buf j = BUF_INIT;
+    char val[1024];
+    buf_adds(&j, "{\n  \"imgo_version\": ");
+    pipeline_json_string(&j, IMGO_VERSION);
+    buf_adds(&j, ",\n  \"pipeline\": ");
+    if (pl->p->source)
+        pipeline_json_string(&j, pl->p->source);
+    else
+        buf_adds(&j, "null");
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde && strspn(sde, "0123456789") == strlen(sde)) {
+        time_t t = (time_t)strtoll(sde, NULL, 10);
+        struct tm tm;
+        char when[32];
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        buf_adds(&j, ",\n  \"generated_at\": ");
+        pipeline_json_string(&j, when);
+    }
+    buf_adds(&j, ",\n  \"parameters\": {");
+    for (int i = 0; params_keys[i]; i++) {
+        params_format(pl->p, params_keys[i], val, sizeof val);
+        buf_adds(&j, i ? ",\n    " : "\n    ");
+        pipeline_json_string(&j, params_keys[i]);
+        buf_adds(&j, ": ");
+        pipeline_json_string(&j, val);
+    }
+    buf_adds(&j, "\n  },\n  \"as_of\": ");
+    /* the as-of compute resolved (the parameter, or the latest event date) */
+    sqlite3_stmt *st;
+    int rc = db_prepare(pl->db, "SELECT value FROM compute_info WHERE key = 'as_of'", &st, err);
+    if (rc)
+        goto out;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        pipeline_json_string(&j, (const char *)sqlite3_column_text(st, 0));
+    else
+        buf_adds(&j, "null");
+    sqlite3_finalize(st);
+    buf_adds(&j, ",\n  \"input\": ");
+    if (pl->o->input && named(pl->p, STAGE_INGEST))
+        pipeline_json_string(&j, pl->o->input);
+    else
+        buf_adds(&j, "null");
+    buf_adds(&j, ",\n  \"files\": [");
+    rc = db_prepare(pl->db,
+                    "SELECT file, sha256, rows_read, rows_written, rows_rejected FROM ingest_ledger l "
+                    "WHERE id = (SELECT MAX(id) FROM ingest_ledger m WHERE m.file = l.file) ORDER BY file",
+                    &st, err);
+    if (rc)
+        goto out;
+    long long rejected = 0;
+    int n = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        buf_adds(&j, n++ ? ",\n    {" : "\n    {");
+        buf_adds(&j, "\"file\": ");
+        pipeline_json_string(&j, (const char *)sqlite3_column_text(st, 0));
+        buf_adds(&j, ", \"sha256\": ");
+        pipeline_json_string(&j, (const char *)sqlite3_column_text(st, 1));
+        buf_addf(&j, ", \"rows_read\": %lld, \"rows_written\": %lld, \"rows_rejected\": %lld}",
+                 (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
+                 (long long)sqlite3_column_int64(st, 4));
+        rejected += sqlite3_column_int64(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        rc = db_error(pl->db, err);
+        goto out;
+    }
+    buf_addf(&j, "%s],\n  \"rows_rejected\": %lld\n}\n", n ? "\n  " : "", rejected);
+    rc = write_atomic(pl->o->out, "run.json", &j, err);
+out:
+    buf_release(&j);
+    return rc;
+}
+
+/* mkdir -p: the output directory and any missing parents. */
+static int make_dirs(const char *dir, struct imgo_err *err)
+{
+    char *d = xstrdup(dir);
+    int rc = IMGO_OK;
+    for (char *c = d + 1;; c++) {
+        if (*c && *c != '/')
+            continue;
+        char keep = *c;
+        *c = '\0';
+        if (mkdir(d, 0777) && errno != EEXIST) {
+            rc = imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", d, strerror(errno));
+            break;
+        }
+        *c = keep;
+        if (!keep)
+            break;
+    }
+    free(d);
+    return rc;
+}
+
+int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, struct imgo_err *err)
+{
+    struct stat sb;
+    if (named(p, STAGE_INGEST)) {
+        if (!o->input || !*o->input)
+            return imgo_err_set(err, IMGO_EUSAGE, "the pipeline ingests: --input DIR is required");
+        if (stat(o->input, &sb) || !S_ISDIR(sb.st_mode))
+            return imgo_err_set(err, IMGO_EIO, "%s: %s", o->input,
+                                errno == ENOENT ? "no such input directory" : "not a directory");
+    }
+    int rc = make_dirs(o->out, err);
+    if (rc)
+        return rc;
+    struct buf dbp = BUF_INIT;
+    if (o->db_path)
+        buf_adds(&dbp, o->db_path);
+    else
+        buf_addf(&dbp, "%s/outcomes.db", o->out);
+    struct pipeline pl = { p, o, NULL };
+    rc = db_open(buf_str(&dbp), 0, &pl.db, err);
+    buf_release(&dbp);
+    if (rc)
+        return rc;
+    for (size_t i = 0; !rc && i < sizeof stages / sizeof stages[0]; i++)
+        if (named(p, stages[i].id))
+            rc = stages[i].run(&pl, err);
+    if (!rc)
+        rc = run_json(&pl, err);
+    db_close(pl.db);
+    return rc;
+}

@@ -1,0 +1,839 @@
+/*
+ * report_quarterly.c - the quarterly committee packet (product.md, "The
+ * quarterly committee packet").
+ *
+ * The packet is about people, not rates: it lists residents by resident_id,
+ * so it reads the cohort tables directly (prepared statements with bound
+ * as-of and quarter dates; every text escaped) and is marked confidential
+ * on every page. The quarter is the calendar quarter holding the as-of date
+ * that compute used. Definitions follow metrics.md wherever it has one
+ * (required roles, weekly weeks 0-5 and monthly months 2-9, adverse
+ * actions); the rest are stated in the packet itself.
+ */
+#include "report_int.h"
+#include "date.h"
+#include "db.h"
+#include "html.h"
+#include "mem.h"
+#include "stats.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROLE_SENIOR = 1, ROLE_FACULTY = 2, ROLE_PEER = 4 };
+
+struct qres {
+    long long rid;
+    char *id;
+    int img, start, end, has_end, grad_year, has_grad, step2, has_step2;
+    char *visa;
+    unsigned roles_week1;  /* roles assigned by start + 7 */
+    unsigned roles_active; /* roles with an assignment active at as-of */
+    unsigned weeks;        /* bit w: a meeting in week w (0..5) */
+    unsigned months;       /* bit m: a faculty meeting in month m (2..9) */
+    int step3_pass, step3_attempts;
+    int falling;           /* latest review's mean rating below the one before */
+    double last_mean, prev_mean;
+    int n_reviews;
+    int adverse;           /* an adverse CCC action dated <= as-of */
+    int adverse_date;
+};
+
+struct quarter {
+    struct rep *r;
+    int as_of, qstart, qend, qyear, qnum;
+    struct qres *res;  /* residents with start_date <= as-of, by resident_id */
+    size_t n;
+    size_t *by_rid;    /* indices of res sorted by rid */
+    const char *step3;
+};
+
+static unsigned required(int img)
+{
+    return ROLE_SENIOR | ROLE_FACULTY | (img ? ROLE_PEER : 0);
+}
+
+static unsigned role_bit(const char *role)
+{
+    if (!strcmp(role, "senior_resident"))
+        return ROLE_SENIOR;
+    if (!strcmp(role, "faculty"))
+        return ROLE_FACULTY;
+    if (!strcmp(role, "peer"))
+        return ROLE_PEER;
+    return 0;
+}
+
+static const struct quarter *sort_ctx;
+
+static int cmp_rid(const void *a, const void *b)
+{
+    long long x = sort_ctx->res[*(const size_t *)a].rid, y = sort_ctx->res[*(const size_t *)b].rid;
+    return (x > y) - (x < y);
+}
+
+static struct qres *find(const struct quarter *q, long long rid)
+{
+    size_t lo = 0, hi = q->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        long long v = q->res[q->by_rid[mid]].rid;
+        if (v == rid)
+            return &q->res[q->by_rid[mid]];
+        if (v < rid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int active(const struct quarter *q, const struct qres *x)
+{
+    return x->start <= q->as_of && (!x->has_end || x->end > q->as_of);
+}
+
+static int step_rows(sqlite3 *db, sqlite3_stmt *st, int (*row)(struct quarter *, sqlite3_stmt *),
+                     struct quarter *q, struct imgo_err *err)
+{
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (row(q, st))
+            break;
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? IMGO_OK : db_error(db, err);
+}
+
+static int row_assign(struct quarter *q, sqlite3_stmt *st)
+{
+    struct qres *x = find(q, sqlite3_column_int64(st, 0));
+    if (!x)
+        return 0;
+    unsigned b = role_bit((const char *)sqlite3_column_text(st, 1));
+    int assigned = sqlite3_column_int(st, 2);
+    int ended_null = sqlite3_column_type(st, 3) == SQLITE_NULL, ended = sqlite3_column_int(st, 3);
+    if (assigned <= x->start + 7)
+        x->roles_week1 |= b;
+    if (ended_null || ended > q->as_of)
+        x->roles_active |= b;
+    return 0;
+}
+
+static int row_meeting(struct quarter *q, sqlite3_stmt *st)
+{
+    struct qres *x = find(q, sqlite3_column_int64(st, 0));
+    if (!x)
+        return 0;
+    int day = sqlite3_column_int(st, 1) - x->start;
+    if (day < 0)
+        return 0;
+    if (day < 42)
+        x->weeks |= 1u << (day / 7);
+    int m = day / 30 + 1;
+    if (m >= 2 && m <= 9 && sqlite3_column_int(st, 2))
+        x->months |= 1u << m;
+    return 0;
+}
+
+static int row_step3(struct quarter *q, sqlite3_stmt *st)
+{
+    struct qres *x = find(q, sqlite3_column_int64(st, 0));
+    if (x) {
+        x->step3_attempts = sqlite3_column_int(st, 1);
+        x->step3_pass = sqlite3_column_int(st, 2) > 0;
+    }
+    return 0;
+}
+
+static int row_rating(struct quarter *q, sqlite3_stmt *st)
+{
+    struct qres *x = find(q, sqlite3_column_int64(st, 0));
+    if (x) {
+        x->prev_mean = x->last_mean;
+        x->last_mean = sqlite3_column_double(st, 2);
+        x->n_reviews++;
+    }
+    return 0;
+}
+
+static int row_adverse(struct quarter *q, sqlite3_stmt *st)
+{
+    struct qres *x = find(q, sqlite3_column_int64(st, 0));
+    if (x) {
+        x->adverse = 1;
+        x->adverse_date = sqlite3_column_int(st, 1);
+    }
+    return 0;
+}
+
+static int load(struct quarter *q, struct imgo_err *err)
+{
+    sqlite3 *db = q->r->db;
+    sqlite3_stmt *st;
+    int rc = db_prepare(db,
+                        "SELECT rid, resident_id, graduate_type IN ('us_img', 'non_us_img'), start_date, end_date, "
+                        "graduation_year, step2_score, visa FROM residents WHERE start_date <= ?1 "
+                        "ORDER BY resident_id",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    size_t cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (q->n == cap) {
+            cap = cap ? 2 * cap : 256;
+            q->res = xrealloc(q->res, cap * sizeof *q->res);
+        }
+        struct qres *x = &q->res[q->n++];
+        memset(x, 0, sizeof *x);
+        x->rid = sqlite3_column_int64(st, 0);
+        x->id = xstrdup((const char *)sqlite3_column_text(st, 1));
+        x->img = sqlite3_column_int(st, 2);
+        x->start = sqlite3_column_int(st, 3);
+        x->has_end = sqlite3_column_type(st, 4) != SQLITE_NULL;
+        x->end = sqlite3_column_int(st, 4);
+        x->has_grad = sqlite3_column_type(st, 5) != SQLITE_NULL;
+        x->grad_year = sqlite3_column_int(st, 5);
+        x->has_step2 = sqlite3_column_type(st, 6) != SQLITE_NULL;
+        x->step2 = sqlite3_column_int(st, 6);
+        const unsigned char *v = sqlite3_column_text(st, 7);
+        x->visa = xstrdup(v ? (const char *)v : "");
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return db_error(db, err);
+    q->by_rid = xcalloc(q->n ? q->n : 1, sizeof *q->by_rid);
+    for (size_t i = 0; i < q->n; i++)
+        q->by_rid[i] = i;
+    sort_ctx = q;
+    qsort(q->by_rid, q->n, sizeof *q->by_rid, cmp_rid);
+
+    if ((rc = db_prepare(db,
+                         "SELECT rid, role, assigned_date, ended_date FROM mentor_assignments "
+                         "WHERE assigned_date <= ?1",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    if ((rc = step_rows(db, st, row_assign, q, err)))
+        return rc;
+    /* Weekly: any mentor; monthly: a mentor assigned to the resident as
+     * faculty by an assignment dated <= as-of (metrics.md). */
+    if ((rc = db_prepare(db,
+                         "SELECT m.rid, m.meeting_date, EXISTS (SELECT 1 FROM mentor_assignments a "
+                         "WHERE a.rid = m.rid AND a.mentor_id = m.mentor_id AND a.role = 'faculty' "
+                         "AND a.assigned_date <= ?1) FROM mentorship_meetings m "
+                         "WHERE m.meeting_date BETWEEN ?2 AND ?1",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    /* cadence is judged only for residents whose first 270 days reach into
+     * the quarter, so older meetings never count */
+    sqlite3_bind_int(st, 2, q->qstart - 270);
+    if ((rc = step_rows(db, st, row_meeting, q, err)))
+        return rc;
+    if ((rc = db_prepare(db,
+                         "SELECT rid, COUNT(*), SUM(result = 'pass') FROM board_exams "
+                         "WHERE upper(exam) = ?2 AND exam_date <= ?1 GROUP BY rid",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    sqlite3_bind_text(st, 2, q->step3, -1, SQLITE_STATIC);
+    if ((rc = step_rows(db, st, row_step3, q, err)))
+        return rc;
+    if ((rc = db_prepare(db,
+                         "SELECT rid, review_date, AVG(rating) FROM milestone_ratings WHERE review_date <= ?1 "
+                         "GROUP BY rid, review_date ORDER BY rid, review_date",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    if ((rc = step_rows(db, st, row_rating, q, err)))
+        return rc;
+    for (size_t i = 0; i < q->n; i++)
+        q->res[i].falling = q->res[i].n_reviews >= 2 && q->res[i].last_mean < q->res[i].prev_mean;
+    if ((rc = db_prepare(db,
+                         "SELECT rid, MAX(review_date) FROM ccc_actions WHERE review_date <= ?1 AND action IN "
+                         "('remediation', 'probation', 'non_promotion', 'dismissal') GROUP BY rid",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    return step_rows(db, st, row_adverse, q, err);
+}
+
+/* ---- the sections --------------------------------------------------------- */
+
+static void date_cell(struct buf *h, int day)
+{
+    char d[11];
+    date_format(day, d);
+    buf_addf(h, "<td>%s</td>", d);
+}
+
+static void id_cell(struct buf *h, const struct qres *x)
+{
+    buf_adds(h, "<tr><th scope=\"row\">");
+    html_esc(h, x->id);
+    buf_adds(h, "</th><td>");
+    buf_adds(h, x->img ? "IMG" : "Non-IMG");
+    buf_adds(h, "</td>");
+}
+
+static void roles_text(struct buf *h, unsigned have, unsigned need)
+{
+    static const char *const names[] = { "senior resident", "faculty", "peer" };
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        if ((need & (1u << i)) && !(have & (1u << i))) {
+            buf_adds(h, n++ ? ", " : "");
+            buf_adds(h, names[i]);
+        }
+    if (!n)
+        buf_adds(h, "none");
+}
+
+/* Weeks (0..5) complete by as-of without a meeting; months (2..9) likewise. */
+static int weeks_missed(const struct quarter *q, const struct qres *x, struct buf *out)
+{
+    int n = 0;
+    for (int w = 0; w < 6; w++)
+        if (x->start + 7 * w + 6 <= q->as_of && !(x->weeks & (1u << w))) {
+            if (out)
+                buf_addf(out, "%s%d", n ? ", " : "", w + 1);
+            n++;
+        }
+    return n;
+}
+
+static int months_missed(const struct quarter *q, const struct qres *x, struct buf *out)
+{
+    int n = 0;
+    for (int m = 2; m <= 9; m++)
+        if (x->start + 30 * m - 1 <= q->as_of && !(x->months & (1u << m))) {
+            if (out)
+                buf_addf(out, "%s%d", n ? ", " : "", m);
+            n++;
+        }
+    return n;
+}
+
+/* Cadence is judged while it applies: the first six weeks, or months 2-9,
+ * overlapping the quarter. */
+static int weekly_window(const struct quarter *q, const struct qres *x)
+{
+    return x->start + 41 >= q->qstart;
+}
+
+static int monthly_window(const struct quarter *q, const struct qres *x)
+{
+    return x->start + 269 >= q->qstart && x->start + 59 <= q->as_of;
+}
+
+static void new_residents(struct quarter *q)
+{
+    struct buf *h = q->r->h;
+    rep_section(h, "new-residents", "1. New residents and their mentors");
+    int n = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct qres *x = &q->res[i];
+        if (x->start < q->qstart || x->start > q->as_of)
+            continue;
+        if (!n++)
+            buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Resident</th><th scope=\"col\">Group</th>"
+                        "<th scope=\"col\">Start</th><th scope=\"col\">Mentors missing at day 7</th>"
+                        "<th scope=\"col\">Mentors missing now</th></tr></thead>\n<tbody>\n");
+        id_cell(h, x);
+        date_cell(h, x->start);
+        buf_adds(h, "<td>");
+        if (x->start + 7 > q->as_of)
+            buf_adds(h, "<span class=\"na\">day 7 not reached</span>");
+        else
+            roles_text(h, x->roles_week1, required(x->img));
+        buf_adds(h, "</td><td>");
+        roles_text(h, x->roles_active, required(x->img));
+        buf_adds(h, "</td></tr>\n");
+    }
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n<p>Required mentors: senior resident and faculty for every resident, "
+                    "and a peer mentor for IMGs, assigned by day 7.</p>\n");
+    else
+        rep_no_data(h, "no resident started in this quarter.");
+    buf_adds(h, "</section>\n");
+}
+
+static void cadence(struct quarter *q)
+{
+    struct buf *h = q->r->h;
+    rep_section(h, "cadence", "2. Residents behind on mentoring cadence");
+    struct buf w = BUF_INIT, m = BUF_INIT;
+    int n = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct qres *x = &q->res[i];
+        if (!active(q, x))
+            continue;
+        buf_reset(&w);
+        buf_reset(&m);
+        int nw = weekly_window(q, x) ? weeks_missed(q, x, &w) : 0;
+        int nm = monthly_window(q, x) ? months_missed(q, x, &m) : 0;
+        if (!nw && !nm)
+            continue;
+        if (!n++)
+            buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Resident</th><th scope=\"col\">Group</th>"
+                        "<th scope=\"col\">Start</th><th scope=\"col\">Weeks without a meeting</th>"
+                        "<th scope=\"col\">Months without a faculty meeting</th></tr></thead>\n<tbody>\n");
+        id_cell(h, x);
+        date_cell(h, x->start);
+        buf_addf(h, "<td>%s</td><td>%s</td></tr>\n", nw ? buf_str(&w) : "-", nm ? buf_str(&m) : "-");
+    }
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n<p>Weekly: a meeting with any mentor in each of weeks 1-6 of training; "
+                    "monthly: a meeting with an assigned faculty mentor in each of months 2-9. Only weeks and "
+                    "months complete by the as-of date count.</p>\n");
+    else
+        buf_adds(h, "<p>No resident in the weekly or monthly cadence period is behind.</p>\n");
+    buf_release(&w);
+    buf_release(&m);
+    buf_adds(h, "</section>\n");
+}
+
+static int mentor_load(struct quarter *q, struct imgo_err *err)
+{
+    struct rep *r = q->r;
+    struct buf *h = r->h;
+    rep_section(h, "mentor-load", "3. Mentor load");
+    const char *mm = rep_info(r, "max_mentees");
+    int max = mm ? atoi(mm) : 4;
+    const char **roles;
+    size_t nr = rep_strata(r, "mentorship.mentors_overloaded", "role=", &roles);
+    if (nr) {
+        buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
+                    "<th scope=\"col\">Overloaded</th><th scope=\"col\">Largest load</th></tr></thead>\n<tbody>\n");
+        for (size_t i = 0; i < nr; i++) {
+            const struct mrow *o = rep_find(r, "mentorship.mentors_overloaded", "all", roles[i], "");
+            const struct mrow *x = rep_find(r, "mentorship.mentor_load_max", "all", roles[i], "");
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, roles[i] + 5);
+            buf_addf(h, "</th><td>%ld</td><td>%ld</td><td>", o ? o->n : 0L, o && o->k >= 0 ? o->k : 0L);
+            rep_est(r, h, x, FMT_INT, 0);
+            buf_adds(h, "</td></tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+    }
+    free(roles);
+    sqlite3_stmt *st;
+    int rc = db_prepare(r->db,
+                        "SELECT role, mentor_id, COUNT(DISTINCT rid) FROM mentor_assignments "
+                        "WHERE assigned_date <= ?1 AND (ended_date IS NULL OR ended_date > ?1) "
+                        "GROUP BY role, mentor_id HAVING COUNT(DISTINCT rid) > ?2 ORDER BY role, mentor_id",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, q->as_of);
+    sqlite3_bind_int(st, 2, max);
+    int n = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!n++)
+            buf_addf(h, "<p>Mentors with more than %d residents in one role at the as-of date:</p>\n<table>\n"
+                        "<thead><tr><th scope=\"col\">Mentor</th><th scope=\"col\">Role</th>"
+                        "<th scope=\"col\">Residents</th></tr></thead>\n<tbody>\n", max);
+        buf_adds(h, "<tr><th scope=\"row\">");
+        html_esc(h, (const char *)sqlite3_column_text(st, 1));
+        buf_adds(h, "</th><td>");
+        html_esc(h, (const char *)sqlite3_column_text(st, 0));
+        buf_addf(h, "</td><td>%d</td></tr>\n", sqlite3_column_int(st, 2));
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return db_error(r->db, err);
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n");
+    else
+        buf_addf(h, "<p>No mentor has more than %d residents in one role.</p>\n", max);
+    buf_adds(h, "</section>\n");
+    return IMGO_OK;
+}
+
+static int visa_rank(const char *v)
+{
+    return !strcmp(v, "h1b") ? 0 : !strcmp(v, "j1") ? 1 : !strcmp(v, "other") ? 2 : !strcmp(v, "none") ? 3 : 4;
+}
+
+static void step3_watch(struct quarter *q)
+{
+    struct buf *h = q->r->h;
+    rep_section(h, "step3-watch", "4. Step 3 watch list");
+    /* visa first (H-1B holders need Step 3 before month 12), then longest in training */
+    size_t *idx = xcalloc(q->n ? q->n : 1, sizeof *idx);
+    size_t n = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct qres *x = &q->res[i];
+        if (active(q, x) && !x->step3_pass && q->as_of - x->start >= 240)
+            idx[n++] = i;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort: stable, small lists */
+        for (size_t j = i; j > 0; j--) {
+            const struct qres *a = &q->res[idx[j - 1]], *b = &q->res[idx[j]];
+            int ra = visa_rank(a->visa), rb = visa_rank(b->visa);
+            if (ra < rb || (ra == rb && a->start <= b->start))
+                break;
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    if (n) {
+        buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Resident</th><th scope=\"col\">Group</th>"
+                    "<th scope=\"col\">Visa</th><th scope=\"col\">Start</th><th scope=\"col\">Month of training</th>"
+                    "<th scope=\"col\">Step 3 attempts</th></tr></thead>\n<tbody>\n");
+        for (size_t i = 0; i < n; i++) {
+            const struct qres *x = &q->res[idx[i]];
+            id_cell(h, x);
+            buf_adds(h, "<td>");
+            html_esc(h, *x->visa ? x->visa : "not recorded");
+            buf_adds(h, "</td>");
+            date_cell(h, x->start);
+            buf_addf(h, "<td>%d</td><td>%d</td></tr>\n", (q->as_of - x->start) / 30 + 1, x->step3_attempts);
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+    } else
+        buf_adds(h, "<p>No resident in month 9 or later is without a Step 3 pass.</p>\n");
+    buf_adds(h, "<p>Residents in training in month 9 or later (day 240 on) with no pass of ");
+    html_esc(h, q->step3);
+    buf_adds(h, " dated by the as-of date; H-1B holders first.</p>\n</section>\n");
+    free(idx);
+}
+
+/* ---- bias signals by quarter ------------------------------------------------ */
+
+struct qsig {
+    int start, end;
+    struct stats_est eval, feedback, adverse;
+    long eval_n[2], fb_n[2], adv_n[2];
+    int eval_sig, fb_sig, adv_sig;
+};
+
+static int quarter_start(int y, int qn)
+{
+    return date_from_ymd(y, 3 * (qn - 1) + 1, 1);
+}
+
+/* The quarter of s[0..5) holding day, or -1. */
+static int which(const struct qsig *s, int day)
+{
+    for (int i = 0; i < 5; i++)
+        if (day >= s[i].start && day <= s[i].end)
+            return i;
+    return -1;
+}
+
+/* One pass per table over the five quarters (each table is scanned once,
+ * not once per quarter). */
+static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
+{
+    sqlite3 *db = q->r->db;
+    double conf = q->r->conf;
+    sqlite3_stmt *st;
+    struct stats_moments mo[5][2];
+    long fk[5][2], ak[5][2];
+    memset(fk, 0, sizeof fk);
+    memset(ak, 0, sizeof ak);
+    for (int i = 0; i < 5; i++)
+        for (int g = 0; g < 2; g++)
+            mo[i][g] = (struct stats_moments)STATS_MOMENTS_INIT;
+    /* evaluations: score gap, IMG minus non-IMG */
+    int rc = db_prepare(db,
+                        "SELECT r.graduate_type IN ('us_img', 'non_us_img'), e.eval_date, e.score "
+                        "FROM evaluations e JOIN residents r ON r.rid = e.rid WHERE e.eval_date BETWEEN ?1 AND ?2",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int i = which(s, sqlite3_column_int(st, 1));
+        if (i >= 0)
+            stats_moments_add(&mo[i][sqlite3_column_int(st, 0) ? 1 : 0], sqlite3_column_double(st, 2));
+    }
+    sqlite3_finalize(st);
+    /* per quarter, residents with feedback, and those with a negative comment */
+    if ((rc = db_prepare(db,
+                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), f.rid, f.feedback_date, "
+                         "f.valence = 'negative' FROM feedback f JOIN residents r ON r.rid = f.rid "
+                         "WHERE f.feedback_date BETWEEN ?1 AND ?2 ORDER BY f.rid",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    long long cur = -1;
+    int seen[5] = { 0 }, neg[5] = { 0 }, grp = 0;
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
+        if (rid != cur) {
+            for (int i = 0; i < 5; i++) {
+                s[i].fb_n[grp] += seen[i];
+                fk[i][grp] += neg[i];
+                seen[i] = neg[i] = 0;
+            }
+            cur = rid;
+        }
+        if (!more)
+            break;
+        grp = sqlite3_column_int(st, 0) ? 1 : 0;
+        int i = which(s, sqlite3_column_int(st, 2));
+        if (i >= 0) {
+            seen[i] = 1;
+            neg[i] |= sqlite3_column_int(st, 3);
+        }
+    }
+    sqlite3_finalize(st);
+    /* per quarter, residents reviewed by the CCC, and those with an adverse action */
+    if ((rc = db_prepare(db,
+                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), c.rid, c.review_date, c.action IN "
+                         "('remediation', 'probation', 'non_promotion', 'dismissal') FROM ccc_actions c "
+                         "JOIN residents r ON r.rid = c.rid WHERE c.review_date BETWEEN ?1 AND ?2 ORDER BY c.rid",
+                         &st, err)))
+        return rc;
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    cur = -1;
+    memset(seen, 0, sizeof seen);
+    memset(neg, 0, sizeof neg);
+    for (int more = 1; more;) {
+        more = sqlite3_step(st) == SQLITE_ROW;
+        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
+        if (rid != cur) {
+            for (int i = 0; i < 5; i++) {
+                s[i].adv_n[grp] += seen[i];
+                ak[i][grp] += neg[i];
+                seen[i] = neg[i] = 0;
+            }
+            cur = rid;
+        }
+        if (!more)
+            break;
+        grp = sqlite3_column_int(st, 0) ? 1 : 0;
+        int i = which(s, sqlite3_column_int(st, 2));
+        if (i >= 0) {
+            seen[i] = 1;
+            neg[i] |= sqlite3_column_int(st, 3);
+        }
+    }
+    sqlite3_finalize(st);
+    int mc = q->r->min_cell;
+    for (int i = 0; i < 5; i++) {
+        s[i].eval = stats_welch(&mo[i][1], &mo[i][0], conf);
+        s[i].eval_n[0] = mo[i][0].n, s[i].eval_n[1] = mo[i][1].n;
+        s[i].feedback = stats_newcombe(fk[i][1], s[i].fb_n[1], fk[i][0], s[i].fb_n[0], conf);
+        s[i].adverse = stats_newcombe(ak[i][1], s[i].adv_n[1], ak[i][0], s[i].adv_n[0], conf);
+        s[i].eval_sig = s[i].eval_n[0] >= mc && s[i].eval_n[1] >= mc && s[i].eval.hi < 0;
+        s[i].fb_sig = s[i].fb_n[0] >= mc && s[i].fb_n[1] >= mc && s[i].feedback.lo > 0;
+        s[i].adv_sig = s[i].adv_n[0] >= mc && s[i].adv_n[1] >= mc && s[i].adverse.lo > 0;
+    }
+    return IMGO_OK;
+}
+
+static void signal_cell(struct quarter *q, struct buf *h, const struct stats_est *e, const long n[2], int fmt,
+                        int sig, int prev_sig)
+{
+    buf_adds(h, "<td>");
+    if (n[0] < q->r->min_cell || n[1] < q->r->min_cell) {
+        if (!n[0] && !n[1])
+            buf_adds(h, "<span class=\"na\">no data</span>");
+        else
+            rep_supp(q->r, h);
+    } else {
+        rep_value(h, e->value, fmt);
+        if (isfinite(e->lo) && isfinite(e->hi)) {
+            buf_adds(h, " <span class=\"ci\">(");
+            rep_num(h, fmt == FMT_PP ? 100 * e->lo : e->lo, fmt == FMT_PP ? 1 : 3);
+            buf_adds(h, " to ");
+            rep_num(h, fmt == FMT_PP ? 100 * e->hi : e->hi, fmt == FMT_PP ? 1 : 3);
+            buf_adds(h, ")</span>");
+        }
+        if (sig)
+            buf_adds(h, prev_sig ? "<br><span class=\"flag\">signal, recurring (2 quarters running)</span>"
+                                 : "<br><span class=\"flag\">signal</span>");
+    }
+    buf_adds(h, "</td>");
+}
+
+static int bias_signals(struct quarter *q, struct imgo_err *err)
+{
+    struct buf *h = q->r->h;
+    rep_section(h, "bias-signals", "5. Bias signals, last four quarters");
+    struct qsig s[5];
+    memset(s, 0, sizeof s);
+    /* s[0] is the quarter before the four shown: it decides whether the
+     * first shown quarter's signal recurs */
+    for (int i = 0; i < 5; i++) {
+        int qi = q->qyear * 4 + (q->qnum - 1) - (4 - i);
+        int y = qi / 4, qn = qi % 4 + 1;
+        s[i].start = quarter_start(y, qn);
+        s[i].end = (qn == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, qn + 1)) - 1;
+        if (s[i].end > q->as_of)
+            s[i].end = q->as_of;
+    }
+    int rc = signals(q, s, err);
+    if (rc)
+        return rc;
+    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Evaluation score gap, "
+                "IMG minus non-IMG</th><th scope=\"col\">Residents with negative feedback, IMG minus non-IMG</th>"
+                "<th scope=\"col\">Residents with an adverse CCC action, IMG minus non-IMG</th></tr></thead>\n"
+                "<tbody>\n");
+    for (int i = 1; i < 5; i++) {
+        int y, m, d;
+        date_to_ymd(s[i].start, &y, &m, &d);
+        buf_addf(h, "<tr><th scope=\"row\">%d Q%d</th>", y, (m - 1) / 3 + 1);
+        signal_cell(q, h, &s[i].eval, s[i].eval_n, FMT_NUM, s[i].eval_sig, s[i - 1].eval_sig);
+        signal_cell(q, h, &s[i].feedback, s[i].fb_n, FMT_PP, s[i].fb_sig, s[i - 1].fb_sig);
+        signal_cell(q, h, &s[i].adverse, s[i].adv_n, FMT_PP, s[i].adv_sig, s[i - 1].adv_sig);
+        buf_adds(h, "</tr>\n");
+    }
+    buf_adds(h, "</tbody>\n</table>\n<p>A signal is a gap against IMGs whose confidence interval excludes no "
+                "difference (Welch for scores, Newcombe for the shares of residents); a signal in two quarters "
+                "running is marked recurring. These are unadjusted quarterly screens; the annual report holds "
+                "the adjusted analyses. Cells with fewer than ");
+    buf_addf(h, "%d", q->r->min_cell);
+    buf_adds(h, " evaluations or residents in a group are suppressed.</p>\n</section>\n");
+    return IMGO_OK;
+}
+
+/* ---- early warning ------------------------------------------------------------ */
+
+static double step2_p10(const struct quarter *q)
+{
+    double *v = xcalloc(q->n ? q->n : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->res[i].has_step2)
+            v[n++] = q->res[i].step2;
+    double p = NAN;
+    if (n) {
+        gsl_sort(v, 1, n);
+        p = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
+    }
+    free(v);
+    return p;
+}
+
+static void early_warning(struct quarter *q)
+{
+    struct buf *h = q->r->h;
+    rep_section(h, "early-warning", "6. Early-warning list");
+    double p10 = step2_p10(q);
+    struct buf why = BUF_INIT;
+    int n = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct qres *x = &q->res[i];
+        if (!active(q, x))
+            continue;
+        buf_reset(&why);
+        int sy = date_year(x->start);
+        if (x->has_grad && sy - x->grad_year >= 5)
+            buf_addf(&why, "%sgraduated %d years before starting", why.len ? "; " : "", sy - x->grad_year);
+        if (x->has_step2 && isfinite(p10) && x->step2 < p10) {
+            buf_addf(&why, "%sStep 2 score %d below the cohort's 10th percentile (", why.len ? "; " : "", x->step2);
+            rep_num(&why, p10, 1);
+            buf_adds(&why, ")");
+        }
+        unsigned miss = required(x->img) & ~x->roles_active;
+        if (x->start + 7 <= q->as_of && miss) {
+            buf_addf(&why, "%sno active ", why.len ? "; " : "");
+            roles_text(&why, x->roles_active, required(x->img));
+            buf_adds(&why, " mentor");
+        }
+        int nw = weekly_window(q, x) ? weeks_missed(q, x, NULL) : 0;
+        int nm = monthly_window(q, x) ? months_missed(q, x, NULL) : 0;
+        if (nw || nm)
+            buf_addf(&why, "%scadence behind (%d week(s), %d month(s) without a meeting)", why.len ? "; " : "", nw, nm);
+        if (x->falling) {
+            buf_addf(&why, "%smilestone ratings falling (mean ", why.len ? "; " : "");
+            rep_num(&why, x->prev_mean, 2);
+            buf_adds(&why, " to ");
+            rep_num(&why, x->last_mean, 2);
+            buf_adds(&why, ")");
+        }
+        if (x->adverse) {
+            char d[11];
+            date_format(x->adverse_date, d);
+            buf_addf(&why, "%sadverse CCC action (%s)", why.len ? "; " : "", d);
+        }
+        if (!why.len)
+            continue;
+        if (!n++)
+            buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Resident</th><th scope=\"col\">Group</th>"
+                        "<th scope=\"col\">Reasons</th></tr></thead>\n<tbody>\n");
+        id_cell(h, x);
+        buf_adds(h, "<td>");
+        html_esc(h, buf_str(&why));
+        buf_adds(h, "</td></tr>\n");
+    }
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n");
+    else
+        buf_adds(h, "<p>No resident in training meets an early-warning criterion.</p>\n");
+    buf_adds(h, "<p>Criteria: graduation 5 or more years before the start of residency; Step 2 score below the "
+                "10th percentile of the cohort; a required mentor role with no active assignment; cadence "
+                "behind (section 2); mean milestone rating lower at the latest review than at the one before; "
+                "any remediation, probation, non-promotion or dismissal.</p>\n</section>\n");
+    buf_release(&why);
+}
+
+int rep_quarterly(struct rep *r, struct imgo_err *err)
+{
+    if (!r->has_as_of)
+        return imgo_err_set(err, IMGO_EUSAGE, "the database records no as-of date; run 'imgo compute' first");
+    struct quarter q;
+    memset(&q, 0, sizeof q);
+    q.r = r;
+    q.as_of = r->as_of;
+    const char *s3 = rep_info(r, "step3_exam");
+    q.step3 = s3 && *s3 ? s3 : "USMLE-STEP3";
+    int y, m, d;
+    date_to_ymd(q.as_of, &y, &m, &d);
+    q.qyear = y;
+    q.qnum = (m - 1) / 3 + 1;
+    q.qstart = quarter_start(y, q.qnum);
+    q.qend = (q.qnum == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, q.qnum + 1)) - 1;
+
+    struct buf *h = r->h;
+    struct buf title = BUF_INIT;
+    buf_addf(&title, "IMG committee packet, %d Q%d", q.qyear, q.qnum);
+    rep_head(h, buf_str(&title), 1);
+    char a[11], qs[11], qe[11];
+    date_format(q.as_of, a);
+    date_format(q.qstart, qs);
+    date_format(q.qend, qe);
+    buf_adds(h, "<section id=\"cover\">\n<h1>");
+    html_esc(h, buf_str(&title));
+    buf_addf(h, "</h1>\n<dl class=\"meta\">\n<dt>Quarter</dt><dd>%s to %s</dd>\n<dt>Data as of</dt><dd>%s</dd>\n"
+                "<dt>imgo version</dt><dd>", qs, qe, a);
+    html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
+    buf_adds(h, "</dd>\n</dl>\n<p>This packet names residents by ID for the IMG committee's follow-up. "
+                "Keep it within the committee.</p>\n</section>\n");
+    buf_release(&title);
+
+    int rc = load(&q, err);
+    if (!rc) {
+        new_residents(&q);
+        cadence(&q);
+        rc = mentor_load(&q, err);
+    }
+    if (!rc) {
+        step3_watch(&q);
+        rc = bias_signals(&q, err);
+    }
+    if (!rc)
+        early_warning(&q);
+    buf_adds(h, "</body>\n</html>\n");
+    for (size_t i = 0; i < q.n; i++) {
+        free(q.res[i].id);
+        free(q.res[i].visa);
+    }
+    free(q.res);
+    free(q.by_rid);
+    return rc;
+}

@@ -1,0 +1,95 @@
+# imgo run and imgo report: errors name their place and exit 2 (usage, bad
+# pipeline value) or 3 (missing file or directory); rejected data stops the
+# run with 1 before compute; options override the pipeline file; sections
+# without data say so.
+. tests/lib.sh
+
+printf 'stages = ingest compute report\nmin_cel = 5\n' >"$T/typo.pipeline"
+run "$IMGO" run "$T/typo.pipeline" --input fixtures/tiny --out "$T/o1"
+expect_rc "unknown key exits 2" 2
+expect_err "unknown key names file and line" "imgo: $T/typo.pipeline:2: unknown key 'min_cel'"
+
+printf '# comment\nconfidence = 1.5\n' >"$T/bad.pipeline"
+run "$IMGO" run "$T/bad.pipeline" --input fixtures/tiny --out "$T/o2"
+expect_rc "bad value exits 2" 2
+expect_err "bad value names file and line" "imgo: $T/bad.pipeline:2: confidence: '1.5' is not a number between 0.5 and 1"
+
+run "$IMGO" run "$T/nope.pipeline" --input fixtures/tiny --out "$T/o3"
+expect_rc "missing pipeline file exits 3" 3
+
+run "$IMGO" run pipelines/annual.pipeline --input "$T/no-such-dir" --out "$T/o4"
+expect_rc "missing input directory exits 3" 3
+expect_err "missing input directory message" "imgo: $T/no-such-dir: no such input directory"
+
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/tiny --out "$T/o5" --as-of 2025-02-30
+expect_rc "bad --as-of exits 2" 2
+expect_err "bad --as-of message" "imgo: --as-of: as_of: '2025-02-30' is not a valid date (YYYY-MM-DD)"
+
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/tiny
+expect_rc "no --out exits 2" 2
+
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/tiny --out "$T/o6" --frobnicate
+expect_rc "unknown option exits 2" 2
+
+# --as-of overrides the file and reaches compute, the report and run.json
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/tiny --out "$T/o7" --as-of 2025-06-30
+expect_rc "tiny cohort with --as-of" 0
+if grep -q '"as_of": "2025-06-30"' "$T/o7/run.json" && grep -q '<dt>Data as of</dt><dd>2025-06-30</dd>' "$T/o7/report.html"; then
+    ok "--as-of overrides the pipeline"
+else
+    not_ok "--as-of overrides the pipeline" "$(grep as_of "$T/o7/run.json")"
+fi
+if grep -qF '<dt>Pipeline</dt><dd><code>pipelines/annual.pipeline</code></dd>' "$T/o7/report.html" &&
+    grep -qF '<dt>Input directory</dt><dd><code>fixtures/tiny</code></dd>' "$T/o7/report.html"; then
+    ok "the cover shows the provenance of run.json"
+else
+    not_ok "the cover shows the provenance of run.json"
+fi
+if [ -f "$T/o7/outcomes.db" ]; then ok "--db defaults to OUT/outcomes.db"; else not_ok "--db defaults to OUT/outcomes.db"; fi
+expect_eq "run.json lists every input file" "$(grep -c '"sha256"' "$T/o7/run.json")" "11"
+# the tiny cohort has 4 residents: every rate is suppressed at min_cell 5
+if grep -q 'suppressed (n&lt;5)' "$T/o7/report.html"; then ok "small cells suppressed"; else not_ok "small cells suppressed"; fi
+printf 'min_cell = 1\n' >"$T/m1.pipeline"
+run "$IMGO" run "$T/m1.pipeline" --input fixtures/tiny --out "$T/o8"
+expect_rc "min_cell 1" 0
+# with min_cell 1 only the empty cells (n = 0) are suppressed, and say n<1
+expect_eq "min_cell 1: no n<5 cell" "$(grep -c 'suppressed (n&lt;5)' "$T/o8/report.html")" "0"
+if grep -q 'suppressed (n&lt;1)' "$T/o8/report.html"; then ok "suppression text carries min_cell"; else not_ok "suppression text carries min_cell"; fi
+if grep -q '<svg' "$T/o8/report.html"; then ok "min_cell 1 draws charts of the tiny cohort"; else not_ok "min_cell 1 draws charts of the tiny cohort"; fi
+
+# optional files missing: "No data" lines, not failures
+mkdir "$T/only"
+cp fixtures/tiny/residents.csv "$T/only/"
+run "$IMGO" run pipelines/annual.pipeline --input "$T/only" --out "$T/o9"
+expect_rc "residents only" 0
+for what in "no fellowship applications." "no milestone ratings." "no evaluations." "no negative feedback comments." \
+    "no employment records of graduates." "no patient experience scores."; do
+    if grep -qF "<p class=\"nodata\">No data: $what</p>" "$T/o9/report.html"; then ok "no data: $what"; else not_ok "no data: $what"; fi
+done
+
+# a rejected row stops the run before compute: no report, no metrics
+mkdir "$T/bad"
+cp fixtures/tiny/*.csv "$T/bad/"
+sed '3s/2021-07-01/2021-13-01/' fixtures/tiny/residents.csv >"$T/bad/residents.csv"
+run "$IMGO" run pipelines/annual.pipeline --input "$T/bad" --out "$T/o10"
+expect_rc "rejected data exits 1" 1
+if grep -q 'residents.csv:3:' "$T/err"; then ok "rejected row named FILE:LINE"; else not_ok "rejected row named FILE:LINE" "$(head -3 "$T/err")"; fi
+if [ ! -e "$T/o10/report.html" ] && [ ! -e "$T/o10/metrics.csv" ] && [ ! -e "$T/o10/run.json" ]; then
+    ok "nothing computed from rejected data"
+else
+    not_ok "nothing computed from rejected data"
+fi
+
+# imgo report on its own
+run "$IMGO" report --db "$T/o7/outcomes.db" --kind weekly --out "$T/r1"
+expect_rc "bad --kind exits 2" 2
+run "$IMGO" report --db "$T/no.db" --kind annual --out "$T/r2"
+expect_rc "missing database exits 3" 3
+"$IMGO" ingest fixtures/tiny --db "$T/raw.db" >/dev/null 2>&1
+run "$IMGO" report --db "$T/raw.db" --kind annual --out "$T/r3"
+expect_rc "report before compute exits 2" 2
+expect_err "report before compute says why" "imgo: the database holds no computed metrics; run 'imgo compute' first"
+run env PATH=/nonexistent-imgo "$IMGO" report --db "$T/o8/outcomes.db" --kind annual --out "$T/r4"
+expect_rc "gnuplot missing exits 3" 3
+expect_err "gnuplot missing message" "imgo: gnuplot not found in PATH; install gnuplot (e.g. gnuplot-nox) to render charts"
+if [ ! -e "$T/r4/report.html" ]; then ok "no report without charts"; else not_ok "no report without charts"; fi

@@ -1,0 +1,138 @@
+/*
+ * test_metrics.c - the output rules of metrics.md "metrics.csv": %.10g,
+ * -0 written 0, NAN and infinities empty, RFC 4180 quoting, byte-order
+ * sorting, the suppression flag, and the chart tables of docs/TABLES.md.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "metrics.h"
+
+static void numbers(void **state)
+{
+    (void)state;
+    char out[64];
+    metric_format_number(0.1, out, sizeof out);
+    assert_string_equal(out, "0.1");
+    metric_format_number(1.0 / 3.0, out, sizeof out);
+    assert_string_equal(out, "0.3333333333");
+    metric_format_number(-0.0, out, sizeof out);
+    assert_string_equal(out, "0");
+    metric_format_number(123456789012.0, out, sizeof out);
+    assert_string_equal(out, "1.23456789e+11");
+    metric_format_number(2.5e-12, out, sizeof out);
+    assert_string_equal(out, "2.5e-12");
+    metric_format_number(-1.25, out, sizeof out);
+    assert_string_equal(out, "-1.25");
+    metric_format_number(NAN, out, sizeof out);
+    assert_string_equal(out, "");
+    metric_format_number(INFINITY, out, sizeof out);
+    assert_string_equal(out, "");
+    metric_format_number(-INFINITY, out, sizeof out);
+    assert_string_equal(out, "");
+}
+
+static void quoting(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    metric_csv_field(&b, "plain");
+    buf_addc(&b, '|');
+    metric_csv_field(&b, "a,b");
+    buf_addc(&b, '|');
+    metric_csv_field(&b, "say \"hi\"");
+    buf_addc(&b, '|');
+    metric_csv_field(&b, "cr\rlf\n");
+    buf_addc(&b, '|');
+    metric_csv_field(&b, "");
+    assert_string_equal(buf_str(&b), "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"cr\rlf\n\"|");
+    buf_release(&b);
+}
+
+static void rows_sorted_and_formatted(void **state)
+{
+    (void)state;
+    struct metric_set s;
+    metric_set_init(&s, 5);
+    struct stats_est e = { 0.5, 0.25, 0.75, NAN };
+    struct stats_est z = { -0.0, NAN, INFINITY, 0.04 };
+    /* inserted out of order: byte order puts "B" before "a", "img" before
+     * "non_img", "t=1095" before "t=365", "" before "2025" */
+    metric_add(&s, "retention.km", "img", "t=365", NULL, 10, 2, e);
+    metric_add(&s, "retention.km", "img", "t=1095", NULL, 4, 1, e);
+    metric_add(&s, "a.metric", "non_img", NULL, "2025", 3, 1, z);
+    metric_add(&s, "a.metric", "non_img", NULL, NULL, 5, METRIC_EMPTY, z)->q = 0.08;
+    metric_add(&s, "B.metric", "all", "evaluator=E,1", NULL, 0, 0, (struct stats_est){ NAN, NAN, NAN, NAN });
+    metric_set_sort(&s);
+    struct buf b = BUF_INIT;
+    metric_set_csv(&s, &b);
+    assert_string_equal(buf_str(&b),
+                        "metric,group,stratum,period,n,k,value,ci_low,ci_high,p_value,q_value,suppressed\n"
+                        "B.metric,all,\"evaluator=E,1\",,0,0,,,,,,1\n"
+                        "a.metric,non_img,,,5,,0,,,0.04,0.08,0\n"
+                        "a.metric,non_img,,2025,3,1,0,,,0.04,,1\n"
+                        "retention.km,img,t=1095,,4,1,0.5,0.25,0.75,,,1\n"
+                        "retention.km,img,t=365,,10,2,0.5,0.25,0.75,,,0\n");
+    buf_release(&b);
+    metric_set_release(&s);
+}
+
+static void chart_csv_in_insertion_order(void **state)
+{
+    (void)state;
+    struct chart_set c;
+    chart_set_init(&c);
+    chart_add(&c, "one", "img", NULL, 0, 5, 0, 1, NAN, NAN, 0);
+    chart_add(&c, "two", "x", "a\"b", 1, METRIC_EMPTY, METRIC_EMPTY, -0.0, 1, 2, 1);
+    chart_add(&c, "one", "img", NULL, 300, 5, 1, 0.8, 0.2, 0.97, 0);
+    struct buf b = BUF_INIT;
+    chart_set_csv(&c, "one", &b);
+    assert_string_equal(buf_str(&b), "series,label,x,n,k,value,ci_low,ci_high,suppressed\n"
+                                     "img,,0,5,0,1,,,0\n"
+                                     "img,,300,5,1,0.8,0.2,0.97,0\n");
+    buf_reset(&b);
+    chart_set_csv(&c, "two", &b);
+    assert_string_equal(buf_str(&b), "series,label,x,n,k,value,ci_low,ci_high,suppressed\n"
+                                     "x,\"a\"\"b\",1,,,0,1,2,1\n");
+    buf_release(&b);
+    chart_set_release(&c);
+}
+
+static void atomic_write(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/imgo-metrics-test-%d.csv", (int)getpid());
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(metric_write_file(path, "a,b\n", 4, &err), IMGO_OK);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char got[16] = "";
+    assert_non_null(fgets(got, sizeof got, f));
+    fclose(f);
+    assert_string_equal(got, "a,b\n");
+    remove(path);
+    /* a directory that does not exist: an I/O error, nothing left behind */
+    assert_int_equal(metric_write_file("/nonexistent-imgo-dir/metrics.csv", "x", 1, &err), IMGO_EIO);
+    assert_non_null(strstr(err.msg, "cannot write"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(numbers),
+        cmocka_unit_test(quoting),
+        cmocka_unit_test(rows_sorted_and_formatted),
+        cmocka_unit_test(chart_csv_in_insertion_order),
+        cmocka_unit_test(atomic_write),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

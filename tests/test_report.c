@@ -1,0 +1,394 @@
+/* Tests of the annual report on a small hand-made database: every section,
+ * suppression exactly where flagged, hostile text from data, missing data
+ * as "No data" lines, byte-identical re-runs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "date.h"
+#include "db.h"
+#include "report.h"
+
+#define HOSTILE "P `touch PWNED` system(\"touch PWNED\") @macro\nEOD\n</svg><script>alert(1)</script> 'q' & \"dq\""
+#define EXAM "EX`touch PWNED`@m</svg><script>"
+
+static char dir[64];
+static char cwd[4096];
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        print_message("sql: %s\n", msg ? msg : "");
+    sqlite3_free(msg);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+static void metric(sqlite3 *db, const char *m, const char *g, const char *s, const char *p, long n, long k,
+                   double v, double lo, double hi, double pv, double q, int supp)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, g, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, n);
+    if (k >= 0)
+        sqlite3_bind_int64(st, 6, k);
+    double d[5] = { v, lo, hi, pv, q };
+    for (int i = 0; i < 5; i++)
+        if (isfinite(d[i]))
+            sqlite3_bind_double(st, 7 + i, d[i]);
+    sqlite3_bind_int(st, 12, supp);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+static void point(sqlite3 *db, const char *chart, int seq, const char *series, const char *label, double x,
+                  double v, double lo, double hi, int supp)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO chart_points (chart, seq, series, label, x, n, k, value, "
+                                        "ci_low, ci_high, suppressed) VALUES (?,?,?,?,?,10,1,?,?,?,?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, chart, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, seq);
+    sqlite3_bind_text(st, 3, series, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 5, x);
+    sqlite3_bind_double(st, 6, v);
+    if (isfinite(lo))
+        sqlite3_bind_double(st, 7, lo);
+    if (isfinite(hi))
+        sqlite3_bind_double(st, 8, hi);
+    sqlite3_bind_int(st, 9, supp);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+/* The tables compute writes (schema migration 2 once it is merged). */
+static const char COMPUTE_TABLES[] =
+    "CREATE TABLE IF NOT EXISTS metrics (metric TEXT NOT NULL, \"group\" TEXT NOT NULL, stratum TEXT NOT NULL,"
+    " period TEXT NOT NULL, n INTEGER, k INTEGER, value REAL, ci_low REAL, ci_high REAL, p_value REAL,"
+    " q_value REAL, suppressed INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS compute_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS chart_points (chart TEXT NOT NULL, seq INTEGER NOT NULL, series TEXT NOT NULL,"
+    " label TEXT, x REAL, n INTEGER, k INTEGER, value REAL, ci_low REAL, ci_high REAL, suppressed INTEGER);";
+
+static void build_db(const char *path, int with_metrics)
+{
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open(path, 0, &db, &err), 0);
+    exec_ok(db, COMPUTE_TABLES);
+    exec_ok(db, "INSERT INTO ingest_ledger VALUES (1, 'residents.csv', 'in/residents.csv', "
+                "'ab12', 3, 2, 1, '2025-09-01T00:00:00Z')");
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO residents (rid, resident_id, program, specialty, start_date, "
+                                        "graduate_type, ingest_id, line) VALUES (?, ?, ?, 'IM', 19000, ?, 1, ?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    for (int i = 1; i <= 2; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "R%d", i);
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, HOSTILE, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, i == 1 ? "us_img" : "usmd", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, i + 1);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    exec_ok(db, "INSERT INTO compute_info VALUES ('as_of', '2025-09-01'), ('min_cell', '5'), "
+                "('confidence', '0.95'), ('version', '0.1.0'), ('fdr_q', '0.1'), "
+                "('board_pass_threshold', '0.8')");
+    if (with_metrics) {
+        metric(db, "cohort.residents", "all", "", "", 40, 40, 40, NAN, NAN, NAN, NAN, 0);
+        metric(db, "cohort.residents", "img", "", "", 22, 22, 22, NAN, NAN, NAN, NAN, 0);
+        metric(db, "cohort.residents", "non_img", "", "", 18, 18, 18, NAN, NAN, NAN, NAN, 0);
+        metric(db, "cohort.residents", "img", "visa=h1b", "", 3, 3, 3, NAN, NAN, NAN, NAN, 1);
+        const char *g3[] = { "all", "img", "non_img" };
+        const char *ts[] = { "t=365", "t=730", "t=1095" };
+        for (int g = 0; g < 3; g++)
+            for (int t = 0; t < 3; t++)
+                metric(db, "retention.km", g3[g], ts[t], "", 20, 2, 0.9 - 0.05 * t, 0.7, 0.97, NAN, NAN, 0);
+        metric(db, "retention.logrank", "img_vs_non_img", "", "", 40, 6, 1.234, NAN, NAN, 0.2663, NAN, 0);
+        char ex[64];
+        snprintf(ex, sizeof ex, "exam=%s", EXAM);
+        metric(db, "board.first_attempt_pass_rate", "all", ex, "2024", 12, 10, 10.0 / 12, 0.55, 0.95, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_rate", "img", ex, "2024", 3, 2, 2.0 / 3, 0.2, 0.94, NAN, NAN, 1);
+        metric(db, "board.first_attempt_pass_rate", "non_img", ex, "2024", 9, 8, 8.0 / 9, 0.56, 0.98, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_rate", "all", ex, "2025", 10, 7, 0.7, 0.4, 0.89, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_rate", "img", ex, "2025", 5, 3, 0.6, 0.23, 0.88, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_rate", "non_img", ex, "2025", 5, 4, 0.8, 0.38, 0.96, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_rate", "all", ex, "2023-2025", 22, 17, 17.0 / 22, 0.57, 0.9, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_diff", "img_vs_non_img", ex, "2025", 10, 7, -0.2, -0.6, 0.3, 1.0, NAN, 0);
+        metric(db, "board.accreditation_flag", "all", ex, "2023-2025", 22, 17, 1, NAN, NAN, NAN, NAN, 0);
+        metric(db, "step3.pass_by_month12", "all", "", "", 30, 24, 0.8, 0.62, 0.9, NAN, NAN, 0);
+        metric(db, "step3.pass_by_month12", "img", "visa=h1b", "", 2, 1, 0.5, 0.09, 0.91, NAN, NAN, 1);
+        metric(db, "bias.milestone_gap", "img_vs_non_img", "", "", 400, 40, -0.21, -0.35, -0.07, 0.004, NAN, 0);
+        metric(db, "bias.milestone_gap", "img_vs_non_img", "subcompetency=PC1", "", 100, 40, -0.3, -0.5, -0.1, 0.01, 0.02, 0);
+        metric(db, "bias.milestone_gap", "img_vs_non_img", "subcompetency=MK`x`", "", 100, 40, -0.1, -0.3, 0.1, 0.3, 0.3, 0);
+        metric(db, "bias.evaluator_gap", "img_vs_non_img", "", "", 300, 150, -0.2, -0.3, -0.1, 0.001, NAN, 0);
+        metric(db, "bias.evaluator_gap", "img_vs_non_img", "evaluator=E<b>1</b>", "", 20, 10, -0.9, -1.2, -0.6, 0.0001, 0.0002, 0);
+        metric(db, "bias.evaluator_gap", "img_vs_non_img", "evaluator=E2", "", 20, 10, 0.1, -0.2, 0.4, 0.5, 0.5, 0);
+        metric(db, "bias.feedback_theme", "img_vs_non_img", "theme=communication", "", 40, 12, 2.5, 1.1, 5.6, 0.03, 0.06, 0);
+        metric(db, "bias.feedback_theme", "img_vs_non_img", "theme=@macro", "", 4, 1, 1.5, 0.2, 9.0, 0.6, 0.6, 1);
+        point(db, "retention_km", 0, "img", "", 0, 1, NAN, NAN, 0);
+        point(db, "retention_km", 1, "img", "", 200, 0.9, 0.8, 0.96, 0);
+        point(db, "retention_km", 2, "img", "", 500, 0.8, 0.65, 0.9, 0);
+        point(db, "retention_km", 3, "non_img", "", 0, 1, NAN, NAN, 0);
+        point(db, "retention_km", 4, "non_img", "", 300, 0.95, 0.85, 0.99, 0);
+        point(db, "evaluator_funnel", 1, "evaluator", "E<b>1</b>", 20, -0.9, -1.2, -0.6, 0);
+        point(db, "evaluator_funnel", 2, "evaluator", "E2", 20, 0.1, -0.2, 0.4, 0);
+        point(db, "evaluator_funnel", 3, "evaluator", "E3", 3, 0.1, -0.2, 0.4, 1);
+        point(db, "evaluator_funnel", 4, "flagged", "E<b>1</b>", 20, -0.9, -1.2, -0.6, 0);
+        point(db, "evaluator_funnel", 5, "limit95", "", 10, -0.2, -0.5, 0.1, 0);
+        point(db, "evaluator_funnel", 6, "limit95", "", 30, -0.2, -0.4, 0.0, 0);
+        point(db, "evaluator_funnel", 7, "pooled", "", 10, -0.2, NAN, NAN, 0);
+        point(db, "evaluator_funnel", 8, "pooled", "", 30, -0.2, NAN, NAN, 0);
+        point(db, "board_pass", 1, "all", EXAM, 2024, 10.0 / 12, 0.55, 0.95, 0);
+        point(db, "board_pass", 2, "all", EXAM, 2025, 0.7, 0.4, 0.89, 0);
+        point(db, "board_pass", 3, "img", EXAM, 2024, 2.0 / 3, 0.2, 0.94, 1);
+        point(db, "board_pass", 4, "img", EXAM, 2025, 0.6, 0.23, 0.88, 0);
+        point(db, "board_pass", 5, "non_img", EXAM, 2024, 8.0 / 9, 0.56, 0.98, 0);
+        point(db, "board_pass", 6, "non_img", EXAM, 2025, 0.8, 0.38, 0.96, 0);
+        point(db, "step3_visa", 1, "visa", "none", 1, 0.7, 0.5, 0.8, 0);
+        point(db, "step3_visa", 2, "visa", "h1b", 3, 0.5, 0.1, 0.9, 1);
+    }
+    db_close(db);
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char tmp[4096];
+    size_t n;
+    buf_reset(out);
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(out, tmp, n);
+    fclose(f);
+    return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/imgo-test-report-XXXXXX");
+    if (!mkdtemp(dir) || !getcwd(cwd, sizeof cwd) || chdir(dir))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (chdir(cwd))
+        return -1;
+    if (getenv("IMGO_TEST_KEEP")) /* for looking at the output by hand */
+        return 0;
+    struct buf cmd = BUF_INIT;
+    buf_addf(&cmd, "rm -rf '%s'", dir);
+    int rc = system(buf_str(&cmd));
+    buf_release(&cmd);
+    return rc;
+}
+
+static void render(const char *dbname, const char *out, struct buf *html)
+{
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open(dbname, DB_READONLY, &db, &err), 0);
+    int rc = report_write(db, REPORT_ANNUAL, out, NULL, &err);
+    if (rc)
+        print_message("report: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    db_close(db);
+    struct buf path = BUF_INIT;
+    buf_addf(&path, "%s/report.html", out);
+    assert_int_equal(read_file(buf_str(&path), html), 0);
+    buf_release(&path);
+}
+
+static void test_annual(void **state)
+{
+    (void)state;
+    build_db("t.db", 1);
+    struct buf h = BUF_INIT, h2 = BUF_INIT;
+    render("t.db", "out", &h);
+    const char *s = buf_str(&h);
+    const char *sections[] = { "id=\"cover\"", "id=\"summary\"", "id=\"cohort\"", "id=\"retention\"",
+                               "id=\"board\"", "id=\"fellowship\"", "id=\"mentorship\"", "id=\"bias\"",
+                               "id=\"workforce\"", "id=\"methods\"" };
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        assert_non_null(strstr(s, sections[i]));
+    /* nothing ran, nothing active reached the page */
+    assert_int_equal(access("PWNED", F_OK), -1);
+    assert_null(strstr(s, "<script"));
+    assert_null(strstr(s, "<b>1"));
+    assert_non_null(strstr(s, "P `touch PWNED` system(&quot;touch PWNED&quot;) @macro\nEOD\n"
+                              "&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt; &#39;q&#39; &amp; &quot;dq&quot;"));
+    assert_non_null(strstr(s, "EX`touch PWNED`@m&lt;/svg&gt;&lt;script&gt;"));
+    /* the flagged evaluator is named, the other is not flagged */
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">E&lt;b&gt;1&lt;/b&gt;</th>"));
+    assert_null(strstr(s, "<tr><th scope=\"row\">E2</th>"));
+    /* suppression where flagged, and only there */
+    assert_non_null(strstr(s, "suppressed (n&lt;5)"));
+    assert_null(strstr(s, "66.7%")); /* img 2024 board rate, suppressed */
+    assert_null(strstr(s, "50.0%")); /* h1b step 3, suppressed */
+    assert_non_null(strstr(s, "83.3%"));  /* all 2024 board rate */
+    assert_non_null(strstr(s, "88.9%"));  /* non-IMG 2024 board rate (n = 9) */
+    assert_non_null(strstr(s, "60.0%"));  /* img 2025, n = 5 = min_cell: shown */
+    /* the board flag and the change from the year before */
+    assert_non_null(strstr(s, "accreditation flag raised"));
+    assert_non_null(strstr(s, "-13.3 pp (2025 vs 2024)"));
+    /* p-values: "p = x", or "p < 0.001" */
+    assert_non_null(strstr(s, ", p = 0.004 (400 ratings of 40 residents"));
+    assert_non_null(strstr(s, "p &lt; 0.001<br>q &lt; 0.001"));
+    /* sections without data say so */
+    assert_non_null(strstr(s, "No data: no fellowship applications."));
+    assert_non_null(strstr(s, "No data: no employment records of graduates."));
+    /* charts inline and on disk */
+    assert_non_null(strstr(s, "<svg"));
+    assert_int_equal(access("out/charts/retention_km.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/retention_km.png", F_OK), 0);
+    assert_int_equal(access("out/charts/milestone-forest.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/feedback-forest.png", F_OK), 0);
+    assert_int_equal(access("out/charts/evaluator-funnel.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/step3-visa.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/board-1-ex-touch-pwned-m-svg-script.svg", F_OK), 0);
+    /* suppressed points are named in the key, not drawn */
+    assert_non_null(strstr(s, "IMG (suppressed (n&lt;5): 2024)"));
+    assert_non_null(strstr(s, "suppressed (n&lt;5), not drawn: 1 evaluator(s)"));
+    /* a second render is byte-identical */
+    render("t.db", "out2", &h2);
+    assert_int_equal(h.len, h2.len);
+    assert_memory_equal(h.data, h2.data, h.len);
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    assert_int_equal(read_file("out/charts/retention_km.png", &a), 0);
+    assert_int_equal(read_file("out2/charts/retention_km.png", &b), 0);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    buf_release(&a), buf_release(&b);
+    buf_release(&h), buf_release(&h2);
+}
+
+static void test_no_metrics(void **state)
+{
+    (void)state;
+    build_db("e.db", 0);
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open("e.db", DB_READONLY, &db, &err), 0);
+    assert_int_equal(report_write(db, REPORT_ANNUAL, "eout", NULL, &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "the database holds no computed metrics; run 'imgo compute' first");
+    db_close(db);
+    assert_int_equal(access("eout/report.html", F_OK), -1);
+}
+
+
+/* The quarterly bias screen: IMGs scored well below non-IMGs in 2025 Q2 and
+ * Q3 (as-of 2025-09-01), not before: Q2 is a signal, Q3 a recurring one. */
+static void test_quarterly_signals(void **state)
+{
+    (void)state;
+    build_db("q.db", 0);
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open("q.db", 0, &db, &err), 0);
+    exec_ok(db, "INSERT INTO metrics VALUES ('cohort.residents', 'all', '', '', 12, 12, 12, NULL, NULL, NULL, "
+                "NULL, 0)");
+    exec_ok(db, "DELETE FROM residents");
+    sqlite3_stmt *st, *ev;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO residents (rid, resident_id, program, specialty, start_date, "
+                                        "graduate_type, ingest_id, line) VALUES (?, ?, 'P', 'IM', ?, ?, 1, ?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "INSERT INTO evaluations VALUES (?, 'E1', ?, 'ward', 1, ?, 1, ?)", -1, &ev,
+                                        NULL),
+                     SQLITE_OK);
+    int start = date_from_ymd(2024, 7, 1);
+    for (int i = 1; i <= 12; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "Q%02d", i);
+        int img = i <= 6;
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, start);
+        sqlite3_bind_text(st, 4, img ? "non_us_img" : "usmd", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, i + 1);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+        /* one evaluation a month from 2024-10 to 2025-08 */
+        for (int m = 0; m < 11; m++) {
+            int y = 2024 + (9 + m) / 12, mo = (9 + m) % 12 + 1;
+            int late = y == 2025 && mo >= 4;
+            double score = (img && late ? 2.0 : 4.0) + 0.1 * (i % 3);
+            sqlite3_bind_int(ev, 1, i);
+            sqlite3_bind_int(ev, 2, date_from_ymd(y, mo, 10));
+            sqlite3_bind_double(ev, 3, score);
+            sqlite3_bind_int(ev, 4, 100 * i + m);
+            assert_int_equal(sqlite3_step(ev), SQLITE_DONE);
+            sqlite3_reset(ev);
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(ev);
+    db_close(db);
+    assert_int_equal(db_open("q.db", DB_READONLY, &db, &err), 0);
+    int rc = report_write(db, REPORT_QUARTERLY, "qout", NULL, &err);
+    if (rc)
+        print_message("report: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    db_close(db);
+    struct buf h = BUF_INIT;
+    assert_int_equal(read_file("qout/report.html", &h), 0);
+    const char *s = buf_str(&h);
+    const char *q1 = strstr(s, "<th scope=\"row\">2025 Q1</th>");
+    const char *q2 = strstr(s, "<th scope=\"row\">2025 Q2</th>");
+    const char *q3 = strstr(s, "<th scope=\"row\">2025 Q3</th>");
+    assert_non_null(q1);
+    assert_non_null(q2);
+    assert_non_null(q3);
+    assert_true(strstr(s, "<th scope=\"row\">2024 Q4</th>") != NULL);
+    /* Q1: no gap; Q2: a signal; Q3: the same signal again, recurring */
+    const char *flag = "<span class=\"flag\">signal";
+    const char *rec = "signal, recurring (2 quarters running)";
+    const char *f1 = strstr(q1, flag), *f2 = strstr(q2, flag), *f3 = strstr(q3, rec);
+    assert_true(f1 && f1 > q2);
+    assert_true(f2 && f2 < q3 && strncmp(f2 + strlen(flag), ", recurring", 11));
+    assert_non_null(f3);
+    assert_non_null(strstr(q2, "-2.000 <span class=\"ci\">"));
+    assert_non_null(strstr(s, "CONFIDENTIAL"));
+    buf_release(&h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_annual, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quarterly_signals, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
