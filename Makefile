@@ -13,7 +13,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 gsl nettle
+PKGS    := sqlite3 gsl nettle glib-2.0
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARN := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \

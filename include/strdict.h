@@ -18,8 +18,7 @@
 struct strdict {
     char **strs;      /* id -> string, owned */
     size_t len, alloc;
-    int *slots;       /* open addressing: id + 1, 0 empty */
-    size_t n_slots;   /* a power of two */
+    void *index;      /* GHashTable: string -> id + 1 */
 };
 
 void strdict_init(struct strdict *d);
