@@ -82,6 +82,6 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
 long long csvread_offset(const struct csvread *r);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, at
- * most U+10FFFF), else 0. NUL bytes are well-formed here. */
+ * most U+10FFFF, no NUL byte), else 0. */
 int csvread_is_utf8(const char *s, size_t n);
 #endif

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 static void on_field(void *s, size_t len, void *data)
 {
     struct csvread *r = data;
@@ -77,38 +79,11 @@ long long csvread_offset(const struct csvread *r)
     return r->consumed;
 }
 
+/* GLib's validator: rejects overlong forms, surrogates, code points past
+ * U+10FFFF, truncated sequences and NUL bytes. */
 int csvread_is_utf8(const char *str, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k;
-        unsigned cp, min;
-        if (c >= 0xC2 && c <= 0xDF)
-            k = 1, cp = c & 0x1F, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            k = 2, cp = c & 0x0F, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            k = 3, cp = c & 0x07, min = 0x10000;
-        else
-            return 0;
-        if (n - i <= k)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
+    return g_utf8_validate_len(str, n, NULL) ? 1 : 0;
 }
 
 static int fail(struct csvread *r, struct imgo_err *err, int status, long line, const char *msg)
