@@ -339,7 +339,7 @@ static void headers(void **state)
     assert_int_equal(h.field_of[cohort_column_index(cohort_file(COHORT_RESIDENTS), "visa")], -1);
 
     const char *many[257];
-    char names[257][8];
+    char names[257][16];
     for (int i = 0; i < 257; i++) {
         snprintf(names[i], sizeof names[i], "c%d", i);
         many[i] = names[i];
