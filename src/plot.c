@@ -384,6 +384,30 @@ int plot_has_data(const struct plot_chart *c)
     return has;
 }
 
+/* gnuplot does not report a failed write (a full disk): a chart file is
+ * trusted only when it ends as its format ends, an SVG with </svg> and a
+ * PNG with its IEND chunk. */
+static int check_file(const char *path, const char *tail, size_t tail_len, size_t slack, struct imgo_err *err)
+{
+    char b[64];
+    int fd = open(path, O_RDONLY);
+    off_t end = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+    size_t want = tail_len + slack;
+    ssize_t got = -1;
+    if (end >= (off_t)tail_len) {
+        off_t from = end > (off_t)want ? end - (off_t)want : 0;
+        got = pread(fd, b, (size_t)(end - from), from);
+    }
+    if (fd >= 0)
+        close(fd);
+    int found = 0;
+    for (ssize_t i = 0; got > 0 && i + (ssize_t)tail_len <= got && !found; i++)
+        found = !memcmp(b + i, tail, tail_len);
+    if (!found)
+        return imgo_err_set(err, IMGO_EIO, "%s: incomplete chart file (is the disk full?)", path);
+    return IMGO_OK;
+}
+
 int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err)
 {
     if (p->failed)
@@ -433,6 +457,16 @@ int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err
             rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot: %s", c->name, msg);
         else
             rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot: %s", c->name, msg);
+    }
+    if (!rc) {
+        buf_reset(&path);
+        buf_addf(&path, "%s/%s.svg", p->dir, c->name);
+        rc = check_file(buf_str(&path), "</svg>", 6, 8, err);
+    }
+    if (!rc) {
+        buf_reset(&path);
+        buf_addf(&path, "%s/%s.png", p->dir, c->name);
+        rc = check_file(buf_str(&path), "IEND\xae\x42\x60\x82", 8, 0, err);
     }
     if (rc) {
         p->failed = 1;
