@@ -151,23 +151,77 @@ static struct mrow *find_mut(struct rep *r, const char *metric, const char *grou
     return (struct mrow *)rep_find(r, metric, group, stratum, period);
 }
 
-/* Primary suppression (n < min_cell) is compute's flag. This adds the
- * complementary part, once, for tables, summary and charts alike: all =
- * img + non_img, so when exactly one group of a rate is suppressed the
- * other is hidden too (or the small one is all minus the other); a
- * comparison row built from a hidden group is hidden; an evaluator's gap
- * is hidden when either group has fewer than min_cell evaluations.
- * Only the report's copy of the rows changes: metrics.csv keeps them. */
-static void complement_rows(struct rep *r)
+/* Strata that split one group's total into parts (each resident in one
+ * part): a single hidden part would be the total minus the others. */
+static const char *const PARTITIONS[][2] = {
+    { "cohort.residents", "graduate_type=" }, { "cohort.residents", "visa=" },
+    { "cohort.residents", "school_region=" }, { "cohort.residents", "track=" },
+    { "cohort.residents", "program=" },       { "step3.pass_by_month12", "visa=" },
+};
+
+/* img and non_img of the same metric, stratum and period: both or neither. */
+static int pair_rule(struct rep *r)
 {
+    int changed = 0;
     for (size_t i = 0; i < r->n_rows; i++) {
         struct mrow *a = &r->rows[i];
         if (strcmp(a->group, "img"))
             continue;
         struct mrow *b = find_mut(r, a->metric, "non_img", a->stratum, a->period);
-        if (b && a->suppressed != b->suppressed)
+        if (b && a->suppressed != b->suppressed) {
             a->suppressed = b->suppressed = 1;
+            changed = 1;
+        }
     }
+    return changed;
+}
+
+/* In a partition with exactly one hidden part, the smallest shown part is
+ * hidden too. */
+static int partition_rule(struct rep *r)
+{
+    int changed = 0;
+    for (size_t p = 0; p < sizeof PARTITIONS / sizeof PARTITIONS[0]; p++) {
+        const char *metric = PARTITIONS[p][0], *prefix = PARTITIONS[p][1];
+        size_t pl = strlen(prefix);
+        for (size_t i = 0; i < r->n_rows; i++) {
+            const struct mrow *a = &r->rows[i];
+            if (!a->suppressed || strcmp(a->metric, metric) || strncmp(a->stratum, prefix, pl))
+                continue;
+            int hidden = 0;
+            struct mrow *smallest = NULL;
+            for (size_t j = 0; j < r->n_rows; j++) {
+                struct mrow *b = &r->rows[j];
+                if (strcmp(b->metric, metric) || strcmp(b->group, a->group) || strcmp(b->period, a->period) ||
+                    strncmp(b->stratum, prefix, pl))
+                    continue;
+                if (b->suppressed)
+                    hidden++;
+                else if (!smallest || b->n < smallest->n)
+                    smallest = b;
+            }
+            if (hidden == 1 && smallest) {
+                smallest->suppressed = 1;
+                changed = 1;
+            }
+        }
+    }
+    return changed;
+}
+
+/* Primary suppression (n < min_cell) is compute's flag. This adds the
+ * complementary part, once, for tables, summary and charts alike: all =
+ * img + non_img, so when exactly one group of a rate is suppressed the
+ * other is hidden too (or the small one is all minus the other); the same
+ * within a partition of a group (cohort profile, Step 3 by visa); a
+ * comparison row built from a hidden group is hidden; an evaluator's gap
+ * is hidden when either group has fewer than min_cell evaluations. Hiding
+ * a cell can call for another, so the rules run until nothing changes.
+ * Only the report's copy of the rows changes: metrics.csv keeps them. */
+static void complement_rows(struct rep *r)
+{
+    while (pair_rule(r) | partition_rule(r))
+        ;
     for (size_t i = 0; i < r->n_rows; i++) {
         struct mrow *c = &r->rows[i];
         if (strcmp(c->group, "img_vs_non_img") || c->suppressed)
@@ -577,6 +631,29 @@ int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, st
     return rc;
 }
 
+/* The metrics row a chart point shows, where there is one: a point is
+ * hidden whenever its row is, so charts follow the rows' complementary
+ * suppression. */
+static const struct mrow *point_row(const struct rep *r, const char *chart, const struct cpoint *p)
+{
+    char period[32];
+    struct buf st = BUF_INIT;
+    const struct mrow *m = NULL;
+    if (!strcmp(chart, "board_pass") && isfinite(p->x)) {
+        snprintf(period, sizeof period, "%.0f", p->x);
+        buf_addf(&st, "exam=%s", p->label);
+        m = rep_find(r, "board.first_attempt_pass_rate", p->series, buf_str(&st), period);
+    } else if (!strcmp(chart, "fellowship_match"))
+        m = rep_find(r, "fellowship.match_rate", p->series, "", p->label);
+    else if (!strcmp(chart, "step3_visa") && !strcmp(p->series, "visa")) {
+        buf_addf(&st, "visa=%s", p->label);
+        m = rep_find(r, "step3.pass_by_month12", "img", buf_str(&st), "");
+    } else if (!strcmp(chart, "step3_visa") && !strcmp(p->series, "group"))
+        m = rep_find(r, "step3.pass_by_month12", p->label, "", "");
+    buf_release(&st);
+    return m;
+}
+
 /* chart_points rows of one chart, ordered by series then seq. */
 size_t rep_points(struct rep *r, const char *chart, struct cpoint **out, struct imgo_err *err)
 {
@@ -608,6 +685,11 @@ size_t rep_points(struct rep *r, const char *chart, struct cpoint **out, struct 
         p->suppressed = sqlite3_column_int(st, 8) != 0;
     }
     sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        const struct mrow *m = point_row(r, chart, &(*out)[i]);
+        if (m && m->suppressed)
+            (*out)[i].suppressed = 1;
+    }
     complement_points(*out, n);
     return n;
 }

@@ -1304,8 +1304,11 @@ static int methods(struct rep *r, struct imgo_err *err)
     buf_addf(h, "%d", r->min_cell);
     buf_adds(h, " residents (or records) is shown as ");
     rep_supp(r, h);
-    buf_adds(h, " and is not drawn in charts; the computed value stays in metrics.csv for authorised "
-                "analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
+    buf_adds(h, " and is not drawn in charts. So that no such figure can be recovered by subtraction, the "
+                "other group's figure (IMG or non-IMG) is suppressed with it, as is the smallest other part of "
+                "a breakdown (visa, school region, track, program, graduate type) with one suppressed part, and "
+                "every IMG vs non-IMG comparison built from a suppressed group. The computed values stay in "
+                "metrics.csv for authorised analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
     int rc = ledger_table(r, 0, err);
     if (!rc) {
         buf_adds(h, "<h3>Missing values per column</h3>\n");

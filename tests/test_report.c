@@ -448,6 +448,27 @@ static void test_complementary_suppression(void **state)
                strcmp(c->group, "img_vs_non_img") ? NAN : 0.5,
                strncmp(c->stratum, "evaluator=", 10) ? NAN : 0.01 /* flagged, so listed */, primary);
     }
+    /* a partition: residents by visa; h1b (n = 2) is suppressed, so the
+     * smallest other visa of the same column, j1, must go too (else it is
+     * the total minus the rest) */
+    static const struct { const char *g, *st; long n; int supp; } V[] = {
+        { "all", "", 72, 0 },       { "img", "", 30, 0 },           { "non_img", "", 42, 0 },
+        { "all", "visa=none", 59, 0 }, { "img", "visa=none", 17, 0 }, { "non_img", "visa=none", 42, 0 },
+        { "all", "visa=j1", 11, 0 }, { "img", "visa=j1", 11, 0 },     { "non_img", "visa=j1", 0, 1 },
+        { "all", "visa=h1b", 2, 1 }, { "img", "visa=h1b", 2, 1 },     { "non_img", "visa=h1b", 0, 1 },
+    };
+    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++)
+        metric(db, "cohort.residents", V[i].g, V[i].st, "", V[i].n, V[i].n, (double)V[i].n, NAN, NAN, NAN, NAN,
+               V[i].supp);
+    /* Step 3 by visa, a partition of the IMGs: h1b (n = 2) hides j1 in the
+     * table and in the chart */
+    metric(db, "step3.pass_by_month12", "img", "", "", 20, 12, 0.6, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=none", "", 12, 7, 0.5833, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=j1", "", 6, 4, 0.6667, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=h1b", "", 2, 1, 0.5, NAN, NAN, NAN, NAN, 1);
+    point(db, "step3_visa", 1, "visa", "none", 1, 0.5833, NAN, NAN, 0);
+    point(db, "step3_visa", 2, "visa", "j1", 2, 0.6667, NAN, NAN, 0);
+    point(db, "step3_visa", 3, "visa", "h1b", 3, 0.5, NAN, NAN, 1);
     /* chart points: board rates per year, a KM curve per group, the funnel */
     point(db, "board_pass", 1, "all", "ABC", 2024, 0.7692, NAN, NAN, 0);
     point(db, "board_pass", 2, "all", "ABC", 2025, 0.5833, NAN, NAN, 0);
@@ -479,6 +500,15 @@ static void test_complementary_suppression(void **state)
                               "</td><td><span class=\"supp\">suppressed (n&lt;5)</span></td><td><span "
                               "class=\"supp\">suppressed (n&lt;5)</span></td><td><span class=\"supp\">"
                               "suppressed (n&lt;5)</span></td>"));
+    const char *supp = "<td><span class=\"supp\">suppressed (n&lt;5)</span></td>";
+    struct buf want = BUF_INIT;
+    buf_addf(&want, "<tr><th scope=\"row\">j1</th>%s%s%s</tr>", supp, supp, supp);
+    assert_non_null(strstr(s, buf_str(&want)));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">none</th><td>59</td><td>17</td><td>42</td></tr>"));
+    buf_release(&want);
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1</th><td><span class=\"supp\">suppressed (n&lt;5)"));
+    assert_non_null(strstr(s, "visa (suppressed (n&lt;5): j1, h1b)"));
+    assert_null(strstr(s, "66.7%"));
     assert_non_null(strstr(s, "Log-rank test, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
     assert_non_null(strstr(s, "Risk ratio, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
     /* and in the charts: neither KM curve is drawn, the 2024 points of both
