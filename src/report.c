@@ -803,6 +803,8 @@ static int write_file(const char *dir, const char *name, const struct buf *b, st
         rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
     else {
         int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
+        /* on disk before the rename: a power cut leaves the old file or the new */
+        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
         bad |= fclose(f) != 0;
         if (bad)
             rc = imgo_err_set(err, IMGO_EIO, "%s: write error: %s", buf_str(&tmp), strerror(errno));
