@@ -36,6 +36,7 @@ struct plot {
     char *dir;         /* DIR/charts */
     unsigned serial;   /* charts rendered */
     int failed;        /* a render failed: the process is not trusted any more */
+    int reaped, status; /* gnuplot already waited for (it died mid-chart) */
     struct imgo_err first;
 };
 
@@ -452,6 +453,25 @@ int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err
         if (!strcmp(line, want))
             break;
     }
+    if (rc && !p->reaped) {
+        /* The pipe broke or closed: gnuplot has most likely exited. Say how,
+         * without waiting long for one that merely closed its pipes. */
+        for (int i = 0; i < 20 && !p->reaped; i++) {
+            pid_t w = waitpid(p->pid, &p->status, WNOHANG);
+            if (w == p->pid)
+                p->reaped = 1;
+            else if (w < 0 && errno != EINTR)
+                break;
+            else
+                usleep(25000);
+        }
+        if (p->reaped && WIFEXITED(p->status))
+            rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot exited with status %d", c->name,
+                              WEXITSTATUS(p->status));
+        else if (p->reaped && WIFSIGNALED(p->status))
+            rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot was killed by signal %d", c->name,
+                              WTERMSIG(p->status));
+    }
     if (new_stderr(p, msg, sizeof msg)) {
         if (!rc)
             rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot: %s", c->name, msg);
@@ -488,8 +508,8 @@ int plot_close(struct plot *p, struct imgo_err *err)
     }
     if (p->out)
         fclose(p->out);
-    int status = 0;
-    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+    int status = p->status;
+    while (!p->reaped && waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!rc) {
         char msg[512];
