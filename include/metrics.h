@@ -90,6 +90,22 @@ void chart_set_take(struct chart_set *dst, struct chart_set *src);
 /* The CSV of one chart's points (header and rows in insertion order). */
 void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out);
 
+/* The CSV of the points of chart that have this label (as chart_set_csv). */
+void chart_set_csv_label(const struct chart_set *c, const char *chart, const char *label, struct buf *out);
+
+/* The distinct labels of chart's points in byte order; the strings belong
+ * to c, the caller frees the array. */
+size_t chart_set_labels(const struct chart_set *c, const char *chart, const char ***out);
+
+/* File-name parts for the labels of a chart drawn once per label (one
+ * chart per exam): out[i] names labels[i], lower-case [a-z0-9-] only (no
+ * path separator, no dot), at most CHART_SLUG_MAX bytes, "x" when nothing
+ * is left, and unique: a repeat gets "-2", "-3"... labels must be distinct
+ * and in byte order (chart_set_labels) so that compute and report, which
+ * both call this, agree. Returns n strings; free each and the array. */
+#define CHART_SLUG_MAX 40
+char **chart_label_slugs(const char *const *labels, size_t n);
+
 /* Replaces the rows of table chart_points by the set's (seq from 1 per
  * chart, in insertion order), inside the caller's transaction. */
 int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err);

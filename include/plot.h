@@ -4,7 +4,9 @@
  * plot_open starts gnuplot once (fork/exec, fed through a pipe); each
  * plot_render writes OUT/charts/NAME.svg and NAME.png and waits until
  * gnuplot has finished them, so a chart that fails is reported as that
- * chart's error (anything gnuplot writes on stderr is an error); plot_close
+ * chart's error (anything gnuplot writes on stderr is an error, and so is
+ * a file that does not end as an SVG or PNG ends: gnuplot does not report a
+ * full disk); plot_close
  * ends the process and checks its exit status.
  *
  * Safety: numbers reach gnuplot only inside datablocks whose lines are

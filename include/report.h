@@ -7,7 +7,10 @@
  * the metrics table; curves come from chart_points; the cover's
  * provenance from compute_info and the ingest ledger. A metric row flagged
  * suppressed shows "suppressed (n<MIN_CELL)" in place of its numbers, in
- * tables, chart labels and the summary, and is never drawn. The quarterly
+ * tables, chart labels and the summary, and is never drawn; so do the rows
+ * and points complementary suppression hides with it (docs/SECURITY.md), so
+ * that no hidden count is all minus the rest. Chart NAME is the name of its
+ * data file OUT/tables/NAME.csv (docs/TABLES.md). The quarterly
  * packet also lists residents by ID from the cohort tables, and is marked
  * confidential on every page.
  *

@@ -34,6 +34,9 @@ static const char *const chart_names[] = {
     "feedback_forest",    "workforce_km", NULL,
 };
 
+/* Charts the report draws once per label (docs/TABLES.md "File names"). */
+static const char *const split_charts[] = { "board_pass", "mentorship_cadence", NULL };
+
 struct compute_resident *compute_find(const struct compute_ctx *x, long long rid)
 {
     if (x->rid_index) {
@@ -288,6 +291,25 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
         buf_reset(&path);
         buf_addf(&path, "%s/tables/%s.csv", outdir, chart_names[i]);
         rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+    }
+    /* The report draws these charts once per label: each such chart's data
+     * is also in a file of the chart's own name, NAME_LABEL.csv. */
+    for (int i = 0; !rc && split_charts[i]; i++) {
+        const char **labels;
+        size_t n = chart_set_labels(x->c, split_charts[i], &labels);
+        char **slugs = chart_label_slugs(labels, n);
+        for (size_t j = 0; j < n; j++) {
+            if (!rc) {
+                buf_reset(&text);
+                chart_set_csv_label(x->c, split_charts[i], labels[j], &text);
+                buf_reset(&path);
+                buf_addf(&path, "%s/tables/%s_%s.csv", outdir, split_charts[i], slugs[j]);
+                rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+            }
+            free(slugs[j]);
+        }
+        free(slugs);
+        free(labels);
     }
     buf_release(&path);
     buf_release(&text);

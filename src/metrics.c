@@ -262,12 +262,13 @@ void chart_set_take(struct chart_set *dst, struct chart_set *src)
     src->len = 0;
 }
 
-void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out)
+/* The CSV of chart's points, of one label only when label is not NULL. */
+static void points_csv(const struct chart_set *c, const char *chart, const char *label, struct buf *out)
 {
     buf_adds(out, "series,label,x,n,k,value,ci_low,ci_high,suppressed\n");
     for (size_t i = 0; i < c->len; i++) {
         const struct chart_point *pt = &c->pts[i];
-        if (strcmp(pt->chart, chart))
+        if (strcmp(pt->chart, chart) || (label && strcmp(pt->label, label)))
             continue;
         metric_csv_field(out, pt->series);
         buf_addc(out, ',');
@@ -286,6 +287,76 @@ void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out
         csv_number(out, pt->ci_high);
         buf_addf(out, ",%d\n", pt->suppressed);
     }
+}
+
+void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out)
+{
+    points_csv(c, chart, NULL, out);
+}
+
+void chart_set_csv_label(const struct chart_set *c, const char *chart, const char *label, struct buf *out)
+{
+    points_csv(c, chart, label, out);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t chart_set_labels(const struct chart_set *c, const char *chart, const char ***out)
+{
+    const char **v = xmalloc((c->len ? c->len : 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < c->len; i++)
+        if (!strcmp(c->pts[i].chart, chart))
+            v[n++] = c->pts[i].label;
+    if (n)
+        qsort(v, n, sizeof *v, cmp_cstr);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || strcmp(v[u - 1], v[i]))
+            v[u++] = v[i];
+    *out = v;
+    return u;
+}
+
+/* Labels come from data (exam names): only [a-z0-9-] may reach a file
+ * name, so no label can name a path, a hidden file or another chart. */
+char **chart_label_slugs(const char *const *labels, size_t n)
+{
+    char **out = xcalloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        char s[CHART_SLUG_MAX + 1];
+        size_t o = 0;
+        for (const char *c = labels[i]; *c && o < CHART_SLUG_MAX - 4; c++) {
+            unsigned char u = (unsigned char)*c;
+            if ((u >= 'a' && u <= 'z') || (u >= '0' && u <= '9'))
+                s[o++] = (char)u;
+            else if (u >= 'A' && u <= 'Z')
+                s[o++] = (char)(u - 'A' + 'a');
+            else if (o && s[o - 1] != '-')
+                s[o++] = '-';
+        }
+        while (o && s[o - 1] == '-')
+            o--;
+        if (!o)
+            s[o++] = 'x';
+        s[o] = '\0';
+        /* a repeat (labels differing only in case or punctuation) gets -2, -3... */
+        char t[CHART_SLUG_MAX + 16];
+        snprintf(t, sizeof t, "%s", s);
+        for (unsigned k = 2;; k++) {
+            size_t j;
+            for (j = 0; j < i && strcmp(out[j], t); j++)
+                ;
+            if (j == i)
+                break;
+            snprintf(t, sizeof t, "%s-%u", s, k);
+        }
+        out[i] = xstrdup(t);
+    }
+    return out;
 }
 
 /* By chart name, then insertion order: seq counts within a chart. */

@@ -107,9 +107,12 @@ static int write_atomic(const char *dir, const char *name, const struct buf *b, 
         rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
     else {
         int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
+        /* on disk before the rename: a power cut leaves the old file or the new */
+        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+        int saved = errno;
         bad |= fclose(f) != 0;
         if (bad)
-            rc = imgo_err_set(err, IMGO_EIO, "%s: write error", buf_str(&tmp));
+            rc = imgo_err_set(err, IMGO_EIO, "%s: write error: %s", buf_str(&tmp), strerror(saved ? saved : errno));
         else if (rename(buf_str(&tmp), buf_str(&path)))
             rc = imgo_err_set(err, IMGO_EIO, "%s: cannot rename: %s", buf_str(&path), strerror(errno));
         if (rc)

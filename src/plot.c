@@ -36,6 +36,7 @@ struct plot {
     char *dir;         /* DIR/charts */
     unsigned serial;   /* charts rendered */
     int failed;        /* a render failed: the process is not trusted any more */
+    int reaped, status; /* gnuplot already waited for (it died mid-chart) */
     struct imgo_err first;
 };
 
@@ -384,6 +385,30 @@ int plot_has_data(const struct plot_chart *c)
     return has;
 }
 
+/* gnuplot does not report a failed write (a full disk): a chart file is
+ * trusted only when it ends as its format ends, an SVG with </svg> and a
+ * PNG with its IEND chunk. */
+static int check_file(const char *path, const char *tail, size_t tail_len, size_t slack, struct imgo_err *err)
+{
+    char b[64];
+    int fd = open(path, O_RDONLY);
+    off_t end = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+    size_t want = tail_len + slack;
+    ssize_t got = -1;
+    if (end >= (off_t)tail_len) {
+        off_t from = end > (off_t)want ? end - (off_t)want : 0;
+        got = pread(fd, b, (size_t)(end - from), from);
+    }
+    if (fd >= 0)
+        close(fd);
+    int found = 0;
+    for (ssize_t i = 0; got > 0 && i + (ssize_t)tail_len <= got && !found; i++)
+        found = !memcmp(b + i, tail, tail_len);
+    if (!found)
+        return imgo_err_set(err, IMGO_EIO, "%s: incomplete chart file (is the disk full?)", path);
+    return IMGO_OK;
+}
+
 int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err)
 {
     if (p->failed)
@@ -428,11 +453,40 @@ int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err
         if (!strcmp(line, want))
             break;
     }
+    if (rc && !p->reaped) {
+        /* The pipe broke or closed: gnuplot has most likely exited. Say how,
+         * without waiting long for one that merely closed its pipes. */
+        for (int i = 0; i < 20 && !p->reaped; i++) {
+            pid_t w = waitpid(p->pid, &p->status, WNOHANG);
+            if (w == p->pid)
+                p->reaped = 1;
+            else if (w < 0 && errno != EINTR)
+                break;
+            else
+                usleep(25000);
+        }
+        if (p->reaped && WIFEXITED(p->status))
+            rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot exited with status %d", c->name,
+                              WEXITSTATUS(p->status));
+        else if (p->reaped && WIFSIGNALED(p->status))
+            rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot was killed by signal %d", c->name,
+                              WTERMSIG(p->status));
+    }
     if (new_stderr(p, msg, sizeof msg)) {
         if (!rc)
             rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot: %s", c->name, msg);
         else
             rc = imgo_err_set(err, IMGO_EIO, "chart %s: gnuplot: %s", c->name, msg);
+    }
+    if (!rc) {
+        buf_reset(&path);
+        buf_addf(&path, "%s/%s.svg", p->dir, c->name);
+        rc = check_file(buf_str(&path), "</svg>", 6, 8, err);
+    }
+    if (!rc) {
+        buf_reset(&path);
+        buf_addf(&path, "%s/%s.png", p->dir, c->name);
+        rc = check_file(buf_str(&path), "IEND\xae\x42\x60\x82", 8, 0, err);
     }
     if (rc) {
         p->failed = 1;
@@ -454,8 +508,8 @@ int plot_close(struct plot *p, struct imgo_err *err)
     }
     if (p->out)
         fclose(p->out);
-    int status = 0;
-    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+    int status = p->status;
+    while (!p->reaped && waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!rc) {
         char msg[512];

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "html.h"
 #include "mem.h"
+#include "metrics.h"
 #include "plot.h"
 
 #include <errno.h>
@@ -130,6 +131,148 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
     if (!r->n_rows)
         return imgo_err_set(err, IMGO_EUSAGE, "the database holds no computed metrics; run 'imgo compute' first");
     return IMGO_OK;
+}
+
+/* ---- complementary suppression ----------------------------------------- */
+
+/* A comparison row rests on the two groups of a rate: its base metric. */
+static const char *const COMPARISON_BASE[][3] = {
+    /* comparison metric, base metric, base stratum (NULL: the row's own) */
+    { "board.first_attempt_pass_diff", "board.first_attempt_pass_rate", NULL },
+    { "fellowship.match_diff", "fellowship.match_rate", NULL },
+    { "bias.adverse_action_rr", "bias.adverse_action_rate", NULL },
+    { "patient.mean_score_diff", "patient.mean_score", NULL },
+    { "retention.logrank", "retention.km", "t=365" },
+};
+
+static struct mrow *find_mut(struct rep *r, const char *metric, const char *group, const char *stratum,
+                             const char *period)
+{
+    return (struct mrow *)rep_find(r, metric, group, stratum, period);
+}
+
+/* Strata that split one group's total into parts (each resident in one
+ * part): a single hidden part would be the total minus the others. */
+static const char *const PARTITIONS[][2] = {
+    { "cohort.residents", "graduate_type=" }, { "cohort.residents", "visa=" },
+    { "cohort.residents", "school_region=" }, { "cohort.residents", "track=" },
+    { "cohort.residents", "program=" },       { "step3.pass_by_month12", "visa=" },
+};
+
+/* img and non_img of the same metric, stratum and period: both or neither. */
+static int pair_rule(struct rep *r)
+{
+    int changed = 0;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        struct mrow *a = &r->rows[i];
+        if (strcmp(a->group, "img"))
+            continue;
+        struct mrow *b = find_mut(r, a->metric, "non_img", a->stratum, a->period);
+        if (b && a->suppressed != b->suppressed) {
+            a->suppressed = b->suppressed = 1;
+            changed = 1;
+        }
+    }
+    return changed;
+}
+
+/* In a partition with exactly one hidden part, the smallest shown part is
+ * hidden too. */
+static int partition_rule(struct rep *r)
+{
+    int changed = 0;
+    for (size_t p = 0; p < sizeof PARTITIONS / sizeof PARTITIONS[0]; p++) {
+        const char *metric = PARTITIONS[p][0], *prefix = PARTITIONS[p][1];
+        size_t pl = strlen(prefix);
+        for (size_t i = 0; i < r->n_rows; i++) {
+            const struct mrow *a = &r->rows[i];
+            if (!a->suppressed || strcmp(a->metric, metric) || strncmp(a->stratum, prefix, pl))
+                continue;
+            int hidden = 0;
+            struct mrow *smallest = NULL;
+            for (size_t j = 0; j < r->n_rows; j++) {
+                struct mrow *b = &r->rows[j];
+                if (strcmp(b->metric, metric) || strcmp(b->group, a->group) || strcmp(b->period, a->period) ||
+                    strncmp(b->stratum, prefix, pl))
+                    continue;
+                if (b->suppressed)
+                    hidden++;
+                else if (!smallest || b->n < smallest->n)
+                    smallest = b;
+            }
+            if (hidden == 1 && smallest) {
+                smallest->suppressed = 1;
+                changed = 1;
+            }
+        }
+    }
+    return changed;
+}
+
+/* Primary suppression (n < min_cell) is compute's flag. This adds the
+ * complementary part, once, for tables, summary and charts alike: all =
+ * img + non_img, so when exactly one group of a rate is suppressed the
+ * other is hidden too (or the small one is all minus the other); the same
+ * within a partition of a group (cohort profile, Step 3 by visa); a
+ * comparison row built from a hidden group is hidden; an evaluator's gap
+ * is hidden when either group has fewer than min_cell evaluations. Hiding
+ * a cell can call for another, so the rules run until nothing changes.
+ * Only the report's copy of the rows changes: metrics.csv keeps them. */
+static void complement_rows(struct rep *r)
+{
+    while (pair_rule(r) | partition_rule(r))
+        ;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        struct mrow *c = &r->rows[i];
+        if (strcmp(c->group, "img_vs_non_img") || c->suppressed)
+            continue;
+        if (!strcmp(c->metric, "bias.evaluator_gap")) {
+            /* n evaluations, k of them of IMGs */
+            if (c->n >= 0 && c->k >= 0 && (c->k < r->min_cell || c->n - c->k < r->min_cell))
+                c->suppressed = 1;
+            continue;
+        }
+        for (size_t j = 0; j < sizeof COMPARISON_BASE / sizeof COMPARISON_BASE[0]; j++) {
+            if (strcmp(c->metric, COMPARISON_BASE[j][0]))
+                continue;
+            const char *st = COMPARISON_BASE[j][2] ? COMPARISON_BASE[j][2] : c->stratum;
+            const struct mrow *gi = rep_find(r, COMPARISON_BASE[j][1], "img", st, c->period);
+            const struct mrow *gn = rep_find(r, COMPARISON_BASE[j][1], "non_img", st, c->period);
+            if ((gi && gi->suppressed) || (gn && gn->suppressed))
+                c->suppressed = 1;
+        }
+    }
+}
+
+/* The same rule on a chart's points: an img point and the non_img point at
+ * the same label and x are shown together or not at all, and a group whose
+ * every point of a label is hidden (a curve of too few subjects) hides the
+ * other group's points of that label. */
+static void complement_points(struct cpoint *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(p[i].series, "img"))
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(p[j].series, "non_img") && p[j].x == p[i].x && !strcmp(p[j].label, p[i].label) &&
+                p[i].suppressed != p[j].suppressed)
+                p[i].suppressed = p[j].suppressed = 1;
+    }
+    static const char *const pair[2][2] = { { "img", "non_img" }, { "non_img", "img" } };
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(p[i].series, pair[s][0]) || !p[i].suppressed)
+                continue;
+            int all_hidden = 1;
+            for (size_t j = 0; j < n && all_hidden; j++)
+                if (!strcmp(p[j].series, pair[s][0]) && !strcmp(p[j].label, p[i].label) && !p[j].suppressed)
+                    all_hidden = 0;
+            if (!all_hidden)
+                continue;
+            for (size_t j = 0; j < n; j++)
+                if (!strcmp(p[j].series, pair[s][1]) && !strcmp(p[j].label, p[i].label))
+                    p[j].suppressed = 1;
+        }
 }
 
 static int load_info(struct rep *r, struct imgo_err *err)
@@ -488,6 +631,29 @@ int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, st
     return rc;
 }
 
+/* The metrics row a chart point shows, where there is one: a point is
+ * hidden whenever its row is, so charts follow the rows' complementary
+ * suppression. */
+static const struct mrow *point_row(const struct rep *r, const char *chart, const struct cpoint *p)
+{
+    char period[32];
+    struct buf st = BUF_INIT;
+    const struct mrow *m = NULL;
+    if (!strcmp(chart, "board_pass") && isfinite(p->x)) {
+        snprintf(period, sizeof period, "%.0f", p->x);
+        buf_addf(&st, "exam=%s", p->label);
+        m = rep_find(r, "board.first_attempt_pass_rate", p->series, buf_str(&st), period);
+    } else if (!strcmp(chart, "fellowship_match"))
+        m = rep_find(r, "fellowship.match_rate", p->series, "", p->label);
+    else if (!strcmp(chart, "step3_visa") && !strcmp(p->series, "visa")) {
+        buf_addf(&st, "visa=%s", p->label);
+        m = rep_find(r, "step3.pass_by_month12", "img", buf_str(&st), "");
+    } else if (!strcmp(chart, "step3_visa") && !strcmp(p->series, "group"))
+        m = rep_find(r, "step3.pass_by_month12", p->label, "", "");
+    buf_release(&st);
+    return m;
+}
+
 /* chart_points rows of one chart, ordered by series then seq. */
 size_t rep_points(struct rep *r, const char *chart, struct cpoint **out, struct imgo_err *err)
 {
@@ -519,7 +685,49 @@ size_t rep_points(struct rep *r, const char *chart, struct cpoint **out, struct 
         p->suppressed = sqlite3_column_int(st, 8) != 0;
     }
     sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        const struct mrow *m = point_row(r, chart, &(*out)[i]);
+        if (m && m->suppressed)
+            (*out)[i].suppressed = 1;
+    }
+    complement_points(*out, n);
     return n;
+}
+
+/* The chart of one label of a chart drawn once per label: NAME_SLUG, with
+ * the slugs compute gave the table files (metrics.h chart_label_slugs over
+ * the chart's distinct labels in byte order). NULL when label has no point. */
+char *rep_chart_name(struct rep *r, const char *chart, const char *label, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    if (!table_exists(r->db, "chart_points") ||
+        db_prepare(r->db, "SELECT DISTINCT label FROM chart_points WHERE chart = ? ORDER BY label", &st, err))
+        return NULL;
+    sqlite3_bind_text(st, 1, chart, -1, SQLITE_STATIC);
+    char **labels = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            labels = xrealloc(labels, cap * sizeof *labels);
+        }
+        labels[n++] = col_text(st, 0);
+    }
+    sqlite3_finalize(st);
+    char **slugs = chart_label_slugs((const char *const *)labels, n);
+    char *name = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!name && !strcmp(labels[i], label)) {
+            struct buf b = BUF_INIT;
+            buf_addf(&b, "%s_%s", chart, slugs[i]);
+            name = buf_detach(&b, NULL);
+        }
+        free(labels[i]);
+        free(slugs[i]);
+    }
+    free(labels);
+    free(slugs);
+    return name;
 }
 
 void rep_points_free(struct cpoint *p, size_t n)
@@ -595,6 +803,8 @@ static int write_file(const char *dir, const char *name, const struct buf *b, st
         rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
     else {
         int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
+        /* on disk before the rename: a power cut leaves the old file or the new */
+        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
         bad |= fclose(f) != 0;
         if (bad)
             rc = imgo_err_set(err, IMGO_EIO, "%s: write error: %s", buf_str(&tmp), strerror(errno));
@@ -626,6 +836,7 @@ int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_
         rc = load_info(&r, err);
     if (!rc) {
         rep_info_int(&r);
+        complement_rows(&r);
         rc = kind == REPORT_QUARTERLY ? rep_quarterly(&r, err) : rep_annual(&r, err);
     }
     struct imgo_err perr = IMGO_ERR_INIT;

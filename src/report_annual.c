@@ -609,25 +609,15 @@ static int retention(struct rep *r, struct imgo_err *err)
 
 /* ---- board ------------------------------------------------------------------ */
 
-static void slug(char *out, size_t n, const char *prefix, size_t idx, const char *text)
+/* One chart per exam, named as its table: board_pass_SLUG. */
+static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err *err)
 {
-    size_t o = (size_t)snprintf(out, n, "%s%zu-", prefix, idx + 1);
-    for (const char *c = text; *c && o + 1 < n && o < 40; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (isalnum(u))
-            out[o++] = (char)tolower(u);
-        else if (o && out[o - 1] != '-')
-            out[o++] = '-';
+    char thr[64];
+    char *name = rep_chart_name(r, "board_pass", exam_stratum + 5, err);
+    if (err->status) {
+        free(name);
+        return err->status;
     }
-    while (o && out[o - 1] == '-')
-        o--;
-    out[o] = '\0';
-}
-
-static int board_chart(struct rep *r, const char *exam_stratum, size_t idx, struct imgo_err *err)
-{
-    char name[64], thr[64];
-    slug(name, sizeof name, "board-", idx, exam_stratum + 5);
     struct buf title = BUF_INIT, th = BUF_INIT;
     buf_addf(&title, "First-attempt pass rate by year: %s", exam_stratum + 5);
     rep_value(&th, r->threshold, FMT_PCT);
@@ -635,7 +625,7 @@ static int board_chart(struct rep *r, const char *exam_stratum, size_t idx, stru
     struct series_opts o = { 0 };
     o.chart = "board_pass";
     o.only_label = exam_stratum + 5;
-    o.name = name;
+    o.name = name ? name : "board_pass";
     o.title = buf_str(&title);
     o.xlabel = "Year of the first attempt";
     o.ylabel = "First-attempt pass rate (proportion)";
@@ -648,6 +638,7 @@ static int board_chart(struct rep *r, const char *exam_stratum, size_t idx, stru
     int rc = series_chart(r, &o, err);
     buf_release(&title);
     buf_release(&th);
+    free(name);
     return rc;
 }
 
@@ -674,7 +665,7 @@ static int board(struct rep *r, struct imgo_err *err)
         buf_adds(h, "<h3>");
         html_esc(h, ex[e] + 5);
         buf_adds(h, "</h3>\n");
-        int rc = board_chart(r, ex[e], e, err);
+        int rc = board_chart(r, ex[e], err);
         if (rc) {
             free(ex);
             return rc;
@@ -726,7 +717,7 @@ static int board(struct rep *r, struct imgo_err *err)
         struct series_opts o = { 0 };
         o.chart = "step3_visa";
         o.only_series = "visa";
-        o.name = "step3-visa";
+        o.name = "step3_visa";
         o.title = "IMGs with a Step 3 pass by month 12, by visa";
         o.xlabel = "Visa";
         o.ylabel = "Passed by month 12 (proportion)";
@@ -770,7 +761,7 @@ static int fellowship(struct rep *r, struct imgo_err *err)
     else {
         struct series_opts o = { 0 };
         o.chart = "fellowship_match";
-        o.name = "fellowship-match";
+        o.name = "fellowship_match";
         o.title = "Fellowship match rate by cycle";
         o.xlabel = "Cycle year";
         o.ylabel = "Matched applicants (proportion)";
@@ -825,8 +816,14 @@ static int mentorship(struct rep *r, struct imgo_err *err)
     if (any) {
         struct series_opts o = { 0 };
         o.chart = "mentorship_cadence";
+        char *week = rep_chart_name(r, "mentorship_cadence", "week", err);
+        char *month = err->status ? NULL : rep_chart_name(r, "mentorship_cadence", "month", err);
+        if (err->status) {
+            free(week);
+            return err->status;
+        }
         o.only_label = "week";
-        o.name = "cadence-weekly";
+        o.name = week ? week : "mentorship_cadence";
         o.title = "Residents who met a mentor, by week of training";
         o.xlabel = "Week of training (1-6)";
         o.ylabel = "Residents with a meeting (proportion)";
@@ -834,14 +831,17 @@ static int mentorship(struct rep *r, struct imgo_err *err)
         o.style = PLOT_POINTS_YERR;
         o.proportion = o.x_years = 1;
         o.x_shift = 1;
-        if ((rc = series_chart(r, &o, err)))
-            return rc;
+        rc = series_chart(r, &o, err);
         o.only_label = "month";
-        o.name = "cadence-monthly";
+        o.name = month ? month : "mentorship_cadence";
         o.title = "Residents who met a faculty mentor, by month of training";
         o.xlabel = "Month of training (2-9)";
         o.x_shift = 0;
-        if ((rc = series_chart(r, &o, err)))
+        if (!rc)
+            rc = series_chart(r, &o, err);
+        free(week);
+        free(month);
+        if (rc)
             return rc;
     }
     buf_adds(h, "<h3>Mentor load</h3>\n");
@@ -875,7 +875,7 @@ static int mentorship(struct rep *r, struct imgo_err *err)
         const char *mm = rep_info(r, "max_mentees");
         struct series_opts o = { 0 };
         o.chart = "mentor_load";
-        o.name = "mentor-load";
+        o.name = "mentor_load";
         o.title = "Mentor load by role at the as-of date";
         o.xlabel = "Residents per mentor in the role (count)";
         o.ylabel = "Mentors (proportion of the role)";
@@ -1021,7 +1021,16 @@ static int funnel(struct rep *r, struct imgo_err *err)
         int is_limit = !strncmp(s, "limit", 5);
         while (j < n && !strcmp(pts[j].series, s)) {
             const struct cpoint *p = &pts[j];
-            if (p->suppressed) {
+            int hidden = p->suppressed;
+            if (!hidden && (!strcmp(s, "evaluator") || !strcmp(s, "flagged"))) {
+                /* the evaluator's row, after complementary suppression */
+                struct buf key = BUF_INIT;
+                buf_addf(&key, "evaluator=%s", p->label);
+                const struct mrow *mr = rep_find(r, "bias.evaluator_gap", "img_vs_non_img", buf_str(&key), "");
+                hidden = mr && mr->suppressed;
+                buf_release(&key);
+            }
+            if (hidden) {
                 if (!strcmp(s, "evaluator"))
                     nsupp++;
             } else {
@@ -1055,7 +1064,21 @@ static int funnel(struct rep *r, struct imgo_err *err)
                  "drawn: %zu evaluator(s)", s, nsupp);
     }
     struct plot_chart c = { 0 };
-    c.name = "evaluator-funnel";
+    /* every evaluator with the same count: gnuplot warns of an empty x
+     * range (an error here), so give the axis a width */
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < nl; i++)
+        for (size_t j = 0; j < layers[i].n; j++)
+            if (isfinite(layers[i].x[j])) {
+                x0 = fmin(x0, layers[i].x[j]);
+                x1 = fmax(x1, layers[i].x[j]);
+            }
+    if (isfinite(x0) && x0 == x1) {
+        c.has_xrange = 1;
+        c.xmin = x0 - 1;
+        c.xmax = x1 + 1;
+    }
+    c.name = "evaluator_funnel";
     c.title = "Evaluator funnel: score gap, IMG minus non-IMG";
     c.xlabel = "Evaluations by the evaluator (count)";
     c.ylabel = "Mean score gap, IMG minus non-IMG (score points)";
@@ -1085,7 +1108,7 @@ static int bias(struct rep *r, struct imgo_err *err)
             buf_addf(h, " (%ld ratings of %ld residents; cluster-robust by resident)", g->n, g->k);
         }
         buf_adds(h, ".</p>\n");
-        if ((rc = forest(r, "bias.milestone_gap", "subcompetency=", "milestone-forest",
+        if ((rc = forest(r, "bias.milestone_gap", "subcompetency=", "milestone_forest",
                          "Milestone rating gap by subcompetency, IMG minus non-IMG",
                          "Rating gap (milestone levels)", 0, err)))
             return rc;
@@ -1140,7 +1163,7 @@ static int bias(struct rep *r, struct imgo_err *err)
     if (!rep_has(r, "bias.feedback_theme"))
         rep_no_data(h, "no negative feedback comments.");
     else {
-        if ((rc = forest(r, "bias.feedback_theme", "theme=", "feedback-forest",
+        if ((rc = forest(r, "bias.feedback_theme", "theme=", "feedback_forest",
                          "Negative feedback by theme: odds ratio, IMG vs non-IMG",
                          "Odds ratio of a negative comment (log scale)", 1, err)))
             return rc;
@@ -1181,7 +1204,7 @@ static int workforce(struct rep *r, struct imgo_err *err)
     if ((!w || w->n <= 0) && (!u || u->n <= 0))
         rep_no_data(h, "no employment records of graduates.");
     else {
-        int rc = km_chart(r, "workforce_km", "workforce-km", "Graduates still in a local position",
+        int rc = km_chart(r, "workforce_km", "workforce_km", "Graduates still in a local position",
                           "Days since the start of the first position", err);
         if (rc)
             return rc;
@@ -1281,8 +1304,11 @@ static int methods(struct rep *r, struct imgo_err *err)
     buf_addf(h, "%d", r->min_cell);
     buf_adds(h, " residents (or records) is shown as ");
     rep_supp(r, h);
-    buf_adds(h, " and is not drawn in charts; the computed value stays in metrics.csv for authorised "
-                "analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
+    buf_adds(h, " and is not drawn in charts. So that no such figure can be recovered by subtraction, the "
+                "other group's figure (IMG or non-IMG) is suppressed with it, as is the smallest other part of "
+                "a breakdown (visa, school region, track, program, graduate type) with one suppressed part, and "
+                "every IMG vs non-IMG comparison built from a suppressed group. The computed values stay in "
+                "metrics.csv for authorised analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
     int rc = ledger_table(r, 0, err);
     if (!rc) {
         buf_adds(h, "<h3>Missing values per column</h3>\n");

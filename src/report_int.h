@@ -74,6 +74,8 @@ void rep_info_int(struct rep *r);
 int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, struct imgo_err *err);
 size_t rep_points(struct rep *r, const char *chart, struct cpoint **out, struct imgo_err *err);
 void rep_points_free(struct cpoint *p, size_t n);
+/* NAME_SLUG of one label's chart (malloc'd), NULL when the label has no point. */
+char *rep_chart_name(struct rep *r, const char *chart, const char *label, struct imgo_err *err);
 
 int rep_annual(struct rep *r, struct imgo_err *err);
 int rep_quarterly(struct rep *r, struct imgo_err *err);

@@ -125,6 +125,40 @@ static void atomic_write(void **state)
     assert_non_null(strstr(err.msg, "cannot write"));
 }
 
+/* Chart file names from exam names: [a-z0-9-] only, never a path, a dot or
+ * an empty name, unique, and the same for the same labels (compute and
+ * report both call it). */
+static void label_slugs(void **state)
+{
+    (void)state;
+    /* in byte order, as chart_set_labels gives them */
+    const char *labels[] = {
+        "../../etc/passwd", "A-VERY-LONG-EXAM-NAME-THAT-GOES-ON-AND-ON-AND-ON-PAST-FORTY-CHARACTERS", "ABIM IM",
+        "ABIM-IM", "EX`touch PWNED`@m</svg><script>", "abim-im", "abim-im-2", "x/y.z", "\xc3\xa9\xc3\xa9",
+    };
+    size_t n = sizeof labels / sizeof labels[0];
+    char **s = chart_label_slugs(labels, n);
+    const char *want[] = {
+        "etc-passwd", "a-very-long-exam-name-that-goes-on-a", "abim-im", "abim-im-2", "ex-touch-pwned-m-svg-script",
+        "abim-im-3", "abim-im-2-2", "x-y-z", "x",
+    };
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(s[i], want[i]);
+        assert_true(strlen(s[i]) >= 1 && strlen(s[i]) <= CHART_SLUG_MAX);
+        assert_int_equal(strspn(s[i], "abcdefghijklmnopqrstuvwxyz0123456789-"), strlen(s[i]));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(s[i], s[j]);
+    }
+    char **again = chart_label_slugs(labels, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(again[i], s[i]);
+        free(again[i]);
+        free(s[i]);
+    }
+    free(again);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +167,7 @@ int main(void)
         cmocka_unit_test(rows_sorted_and_formatted),
         cmocka_unit_test(chart_csv_in_insertion_order),
         cmocka_unit_test(atomic_write),
+        cmocka_unit_test(label_slugs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

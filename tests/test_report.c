@@ -255,7 +255,10 @@ static void test_annual(void **state)
     assert_null(strstr(s, "66.7%")); /* img 2024 board rate, suppressed */
     assert_null(strstr(s, "50.0%")); /* h1b step 3, suppressed */
     assert_non_null(strstr(s, "83.3%"));  /* all 2024 board rate */
-    assert_non_null(strstr(s, "88.9%"));  /* non-IMG 2024 board rate (n = 9) */
+    /* non-IMG 2024 board rate (n = 9): hidden with the img one, else the
+     * img count is all minus non-IMG (complementary suppression) */
+    assert_null(strstr(s, "88.9%"));
+    assert_non_null(strstr(s, "Non-IMG (suppressed (n&lt;5): 2024)"));
     assert_non_null(strstr(s, "60.0%"));  /* img 2025, n = 5 = min_cell: shown */
     /* the board flag and the change from the year before */
     assert_non_null(strstr(s, "accreditation flag raised"));
@@ -270,11 +273,11 @@ static void test_annual(void **state)
     assert_non_null(strstr(s, "<svg"));
     assert_int_equal(access("out/charts/retention_km.svg", F_OK), 0);
     assert_int_equal(access("out/charts/retention_km.png", F_OK), 0);
-    assert_int_equal(access("out/charts/milestone-forest.svg", F_OK), 0);
-    assert_int_equal(access("out/charts/feedback-forest.png", F_OK), 0);
-    assert_int_equal(access("out/charts/evaluator-funnel.svg", F_OK), 0);
-    assert_int_equal(access("out/charts/step3-visa.svg", F_OK), 0);
-    assert_int_equal(access("out/charts/board-1-ex-touch-pwned-m-svg-script.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/milestone_forest.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/feedback_forest.png", F_OK), 0);
+    assert_int_equal(access("out/charts/evaluator_funnel.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/step3_visa.svg", F_OK), 0);
+    assert_int_equal(access("out/charts/board_pass_ex-touch-pwned-m-svg-script.svg", F_OK), 0);
     /* suppressed points are named in the key, not drawn */
     assert_non_null(strstr(s, "IMG (suppressed (n&lt;5): 2024)"));
     assert_non_null(strstr(s, "suppressed (n&lt;5), not drawn: 1 evaluator(s)"));
@@ -383,12 +386,154 @@ static void test_quarterly_signals(void **state)
     buf_release(&h);
 }
 
+/* Complementary suppression (docs/SECURITY.md): no number in the annual
+ * report rests on fewer than min_cell residents. Each row below has a value
+ * whose displayed text occurs nowhere else; a hidden row's text must not
+ * appear (it is primary-suppressed, n < 5, or its complementary group is,
+ * so all minus it would give the small count, or it is a comparison built
+ * from a hidden group), a shown row's text must. */
+struct crow {
+    const char *metric, *group, *stratum, *period;
+    long n, k;
+    double v;
+    const char *text; /* how the report writes v */
+    int hidden;
+};
+
+static const struct crow CROWS[] = {
+    /* 2024: img n = 3 is suppressed, so non-IMG (n = 10) and the difference go too */
+    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2024", 13, 10, 0.7692, "76.9%", 0 },
+    { "board.first_attempt_pass_rate", "img", "exam=ABC", "2024", 3, 1, 0.3333, "33.3%", 1 },
+    { "board.first_attempt_pass_rate", "non_img", "exam=ABC", "2024", 10, 9, 0.9, "90.0%", 1 },
+    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2024", 13, 10, -0.5667, "-56.7 pp", 1 },
+    /* 2025: both groups >= 5: everything shown */
+    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2025", 12, 6, 0.5833, "58.3%", 0 },
+    { "board.first_attempt_pass_rate", "img", "exam=ABC", "2025", 6, 5, 0.8333, "83.3%", 0 },
+    { "board.first_attempt_pass_rate", "non_img", "exam=ABC", "2025", 6, 1, 0.1667, "16.7%", 0 },
+    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2025", 12, 6, 0.6667, "+66.7 pp", 0 },
+    /* fellowship: one IMG applicant */
+    { "fellowship.match_rate", "all", "", "", 8, 5, 0.625, "62.5%", 0 },
+    { "fellowship.match_rate", "img", "", "", 1, 1, 1.0, "100.0%", 1 },
+    { "fellowship.match_rate", "non_img", "", "", 7, 4, 0.5714, "57.1%", 1 },
+    { "fellowship.match_diff", "img_vs_non_img", "", "", 8, 5, 0.4286, "+42.9 pp", 1 },
+    /* retention: four IMGs; the non-IMG curve and the log-rank test go too */
+    { "retention.km", "all", "t=365", "", 34, 3, 0.8771, "87.7%", 0 },
+    { "retention.km", "img", "t=365", "", 4, 1, 0.75, "75.0%", 1 },
+    { "retention.km", "non_img", "t=365", "", 30, 2, 0.9123, "91.2%", 1 },
+    { "retention.logrank", "img_vs_non_img", "", "", 34, 3, 3.21, "chi-square 3.21", 1 },
+    /* adverse actions: two non-IMGs reviewed */
+    { "bias.adverse_action_rate", "all", "", "", 22, 4, 0.1818, "18.2%", 0 },
+    { "bias.adverse_action_rate", "img", "", "", 20, 3, 0.1512, "15.1%", 1 },
+    { "bias.adverse_action_rate", "non_img", "", "", 2, 1, 0.5, "50.0%", 1 },
+    { "bias.adverse_action_rr", "img_vs_non_img", "", "", 22, 4, 0.37, "0.37", 1 },
+    /* an evaluator with 3 evaluations of IMGs is hidden, one with 10 shown */
+    { "bias.evaluator_gap", "img_vs_non_img", "", "", 300, 150, -0.111, "-0.111", 0 },
+    { "bias.evaluator_gap", "img_vs_non_img", "evaluator=E8", "", 20, 10, -0.654, "-0.654", 0 },
+    { "bias.evaluator_gap", "img_vs_non_img", "evaluator=E9", "", 20, 3, -0.777, "-0.777", 1 },
+};
+
+static void test_complementary_suppression(void **state)
+{
+    (void)state;
+    build_db("c.db", 0);
+    sqlite3 *db;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(db_open("c.db", 0, &db, &err), 0);
+    for (size_t i = 0; i < sizeof CROWS / sizeof CROWS[0]; i++) {
+        const struct crow *c = &CROWS[i];
+        /* compute's flag: primary suppression only */
+        int primary = c->n < 5 && strcmp(c->group, "img_vs_non_img");
+        assert_true(!primary || c->hidden);
+        metric(db, c->metric, c->group, c->stratum, c->period, c->n, c->k, c->v, NAN, NAN,
+               strcmp(c->group, "img_vs_non_img") ? NAN : 0.5,
+               strncmp(c->stratum, "evaluator=", 10) ? NAN : 0.01 /* flagged, so listed */, primary);
+    }
+    /* a partition: residents by visa; h1b (n = 2) is suppressed, so the
+     * smallest other visa of the same column, j1, must go too (else it is
+     * the total minus the rest) */
+    static const struct { const char *g, *st; long n; int supp; } V[] = {
+        { "all", "", 72, 0 },       { "img", "", 30, 0 },           { "non_img", "", 42, 0 },
+        { "all", "visa=none", 59, 0 }, { "img", "visa=none", 17, 0 }, { "non_img", "visa=none", 42, 0 },
+        { "all", "visa=j1", 11, 0 }, { "img", "visa=j1", 11, 0 },     { "non_img", "visa=j1", 0, 1 },
+        { "all", "visa=h1b", 2, 1 }, { "img", "visa=h1b", 2, 1 },     { "non_img", "visa=h1b", 0, 1 },
+    };
+    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++)
+        metric(db, "cohort.residents", V[i].g, V[i].st, "", V[i].n, V[i].n, (double)V[i].n, NAN, NAN, NAN, NAN,
+               V[i].supp);
+    /* Step 3 by visa, a partition of the IMGs: h1b (n = 2) hides j1 in the
+     * table and in the chart */
+    metric(db, "step3.pass_by_month12", "img", "", "", 20, 12, 0.6, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=none", "", 12, 7, 0.5833, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=j1", "", 6, 4, 0.6667, NAN, NAN, NAN, NAN, 0);
+    metric(db, "step3.pass_by_month12", "img", "visa=h1b", "", 2, 1, 0.5, NAN, NAN, NAN, NAN, 1);
+    point(db, "step3_visa", 1, "visa", "none", 1, 0.5833, NAN, NAN, 0);
+    point(db, "step3_visa", 2, "visa", "j1", 2, 0.6667, NAN, NAN, 0);
+    point(db, "step3_visa", 3, "visa", "h1b", 3, 0.5, NAN, NAN, 1);
+    /* chart points: board rates per year, a KM curve per group, the funnel */
+    point(db, "board_pass", 1, "all", "ABC", 2024, 0.7692, NAN, NAN, 0);
+    point(db, "board_pass", 2, "all", "ABC", 2025, 0.5833, NAN, NAN, 0);
+    point(db, "board_pass", 3, "img", "ABC", 2024, 0.3333, NAN, NAN, 1);
+    point(db, "board_pass", 4, "img", "ABC", 2025, 0.8333, NAN, NAN, 0);
+    point(db, "board_pass", 5, "non_img", "ABC", 2024, 0.9, NAN, NAN, 0);
+    point(db, "board_pass", 6, "non_img", "ABC", 2025, 0.1667, NAN, NAN, 0);
+    point(db, "retention_km", 1, "img", "", 0, 1, NAN, NAN, 1);
+    point(db, "retention_km", 2, "img", "", 100, 0.75, NAN, NAN, 1);
+    point(db, "retention_km", 3, "non_img", "", 0, 1, NAN, NAN, 0);
+    point(db, "retention_km", 4, "non_img", "", 200, 0.9123, NAN, NAN, 0);
+    point(db, "evaluator_funnel", 1, "evaluator", "E8", 20, -0.654, NAN, NAN, 0);
+    point(db, "evaluator_funnel", 2, "evaluator", "E9", 20, -0.777, NAN, NAN, 0);
+    point(db, "evaluator_funnel", 3, "pooled", "", 20, -0.111, NAN, NAN, 0);
+    db_close(db);
+    struct buf h = BUF_INIT;
+    render("c.db", "cout", &h);
+    const char *s = buf_str(&h);
+    for (size_t i = 0; i < sizeof CROWS / sizeof CROWS[0]; i++) {
+        const struct crow *c = &CROWS[i];
+        int found = strstr(s, c->text) != NULL;
+        if (found == c->hidden)
+            print_message("%s %s %s %s: '%s' %s\n", c->metric, c->group, c->stratum, c->period, c->text,
+                          found ? "shown, must be hidden" : "hidden, must be shown");
+        assert_int_equal(found, !c->hidden);
+    }
+    /* the suppression text stands in the hidden cells */
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">2024</th><td>76.9%<br><span class=\"nk\">10 of 13</span>"
+                              "</td><td><span class=\"supp\">suppressed (n&lt;5)</span></td><td><span "
+                              "class=\"supp\">suppressed (n&lt;5)</span></td><td><span class=\"supp\">"
+                              "suppressed (n&lt;5)</span></td>"));
+    const char *supp = "<td><span class=\"supp\">suppressed (n&lt;5)</span></td>";
+    struct buf want = BUF_INIT;
+    buf_addf(&want, "<tr><th scope=\"row\">j1</th>%s%s%s</tr>", supp, supp, supp);
+    assert_non_null(strstr(s, buf_str(&want)));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">none</th><td>59</td><td>17</td><td>42</td></tr>"));
+    buf_release(&want);
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1</th><td><span class=\"supp\">suppressed (n&lt;5)"));
+    assert_non_null(strstr(s, "visa (suppressed (n&lt;5): j1, h1b)"));
+    assert_null(strstr(s, "66.7%"));
+    assert_non_null(strstr(s, "Log-rank test, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
+    assert_non_null(strstr(s, "Risk ratio, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
+    /* and in the charts: neither KM curve is drawn, the 2024 points of both
+     * groups are named in the key, the evaluator E9 is not drawn */
+    assert_non_null(strstr(s, "Retention in training, IMG vs non-IMG: nothing to draw"));
+    assert_null(strstr(s, "9 of 10"));
+    assert_non_null(strstr(s, "Non-IMG (suppressed (n&lt;5): 2024)"));
+    assert_non_null(strstr(s, "not drawn: 1 evaluator(s)"));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">E8</th>"));
+    assert_null(strstr(s, "<tr><th scope=\"row\">E9</th>"));
+    struct buf svg = BUF_INIT;
+    assert_int_equal(read_file("cout/charts/board_pass_abc.svg", &svg), 0);
+    assert_non_null(strstr(buf_str(&svg), "Non-IMG (suppressed (n&lt;5): 2024)"));
+    assert_int_equal(access("cout/charts/retention_km.svg", F_OK), -1);
+    buf_release(&svg);
+    buf_release(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_annual, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quarterly_signals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_complementary_suppression, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

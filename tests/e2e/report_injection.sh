@@ -31,7 +31,7 @@ else
 fi
 if grep -qxF 'EOD' "$html"; then ok "an EOD line in data stays a line of text"; else not_ok "an EOD line in data stays a line of text"; fi
 if grep -qF '<h3>EX`TOUCH PWNED`@M&lt;/SVG&gt;&lt;SCRIPT&gt;</h3>' "$html"; then ok "exam name shown as text"; else not_ok "exam name shown as text"; fi
-if grep -qF 'First-attempt pass rate by year: EX`TOUCH PWNED`@M&lt;/SVG>&lt;SCRIPT>' "$T"/o/charts/board-1-*.svg; then
+if grep -qF 'First-attempt pass rate by year: EX`TOUCH PWNED`@M&lt;/SVG>&lt;SCRIPT>' "$T"/o/charts/board_pass_*.svg; then
     ok "exam name reaches the chart title literally"
 else
     not_ok "exam name reaches the chart title literally" "$(ls "$T"/o/charts)"
