@@ -3,10 +3,12 @@
  *
  * pipeline_run walks one stage table { name, run } in its order (ingest,
  * compute, report) and runs the stages the parameters name. Ingest is
- * all-or-nothing: any rejected file or row stops the run with IMGO_EDATA
- * before compute (nothing is computed from half the data; no rejects
- * directory is written; use `imgo ingest --skip-bad-rows` by hand to
- * salvage rows). After the last stage it writes OUT/run.json: imgo version,
+ * all-or-nothing by default: any rejected file or row stops the run with
+ * IMGO_EDATA before compute, so nothing is computed from half the data.
+ * With skip_bad_rows, good rows are written, bad rows are copied to
+ * OUT/rejects/FILE, and the run goes on unless a file is rejected whole;
+ * run.json and the report's cover count the rejected rows. After the last
+ * stage it writes OUT/run.json: imgo version,
  * pipeline file, resolved parameters, as-of, and every input file of the
  * database with its SHA-256 and row counts from the ingest ledger. run.json
  * holds no clock time unless SOURCE_DATE_EPOCH is set, and no output or
@@ -26,6 +28,7 @@ struct pipeline_opts {
     const char *input;    /* cohort directory; needed when ingest is a stage */
     const char *out;      /* output directory, created when missing */
     const char *db_path;  /* NULL: OUT/outcomes.db */
+    int skip_bad_rows;    /* ingest writes good rows, bad ones to OUT/rejects */
     struct ingest_sink sink; /* where ingest reports files and bad rows */
 };
 

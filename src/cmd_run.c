@@ -1,6 +1,7 @@
 /*
  * cmd_run.c - `imgo run PIPELINE --input DIR --out DIR [--db FILE]
- * [--as-of DATE]`: every stage the pipeline file names, in order.
+ * [--as-of DATE] [--skip-bad-rows]`: every stage the pipeline file names,
+ * in order.
  */
 #include "cmd.h"
 #include "err.h"
@@ -12,18 +13,22 @@
 
 static const char run_usage[] =
     "usage: imgo run PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE]\n"
+    "                [--skip-bad-rows]\n"
     "\n"
     "Runs the stages PIPELINE names (ingest compute report) with its parameters;\n"
     "options given here override the file. Writes OUT/metrics.csv, OUT/tables/,\n"
     "OUT/charts/, OUT/report.html and OUT/run.json (provenance); the database is\n"
     "OUT/outcomes.db unless --db is given. Ingest is all-or-nothing: a rejected\n"
-    "file or row stops the run before compute (exit 1).\n"
+    "file or row stops the run before compute (exit 1), unless --skip-bad-rows.\n"
     "\n"
     "options:\n"
     "  --input DIR     the cohort directory (required when the pipeline ingests)\n"
     "  --out DIR       the output directory (required)\n"
     "  --db FILE       the database (default OUT/outcomes.db)\n"
     "  --as-of DATE    YYYY-MM-DD, overrides the pipeline's as_of\n"
+    "  --skip-bad-rows write the good rows, copy bad rows to OUT/rejects/FILE\n"
+    "                  with an error column, and go on (a file rejected as a\n"
+    "                  whole still stops the run)\n"
     "  --help          this text\n"
     "\n"
     "stdout: the path of the report, when the pipeline renders one.\n"
@@ -46,11 +51,16 @@ static void on_done(void *ctx, const struct ingest_result *r)
 int cmd_run(int argc, char **argv)
 {
     const char *pipeline = NULL, *input = NULL, *out = NULL, *db = NULL, *as_of = NULL;
+    int skip_bad_rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(run_usage, stdout);
             return IMGO_OK;
+        }
+        if (!strcmp(a, "--skip-bad-rows")) {
+            skip_bad_rows = 1;
+            continue;
         }
         const char **dst = !strcmp(a, "--input") ? &input : !strcmp(a, "--out") ? &out
                           : !strcmp(a, "--db") ? &db : !strcmp(a, "--as-of") ? &as_of : NULL;
@@ -83,6 +93,7 @@ int cmd_run(int argc, char **argv)
         o.input = input;
         o.out = out;
         o.db_path = db;
+        o.skip_bad_rows = skip_bad_rows;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);

@@ -30,12 +30,20 @@ static int stage_ingest(struct pipeline *pl, struct imgo_err *err)
 {
     struct ingest ig;
     struct ingest_opts io = { 0 };
+    struct buf rejects = BUF_INIT;
     io.sink = pl->o->sink;
+    if (pl->o->skip_bad_rows) {
+        /* inputs.md: `imgo run` puts its rejects in OUT/rejects. */
+        buf_addf(&rejects, "%s/rejects", pl->o->out);
+        io.flags |= INGEST_SKIP_BAD_ROWS;
+        io.rejects_dir = buf_str(&rejects);
+    }
     int rc = ingest_init(&ig, pl->db, &io, err);
-    if (rc)
-        return rc;
-    rc = ingest_dir(&ig, pl->o->input, 1, err);
-    ingest_release(&ig);
+    if (!rc) {
+        rc = ingest_dir(&ig, pl->o->input, 1, err);
+        ingest_release(&ig);
+    }
+    buf_release(&rejects);
     if (rc == IMGO_EDATA && !err->status)
         return imgo_err_set(err, IMGO_EDATA, "%s: input rejected; nothing computed (fix the rows named above)",
                             pl->o->input);

@@ -80,6 +80,30 @@ else
     not_ok "nothing computed from rejected data"
 fi
 
+# --skip-bad-rows: good rows are written, the bad one goes to OUT/rejects
+# with an error column, the run goes on and run.json counts it
+mkdir "$T/skip"
+cp fixtures/tiny/*.csv "$T/skip/"
+sed '2s/2024-08-20/2024-08-32/' fixtures/tiny/board_exams.csv >"$T/skip/board_exams.csv"
+run "$IMGO" run pipelines/annual.pipeline --input "$T/skip" --out "$T/o11"
+expect_rc "bad row without --skip-bad-rows exits 1" 1
+run "$IMGO" run pipelines/annual.pipeline --input "$T/skip" --out "$T/o12" --skip-bad-rows
+expect_rc "bad row with --skip-bad-rows exits 0" 0
+expect_err "skipped row named FILE:LINE:COLUMN" \
+    'imgo: board_exams.csv:2:exam_date: "2024-08-32" is not a valid date (YYYY-MM-DD)'
+if [ -f "$T/o12/rejects/board_exams.csv" ] &&
+    [ "$(head -1 "$T/o12/rejects/board_exams.csv")" = "$(head -1 fixtures/tiny/board_exams.csv),error" ] &&
+    grep -q '^R001,abim-im,2024-08-32,1,pass,512,' "$T/o12/rejects/board_exams.csv"; then
+    ok "rejected row copied verbatim to OUT/rejects with an error column"
+else
+    not_ok "rejected row copied verbatim to OUT/rejects with an error column" "$(cat "$T/o12/rejects/board_exams.csv" 2>&1)"
+fi
+if grep -q '"rows_rejected": 1$' "$T/o12/run.json" && [ -f "$T/o12/report.html" ]; then
+    ok "run.json counts the rejected row and the report is written"
+else
+    not_ok "run.json counts the rejected row and the report is written" "$(grep rows_rejected "$T/o12/run.json")"
+fi
+
 # imgo report on its own
 run "$IMGO" report --db "$T/o7/outcomes.db" --kind weekly --out "$T/r1"
 expect_rc "bad --kind exits 2" 2
