@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: validates the demo cohort (fixtures/demo), runs the annual
-# pipeline on it into reports/demo/ and prints the report's path last.
+# pipeline on it into reports/demo/ and prints where the metrics, the
+# provenance and the report are, the report's path last.
 #
 # The database goes to $BUILD/demo/outcomes.db, not into reports/demo: it is
 # rebuilt from the fixtures on every run, it is large, and SQLite files are
@@ -18,4 +19,8 @@ echo "imgo check fixtures/demo"
 echo
 echo "imgo run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db $BUILD/demo/outcomes.db"
 "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db "$BUILD/demo/outcomes.db" >/dev/null
+echo
+echo "metrics:    $root/reports/demo/metrics.csv ($(($(wc -l <reports/demo/metrics.csv) - 1)) rows)"
+echo "provenance: $root/reports/demo/run.json"
+echo "report:"
 echo "$root/reports/demo/report.html"
