@@ -118,7 +118,4 @@ void metric_format_number(double v, char *out, size_t size);
 /* Appends s to out as one CSV field, quoted when it holds , " CR or LF. */
 void metric_csv_field(struct buf *out, const char *s);
 
-/* Writes len bytes to path through a temporary file and rename(2). */
-int metric_write_file(const char *path, const char *data, size_t len, struct imgo_err *err);
-
 #endif

@@ -14,6 +14,7 @@
 #include "compute.h"
 #include "date.h"
 #include "db.h"
+#include "fsutil.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -261,36 +262,26 @@ static int store_info(struct compute_ctx *x, int as_of_given, struct imgo_err *e
     return rc;
 }
 
-static int make_dir(const char *path, struct imgo_err *err)
-{
-    if (mkdir(path, 0777) && errno != EEXIST)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", path, strerror(errno));
-    struct stat sb;
-    if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
-        return imgo_err_set(err, IMGO_EIO, "%s: not a directory", path);
-    return IMGO_OK;
-}
-
 static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_err *err)
 {
     struct buf path = BUF_INIT, text = BUF_INIT;
-    int rc = make_dir(outdir, err);
+    int rc = fs_mkdirs(outdir, err);
     if (!rc) {
         buf_addf(&path, "%s/tables", outdir);
-        rc = make_dir(buf_str(&path), err);
+        rc = fs_mkdirs(buf_str(&path), err);
     }
     if (!rc) {
         metric_set_csv(x->m, &text);
         buf_reset(&path);
         buf_addf(&path, "%s/metrics.csv", outdir);
-        rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+        rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
     }
     for (int i = 0; !rc && chart_names[i]; i++) {
         buf_reset(&text);
         chart_set_csv(x->c, chart_names[i], &text);
         buf_reset(&path);
         buf_addf(&path, "%s/tables/%s.csv", outdir, chart_names[i]);
-        rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+        rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
     }
     /* The report draws these charts once per label: each such chart's data
      * is also in a file of the chart's own name, NAME_LABEL.csv. */
@@ -304,7 +295,7 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
                 chart_set_csv_label(x->c, split_charts[i], labels[j], &text);
                 buf_reset(&path);
                 buf_addf(&path, "%s/tables/%s_%s.csv", outdir, split_charts[i], slugs[j]);
-                rc = metric_write_file(buf_str(&path), buf_str(&text), text.len, err);
+                rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
             }
             free(slugs[j]);
         }

@@ -411,32 +411,3 @@ int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err
     return rc;
 }
 
-int metric_write_file(const char *path, const char *data, size_t len, struct imgo_err *err)
-{
-    struct buf tmp = BUF_INIT;
-    buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    const char *t = buf_str(&tmp);
-    FILE *f = fopen(t, "wb");
-    if (!f) {
-        imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", t, strerror(errno));
-        buf_release(&tmp);
-        return IMGO_EIO;
-    }
-    int bad = fwrite(data, 1, len, f) != len;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    int saved = errno;
-    bad |= fclose(f) != 0;
-    if (!bad && rename(t, path) != 0) {
-        saved = errno;
-        bad = 1;
-    }
-    if (bad) {
-        remove(t);
-        imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", path, strerror(saved ? saved : errno));
-        buf_release(&tmp);
-        return IMGO_EIO;
-    }
-    buf_release(&tmp);
-    return IMGO_OK;
-}

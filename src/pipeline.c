@@ -7,6 +7,7 @@
 #include "pipeline.h"
 #include "compute.h"
 #include "db.h"
+#include "fsutil.h"
 #include "mem.h"
 #include "report.h"
 
@@ -104,33 +105,6 @@ void pipeline_json_string(struct buf *b, const char *s)
     buf_addc(b, '"');
 }
 
-static int write_atomic(const char *dir, const char *name, const struct buf *b, struct imgo_err *err)
-{
-    struct buf path = BUF_INIT, tmp = BUF_INIT;
-    buf_addf(&path, "%s/%s", dir, name);
-    buf_addf(&tmp, "%s/.%s.tmp", dir, name);
-    int rc = IMGO_OK;
-    FILE *f = fopen(buf_str(&tmp), "wb");
-    if (!f)
-        rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
-    else {
-        int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
-        /* on disk before the rename: a power cut leaves the old file or the new */
-        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-        int saved = errno;
-        bad |= fclose(f) != 0;
-        if (bad)
-            rc = imgo_err_set(err, IMGO_EIO, "%s: write error: %s", buf_str(&tmp), strerror(saved ? saved : errno));
-        else if (rename(buf_str(&tmp), buf_str(&path)))
-            rc = imgo_err_set(err, IMGO_EIO, "%s: cannot rename: %s", buf_str(&path), strerror(errno));
-        if (rc)
-            unlink(buf_str(&tmp));
-    }
-    buf_release(&path);
-    buf_release(&tmp);
-    return rc;
-}
-
 static int run_json(struct pipeline *pl, struct imgo_err *err)
 {
     struct buf j = BUF_INIT;
@@ -202,31 +176,14 @@ static int run_json(struct pipeline *pl, struct imgo_err *err)
         goto out;
     }
     buf_addf(&j, "%s],\n  \"rows_rejected\": %lld\n}\n", n ? "\n  " : "", rejected);
-    rc = write_atomic(pl->o->out, "run.json", &j, err);
+    {
+        struct buf path = BUF_INIT;
+        buf_addf(&path, "%s/run.json", pl->o->out);
+        rc = fs_write_atomic(buf_str(&path), j.data, j.len, err);
+        buf_release(&path);
+    }
 out:
     buf_release(&j);
-    return rc;
-}
-
-/* mkdir -p: the output directory and any missing parents. */
-static int make_dirs(const char *dir, struct imgo_err *err)
-{
-    char *d = xstrdup(dir);
-    int rc = IMGO_OK;
-    for (char *c = d + 1;; c++) {
-        if (*c && *c != '/')
-            continue;
-        char keep = *c;
-        *c = '\0';
-        if (mkdir(d, 0777) && errno != EEXIST) {
-            rc = imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", d, strerror(errno));
-            break;
-        }
-        *c = keep;
-        if (!keep)
-            break;
-    }
-    free(d);
     return rc;
 }
 
@@ -240,7 +197,7 @@ int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, str
             return imgo_err_set(err, IMGO_EIO, "%s: %s", o->input,
                                 errno == ENOENT ? "no such input directory" : "not a directory");
     }
-    int rc = make_dirs(o->out, err);
+    int rc = fs_mkdirs(o->out, err);
     if (rc)
         return rc;
     struct buf dbp = BUF_INIT;

@@ -9,6 +9,7 @@
  * If gnuplot dies, the read sees end-of-file and the exit status says why.
  */
 #include "plot.h"
+#include "fsutil.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -279,16 +280,6 @@ static int in_path(const char *prog)
     return found;
 }
 
-static int mkdir_p(const char *dir, struct imgo_err *err)
-{
-    if (mkdir(dir, 0777) && errno != EEXIST)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
-    struct stat st;
-    if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-        return imgo_err_set(err, IMGO_EIO, "%s: not a directory", dir);
-    return IMGO_OK;
-}
-
 int plot_open(struct plot **out, const char *dir, struct imgo_err *err)
 {
     *out = NULL;
@@ -296,7 +287,7 @@ int plot_open(struct plot **out, const char *dir, struct imgo_err *err)
         return imgo_err_set(err, IMGO_EIO, "gnuplot not found in PATH; install gnuplot (e.g. gnuplot-nox) to render charts");
     struct buf cd = BUF_INIT;
     buf_addf(&cd, "%s/charts", dir);
-    int rc = mkdir_p(buf_str(&cd), err);
+    int rc = fs_mkdirs(buf_str(&cd), err);
     if (rc) {
         buf_release(&cd);
         return rc;

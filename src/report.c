@@ -11,6 +11,7 @@
 #include "report_int.h"
 #include "date.h"
 #include "db.h"
+#include "fsutil.h"
 #include "html.h"
 #include "mem.h"
 #include "metrics.h"
@@ -792,32 +793,6 @@ void rep_info_int(struct rep *r)
     r->has_as_of = v && !date_parse(v, strlen(v), &r->as_of);
 }
 
-static int write_file(const char *dir, const char *name, const struct buf *b, struct imgo_err *err)
-{
-    struct buf path = BUF_INIT, tmp = BUF_INIT;
-    buf_addf(&path, "%s/%s", dir, name);
-    buf_addf(&tmp, "%s/.%s.tmp", dir, name);
-    int rc = IMGO_OK;
-    FILE *f = fopen(buf_str(&tmp), "wb");
-    if (!f)
-        rc = imgo_err_set(err, IMGO_EIO, "%s: cannot write: %s", buf_str(&tmp), strerror(errno));
-    else {
-        int bad = fwrite(b->data ? b->data : "", 1, b->len, f) != b->len;
-        /* on disk before the rename: a power cut leaves the old file or the new */
-        bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-        bad |= fclose(f) != 0;
-        if (bad)
-            rc = imgo_err_set(err, IMGO_EIO, "%s: write error: %s", buf_str(&tmp), strerror(errno));
-        else if (rename(buf_str(&tmp), buf_str(&path)))
-            rc = imgo_err_set(err, IMGO_EIO, "%s: cannot rename: %s", buf_str(&path), strerror(errno));
-        if (rc)
-            unlink(buf_str(&tmp));
-    }
-    buf_release(&path);
-    buf_release(&tmp);
-    return rc;
-}
-
 int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
                  struct imgo_err *err)
 {
@@ -829,8 +804,8 @@ int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_
     r.h = &html;
     r.prov = prov;
     int rc;
-    if (mkdir(outdir, 0777) && errno != EEXIST)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot create directory: %s", outdir, strerror(errno));
+    if ((rc = fs_mkdirs(outdir, err)))
+        return rc;
     rc = load_metrics(&r, err);
     if (!rc)
         rc = load_info(&r, err);
@@ -844,7 +819,12 @@ int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_
     if (!rc && prc)
         rc = imgo_err_set(err, prc, "%s", perr.msg);
     if (!rc)
-        rc = write_file(outdir, "report.html", &html, err);
+        {
+            struct buf path = BUF_INIT;
+            buf_addf(&path, "%s/report.html", outdir);
+            rc = fs_write_atomic(buf_str(&path), html.data, html.len, err);
+            buf_release(&path);
+        }
     for (size_t i = 0; i < r.n_rows; i++) {
         free(r.rows[i].metric);
         free(r.rows[i].group);

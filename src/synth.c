@@ -14,6 +14,7 @@
 #include "synth.h"
 #include "date.h"
 #include "err.h"
+#include "fsutil.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -1000,30 +1001,6 @@ static void gen_patient(struct synth *s, const struct resident *r)
 
 /* ---- files ---- */
 
-static int make_dirs(const char *dir, struct imgo_err *err)
-{
-    size_t len = strlen(dir);
-    char *p = xstrndup(dir, len);
-    for (size_t i = 1; i <= len; i++) {
-        if (i < len && p[i] != '/')
-            continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            int e = errno;
-            imgo_err_set(err, IMGO_EIO, "cannot create directory '%s': %s", p, strerror(e));
-            free(p);
-            return IMGO_EIO;
-        }
-        p[i] = c;
-    }
-    free(p);
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return imgo_err_set(err, IMGO_EIO, "'%s' is not a directory", dir);
-    return IMGO_OK;
-}
-
 static char *join(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
@@ -1044,7 +1021,7 @@ int synth_write(const char *dir, const struct synth_opts *opts,
     int as_of;
     if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0)
         return imgo_err_set(err, IMGO_EIO, "internal error: bad SYNTH_AS_OF");
-    int rc = make_dirs(dir, err);
+    int rc = fs_mkdirs(dir, err);
     if (rc)
         return rc;
 

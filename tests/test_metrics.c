@@ -106,25 +106,6 @@ static void chart_csv_in_insertion_order(void **state)
     chart_set_release(&c);
 }
 
-static void atomic_write(void **state)
-{
-    (void)state;
-    char path[64];
-    snprintf(path, sizeof path, "/tmp/imgo-metrics-test-%d.csv", (int)getpid());
-    struct imgo_err err = IMGO_ERR_INIT;
-    assert_int_equal(metric_write_file(path, "a,b\n", 4, &err), IMGO_OK);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char got[16] = "";
-    assert_non_null(fgets(got, sizeof got, f));
-    fclose(f);
-    assert_string_equal(got, "a,b\n");
-    remove(path);
-    /* a directory that does not exist: an I/O error, nothing left behind */
-    assert_int_equal(metric_write_file("/nonexistent-imgo-dir/metrics.csv", "x", 1, &err), IMGO_EIO);
-    assert_non_null(strstr(err.msg, "cannot write"));
-}
-
 /* Chart file names from exam names: [a-z0-9-] only, never a path, a dot or
  * an empty name, unique, and the same for the same labels (compute and
  * report both call it). */
@@ -166,7 +147,6 @@ int main(void)
         cmocka_unit_test(quoting),
         cmocka_unit_test(rows_sorted_and_formatted),
         cmocka_unit_test(chart_csv_in_insertion_order),
-        cmocka_unit_test(atomic_write),
         cmocka_unit_test(label_slugs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
