@@ -528,6 +528,50 @@ static int which(const struct qsig *s, int day)
     return -1;
 }
 
+/* Per quarter of s[0..5) and group (0 non-IMG, 1 IMG): n, the residents
+ * with a row of sql in that quarter, and k, those of them with a flagged row.
+ * sql binds the first and last day and gives (is_img, rid, date, flag)
+ * ordered by rid, so each resident is counted once per quarter. */
+static int residents_per_quarter(sqlite3 *db, const char *sql, const struct qsig *s, long n[5][2],
+                                 long k[5][2], struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    memset(n, 0, sizeof(long[5][2]));
+    memset(k, 0, sizeof(long[5][2]));
+    sqlite3_bind_int(st, 1, s[0].start);
+    sqlite3_bind_int(st, 2, s[4].end);
+    long long cur = -1;
+    int seen[5] = { 0 }, flag[5] = { 0 }, grp = 0, step;
+    for (;;) {
+        step = sqlite3_step(st);
+        int more = step == SQLITE_ROW;
+        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
+        if (rid != cur) {
+            for (int i = 0; i < 5; i++) {
+                n[i][grp] += seen[i];
+                k[i][grp] += flag[i];
+                seen[i] = flag[i] = 0;
+            }
+            cur = rid;
+        }
+        if (!more)
+            break;
+        grp = sqlite3_column_int(st, 0) ? 1 : 0;
+        int i = which(s, sqlite3_column_int(st, 2));
+        if (i >= 0) {
+            seen[i] = 1;
+            flag[i] |= sqlite3_column_int(st, 3);
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = db_error(db, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* One pass per table over the five quarters (each table is scanned once,
  * not once per quarter). */
 static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
@@ -537,8 +581,6 @@ static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
     sqlite3_stmt *st;
     struct stats_moments mo[5][2];
     long fk[5][2], ak[5][2];
-    memset(fk, 0, sizeof fk);
-    memset(ak, 0, sizeof ak);
     for (int i = 0; i < 5; i++)
         for (int g = 0; g < 2; g++)
             mo[i][g] = (struct stats_moments)STATS_MOMENTS_INIT;
@@ -558,70 +600,27 @@ static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
     }
     sqlite3_finalize(st);
     /* per quarter, residents with feedback, and those with a negative comment */
-    if ((rc = db_prepare(db,
-                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), f.rid, f.feedback_date, "
-                         "f.valence = 'negative' FROM feedback f JOIN residents r ON r.rid = f.rid "
-                         "WHERE f.feedback_date BETWEEN ?1 AND ?2 ORDER BY f.rid",
-                         &st, err)))
-        return rc;
-    sqlite3_bind_int(st, 1, s[0].start);
-    sqlite3_bind_int(st, 2, s[4].end);
-    long long cur = -1;
-    int seen[5] = { 0 }, neg[5] = { 0 }, grp = 0;
-    for (int more = 1; more;) {
-        more = sqlite3_step(st) == SQLITE_ROW;
-        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
-        if (rid != cur) {
-            for (int i = 0; i < 5; i++) {
-                s[i].fb_n[grp] += seen[i];
-                fk[i][grp] += neg[i];
-                seen[i] = neg[i] = 0;
-            }
-            cur = rid;
-        }
-        if (!more)
-            break;
-        grp = sqlite3_column_int(st, 0) ? 1 : 0;
-        int i = which(s, sqlite3_column_int(st, 2));
-        if (i >= 0) {
-            seen[i] = 1;
-            neg[i] |= sqlite3_column_int(st, 3);
-        }
-    }
-    sqlite3_finalize(st);
+    long fn[5][2], an[5][2];
+    rc = residents_per_quarter(db,
+                               "SELECT r.graduate_type IN ('us_img', 'non_us_img'), f.rid, f.feedback_date, "
+                               "f.valence = 'negative' FROM feedback f JOIN residents r ON r.rid = f.rid "
+                               "WHERE f.feedback_date BETWEEN ?1 AND ?2 ORDER BY f.rid",
+                               s, fn, fk, err);
     /* per quarter, residents reviewed by the CCC, and those with an adverse action */
-    if ((rc = db_prepare(db,
-                         "SELECT r.graduate_type IN ('us_img', 'non_us_img'), c.rid, c.review_date, c.action IN "
-                         "('remediation', 'probation', 'non_promotion', 'dismissal') FROM ccc_actions c "
-                         "JOIN residents r ON r.rid = c.rid WHERE c.review_date BETWEEN ?1 AND ?2 ORDER BY c.rid",
-                         &st, err)))
+    if (!rc)
+        rc = residents_per_quarter(db,
+                                   "SELECT r.graduate_type IN ('us_img', 'non_us_img'), c.rid, c.review_date, "
+                                   "c.action IN ('remediation', 'probation', 'non_promotion', 'dismissal') "
+                                   "FROM ccc_actions c JOIN residents r ON r.rid = c.rid "
+                                   "WHERE c.review_date BETWEEN ?1 AND ?2 ORDER BY c.rid",
+                                   s, an, ak, err);
+    if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, s[0].start);
-    sqlite3_bind_int(st, 2, s[4].end);
-    cur = -1;
-    memset(seen, 0, sizeof seen);
-    memset(neg, 0, sizeof neg);
-    for (int more = 1; more;) {
-        more = sqlite3_step(st) == SQLITE_ROW;
-        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
-        if (rid != cur) {
-            for (int i = 0; i < 5; i++) {
-                s[i].adv_n[grp] += seen[i];
-                ak[i][grp] += neg[i];
-                seen[i] = neg[i] = 0;
-            }
-            cur = rid;
+    for (int i = 0; i < 5; i++)
+        for (int g = 0; g < 2; g++) {
+            s[i].fb_n[g] = fn[i][g];
+            s[i].adv_n[g] = an[i][g];
         }
-        if (!more)
-            break;
-        grp = sqlite3_column_int(st, 0) ? 1 : 0;
-        int i = which(s, sqlite3_column_int(st, 2));
-        if (i >= 0) {
-            seen[i] = 1;
-            neg[i] |= sqlite3_column_int(st, 3);
-        }
-    }
-    sqlite3_finalize(st);
     int mc = q->r->min_cell;
     for (int i = 0; i < 5; i++) {
         s[i].eval = stats_welch(&mo[i][1], &mo[i][0], conf);
