@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -276,9 +277,12 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
         }
         if (r->in_record) {
             r->rec_bytes += n;
-            if (r->rec_bytes > CSVREAD_RECORD_MAX)
-                return fail(r, err, IMGO_EDATA, r->rec_line,
-                            "record longer than 8388608 bytes (a quoted field left open?)");
+            if (r->rec_bytes > CSVREAD_RECORD_MAX) {
+                char m[80];
+                snprintf(m, sizeof m, "record longer than %u bytes (a quoted field left open?)",
+                         (unsigned)CSVREAD_RECORD_MAX);
+                return fail(r, err, IMGO_EDATA, r->rec_line, m);
+            }
             if (r->keep_raw || r->nrecords == 0)
                 buf_add(&r->raw, s, n);
         }
