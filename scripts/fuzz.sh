@@ -2,8 +2,9 @@
 # make fuzz: runs each libFuzzer harness given as an argument for
 # $FUZZ_SECONDS seconds (inputs up to 64 KiB), seeded with the fixtures.
 # Fails when a harness finds a crash, a leak or a broken promise; the input
-# is kept as $BUILD/crash-NAME-*. Prints the executions each harness ran
-# without a finding ("Done N runs" of libFuzzer).
+# is kept as $BUILD/crash-NAME-*: copy it to tests/fuzz/regress/csv-WHAT (or
+# pipeline-WHAT), where test_fuzz_regress replays it in every build. Prints
+# the executions each harness ran without a finding ("Done N runs").
 set -u
 BUILD=${BUILD:-build/fuzz}
 S=${FUZZ_SECONDS:-60}
@@ -29,8 +30,8 @@ for bin in "$@"; do
     corpus=$BUILD/corpus/$name
     mkdir -p "$corpus"
     case $name in
-    fuzz_csv) seed_csv "$corpus" ;;
-    fuzz_pipeline) cp pipelines/*.pipeline "$corpus"/ ;;
+    fuzz_csv) seed_csv "$corpus"; cp tests/fuzz/regress/csv-* "$corpus"/ ;;
+    fuzz_pipeline) cp pipelines/*.pipeline tests/fuzz/regress/pipeline-* "$corpus"/ ;;
     esac
     log=$BUILD/$name.log
     echo "fuzz: $name for $S s"
