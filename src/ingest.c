@@ -869,13 +869,16 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
             status = IMGO_EIO;
             goto done;
         }
-        /* Looked up inside the file's transaction: of two imgo processes
-         * ingesting the same file at once, the second waits for the first
-         * and then finds the file unchanged. */
-        if (db_exec(ig->db, "BEGIN IMMEDIATE", err) || already_ingested(&r, &same, err))
+        /* Looked up without a lock (an unchanged file needs no write
+         * access), then again inside the file's transaction: of two imgo
+         * processes ingesting the same file at once, the second waits for
+         * the first and then finds the file unchanged. */
+        if (already_ingested(&r, &same, err))
+            goto db_failed;
+        if (!same && (db_exec(ig->db, "BEGIN IMMEDIATE", err) || already_ingested(&r, &same, err)))
             goto db_failed;
         if (same) {
-            if (db_exec(ig->db, "ROLLBACK", err))
+            if (!sqlite3_get_autocommit(ig->db) && db_exec(ig->db, "ROLLBACK", err))
                 goto db_failed;
             r.res.outcome = INGEST_UNCHANGED;
             goto done;
