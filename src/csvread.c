@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CSVREAD_BLK_MIN 65536 /* the least growth of libcsv's field buffer */
+
 static void on_field(void *s, size_t len, void *data)
 {
     struct csvread *r = data;
@@ -286,6 +288,11 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
             if (r->keep_raw || r->nrecords == 0)
                 buf_add(&r->raw, s, n);
         }
+        /* libcsv grows its field buffer by a fixed block: make the block
+         * as large as the buffer, so that it doubles, or a long field (up
+         * to the record limit) costs quadratic copying in realloc. */
+        size_t have = csv_get_buffer_size(&r->parser);
+        csv_set_blk_size(&r->parser, have > CSVREAD_BLK_MIN ? have : CSVREAD_BLK_MIN);
         size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
         r->consumed += (long long)n;
         if (done < n)
