@@ -43,7 +43,7 @@ for bin in "$@"; do
         echo "fuzz: $name FAILED (exit $rc); input kept as $BUILD/crash-$name-*:" >&2
         grep -E 'ERROR|SUMMARY|==[0-9]+==|#[0-9]+ ' "$log" | head -40 >&2
         status=1
-        summary="$summary$name: FINDING after $(grep -c . "$log") log lines
+        summary="$summary$name: FINDING (exit $rc), see $log
 "
     else
         summary="$summary$name: $runs runs in $S s without a finding
