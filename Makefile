@@ -5,6 +5,7 @@
 #   make test       install what is missing, build, run every test
 #   make check      the same tests in a build with ASan and UBSan
 #   make bench      national-scale benchmarks (slow; not part of test)
+#   make fuzz       libFuzzer harnesses (clang) for FUZZ_SECONDS each (60)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Every src/*.c but main.c goes into the static library build/libimgo.a;
@@ -28,6 +29,12 @@ endif
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
+# The fuzz build (make fuzz): clang, instrumented for libFuzzer; a small read
+# chunk and record limit so that short inputs reach the reader's edges.
+ifeq ($(FUZZ),1)
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer -DCSVREAD_CHUNK=512 -DCSVREAD_RECORD_MAX=32768
+endif
 
 CFLAGS  ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -45,7 +52,10 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Keep test objects: they are inputs of the dependency files.
 .SECONDARY:
 
-.PHONY: all deps demo test test-run check bench install clean
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all deps demo test test-run check bench fuzz fuzz-run install clean
 
 all: $(BUILD)/imgo
 
@@ -87,6 +97,16 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/imgo
 	@BUILD=$(BUILD) sh scripts/bench.sh
 
+fuzz:
+	@IMGO_WITH_FUZZ=1 sh scripts/install-deps.sh
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang FUZZ=1 CFLAGS='-O1 -g' fuzz-run
+
+fuzz-run: $(FUZZ_BIN)
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh scripts/fuzz.sh $(FUZZ_BIN)
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libimgo.a
+	$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 install: $(BUILD)/imgo
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/imgo $(DESTDIR)$(PREFIX)/bin/imgo
@@ -94,4 +114,4 @@ install: $(BUILD)/imgo
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d $(TEST_BIN:=.d) $(FUZZ_BIN:$(BUILD)/%=$(BUILD)/tests/fuzz/%.d)

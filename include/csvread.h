@@ -34,8 +34,14 @@
 #include "buf.h"
 #include "err.h"
 
+/* The fuzzers build with a small chunk and record limit (-D), so that
+ * inputs of a few KiB cross chunk boundaries and reach the limit. */
+#ifndef CSVREAD_CHUNK
 #define CSVREAD_CHUNK (1u << 20)       /* bytes read at a time */
+#endif
+#ifndef CSVREAD_RECORD_MAX
 #define CSVREAD_RECORD_MAX (8u << 20)  /* longest record accepted */
+#endif
 #define CSVREAD_MAX_FIELDS 1024        /* fields kept per record (more are counted) */
 
 struct csvread_record {

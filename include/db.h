@@ -24,6 +24,10 @@ enum db_open_flags {
     DB_NO_MIGRATE = 1 << 1 /* tests only: create/open without migrating */
 };
 
+/* How long a connection waits for another process's write transaction
+ * (one cohort file, or a compute) before giving up with "locked". */
+#define DB_BUSY_TIMEOUT_MS 10000
+
 /* The schema version this imgo writes (PRAGMA user_version). */
 int db_schema_version(void);
 
@@ -44,7 +48,10 @@ int db_exec(sqlite3 *db, const char *sql, struct imgo_err *err);
 /* Prepares sql; on failure fills err with sqlite3_errmsg. */
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct imgo_err *err);
 
-/* Sets err from the handle's last error: "database: <sqlite message>". */
+/* Sets err from the handle's last error: "database: <sqlite message>",
+ * or for a full disk (also a quota or file-size limit) "database: the disk
+ * or database is full (...)", and for a lock held past DB_BUSY_TIMEOUT_MS
+ * "database: locked by another process ...". Status IMGO_EIO. */
 int db_error(sqlite3 *db, struct imgo_err *err);
 
 #endif

@@ -56,6 +56,11 @@ int params_set(struct imgo_params *p, const char *key, const char *value, struct
  * "FILE: cannot read: ..." (IMGO_EIO). A key given twice is an error. */
 int params_load(struct imgo_params *p, const char *path, struct imgo_err *err);
 
+/* The parser behind params_load: the text of a pipeline file (len bytes,
+ * any content) as if read from a file called name. Leaves p->source alone. */
+int params_parse(struct imgo_params *p, const char *name, const char *text, size_t len,
+                 struct imgo_err *err);
+
 /* The name of a stage ("ingest", "compute", "report"). */
 const char *params_stage_name(int stage);
 

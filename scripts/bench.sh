@@ -7,7 +7,10 @@
 #     the database), validated, keyed and upserted;
 #   - sqlite3 .import of the same file into a table with typed columns
 #     (no validation, no key);
-#   - imgo ingest of the whole cohort into a fresh database.
+#   - imgo ingest of the whole cohort into a fresh database;
+#   - imgo compute, imgo report --kind annual, and the whole imgo run of
+#     pipelines/annual.pipeline (sections below);
+#   - once, a generated ten-million-row milestone_ratings.csv (bounded memory).
 # Prints seconds, microseconds per row, the ratio and peak RSS.
 set -eu
 BUILD=${BUILD:-build}
@@ -123,3 +126,55 @@ mrows=$(($(wc -l <"$dir/out/metrics.csv") - 1))
 awk -v t="$tm" -v m="$mm" -v r="$mrows" 'BEGIN {
     printf "  imgo compute    %7.2f s  peak RSS %6.1f MB  %d metric rows\n", t, m / 1024, r
 }'
+
+# ---- report and the whole run -----------------------------------------------
+# imgo report --kind annual on the database compute just filled, and the
+# full `imgo run pipelines/annual.pipeline` (ingest, compute, report into a
+# fresh OUT) on the cohort; median wall time and peak RSS of $RUNS runs.
+# Targets: report under 3 s, the full run under 60 s.
+echo
+echo "imgo report --kind annual ($RUNS runs)"
+: >"$dir/reportrun"; : >"$dir/fullrun"
+for i in $(seq "$RUNS"); do
+    rm -rf "$dir/rep"
+    timed reportrun "$IMGO" report --db "$dir/c.db" --kind annual --out "$dir/rep"
+done
+echo "imgo run pipelines/annual.pipeline ($RUNS runs)"
+for i in $(seq "$RUNS"); do
+    rm -rf "$dir/run"
+    timed fullrun "$IMGO" run pipelines/annual.pipeline --input "$dir/cohort" --out "$dir/run"
+done
+tr=$(cut -d' ' -f1 "$dir/reportrun" | median)
+mr=$(cut -d' ' -f2 "$dir/reportrun" | sort -n | tail -1)
+tf=$(cut -d' ' -f1 "$dir/fullrun" | median)
+mf=$(cut -d' ' -f2 "$dir/fullrun" | sort -n | tail -1)
+awk -v tr="$tr" -v mr="$mr" -v tf="$tf" -v mf="$mf" 'BEGIN {
+    printf "  imgo report     %7.2f s  peak RSS %6.1f MB  (target < 3 s)\n", tr, mr / 1024
+    printf "  imgo run        %7.2f s  peak RSS %6.1f MB  (target < 60 s)\n", tf, mf / 1024
+}'
+
+# ---- ten million rows in one file -------------------------------------------
+# A 10,000,000-row milestone_ratings.csv (generated, 290 MB) into the
+# database holding the cohort's residents: time and peak RSS (bounded
+# memory: target < 200 MB). One run; BENCH_BIG_ROWS=0 skips it.
+big=${BENCH_BIG_ROWS:-10000000}
+if [ "$big" -gt 0 ]; then
+    echo
+    echo "imgo ingest of a $big-row milestone_ratings.csv (1 run)"
+    mkdir -p "$dir/big"
+    # ids as imgo synth writes them: R and at least six digits
+    awk -v n="$big" -v r="$N" 'BEGIN { print "resident_id,review_date,pgy,subcompetency,rating"
+        w = length(r "") > 6 ? length(r "") : 6
+        for (i = 0; i < n; i++) {
+            j = int(i / r)
+            printf "R%0*d,%d-%02d-15,1,S%d,3.5\n", w, 1 + i % r, 2000 + int(j / 12) % 30, 1 + j % 12, int(j / 360) } }' \
+        >"$dir/big/milestone_ratings.csv"
+    rm -f "$dir/b.db" "$dir/b.db-journal"
+    "$IMGO" ingest "$dir/res" --db "$dir/b.db" >/dev/null
+    : >"$dir/bigrun"
+    timed bigrun "$IMGO" ingest "$dir/big" --db "$dir/b.db"
+    awk -v n="$big" -v t="$(cut -d' ' -f1 "$dir/bigrun")" -v m="$(cut -d' ' -f2 "$dir/bigrun")" 'BEGIN {
+        printf "  imgo ingest     %7.2f s  %6.3f us/row  peak RSS %6.1f MB  (target < 200 MB)\n", t, t * 1e6 / n, m / 1024
+    }'
+    rm -f "$dir/big/milestone_ratings.csv" "$dir/b.db"
+fi

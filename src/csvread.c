@@ -13,10 +13,13 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
+
+#define CSVREAD_BLK_MIN 65536 /* the least growth of libcsv's field buffer */
 
 static void on_field(void *s, size_t len, void *data)
 {
@@ -251,12 +254,20 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
         }
         if (r->in_record) {
             r->rec_bytes += n;
-            if (r->rec_bytes > CSVREAD_RECORD_MAX)
-                return fail(r, err, IMGO_EDATA, r->rec_line,
-                            "record longer than 8388608 bytes (a quoted field left open?)");
+            if (r->rec_bytes > CSVREAD_RECORD_MAX) {
+                char m[80];
+                snprintf(m, sizeof m, "record longer than %u bytes (a quoted field left open?)",
+                         (unsigned)CSVREAD_RECORD_MAX);
+                return fail(r, err, IMGO_EDATA, r->rec_line, m);
+            }
             if (r->keep_raw || r->nrecords == 0)
                 buf_add(&r->raw, s, n);
         }
+        /* libcsv grows its field buffer by a fixed block: make the block
+         * as large as the buffer, so that it doubles, or a long field (up
+         * to the record limit) costs quadratic copying in realloc. */
+        size_t have = csv_get_buffer_size(&r->parser);
+        csv_set_blk_size(&r->parser, have > CSVREAD_BLK_MIN ? have : CSVREAD_BLK_MIN);
         size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
         r->consumed += (long long)n;
         if (done < n)

@@ -7,6 +7,7 @@
  */
 #include "db.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 static const char *const migrations[] = {
@@ -133,15 +134,31 @@ int db_schema_version(void)
 
 int db_error(sqlite3 *db, struct imgo_err *err)
 {
-    return imgo_err_set(err, IMGO_EIO, "database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+    if (!db)
+        return imgo_err_set(err, IMGO_EIO, "database: out of memory");
+    int code = sqlite3_extended_errcode(db), sys = sqlite3_system_errno(db);
+    /* A full disk reaches SQLite as ENOSPC (SQLITE_FULL), but a quota or a
+     * file-size limit as a write error: all of them say the same to a user. */
+    if ((code & 0xff) == SQLITE_FULL ||
+        ((code & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
+        return imgo_err_set(err, IMGO_EIO, "database: the disk or database is full (%s)",
+                            sqlite3_errmsg(db));
+    /* SQLite keeps no errno for a failed write (a file-size limit, EFBIG,
+     * comes out as a plain write error), so say what it most likely is. */
+    if (code == SQLITE_IOERR_WRITE)
+        return imgo_err_set(err, IMGO_EIO, "database: cannot write the database file (is the disk "
+                                           "full, or a file-size limit reached?)");
+    if ((code & 0xff) == SQLITE_BUSY)
+        return imgo_err_set(err, IMGO_EIO,
+                            "database: locked by another process for more than %d s; try again",
+                            DB_BUSY_TIMEOUT_MS / 1000);
+    return imgo_err_set(err, IMGO_EIO, "database: %s", sqlite3_errmsg(db));
 }
 
 int db_exec(sqlite3 *db, const char *sql, struct imgo_err *err)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        imgo_err_set(err, IMGO_EIO, "database: %s", msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        db_error(db, err);
         return IMGO_EIO;
     }
     return IMGO_OK;
@@ -180,16 +197,27 @@ int db_migrate(sqlite3 *db, int to, struct imgo_err *err)
         return imgo_err_set(err, IMGO_EIO,
                             "database schema version %d is newer than this imgo (%d); upgrade imgo",
                             v, N_MIGRATIONS);
-    for (; v < to && v < N_MIGRATIONS; v++) {
+    while (v < to && v < N_MIGRATIONS) {
         char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v + 1);
         if ((rc = db_exec(db, "BEGIN IMMEDIATE", err)))
             return rc;
+        /* Read again under the write lock: another imgo opening the same
+         * new database at the same moment may have migrated it meanwhile. */
+        if ((rc = user_version(db, &v, err))) {
+            db_exec(db, "ROLLBACK", NULL);
+            return rc;
+        }
+        if (v >= to || v >= N_MIGRATIONS) {
+            db_exec(db, "ROLLBACK", NULL);
+            break;
+        }
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v + 1);
         if ((rc = db_exec(db, migrations[v], err)) || (rc = db_exec(db, pragma, err)) ||
             (rc = db_exec(db, "COMMIT", err))) {
             db_exec(db, "ROLLBACK", NULL);
             return rc;
         }
+        v++;
     }
     return IMGO_OK;
 }
@@ -208,7 +236,7 @@ int db_open(const char *path, int flags, sqlite3 **out, struct imgo_err *err)
         return IMGO_EIO;
     }
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
     int rc = db_exec(db, "PRAGMA foreign_keys = ON", err);
     if (!rc && !(flags & (DB_READONLY | DB_NO_MIGRATE)))
         rc = db_migrate(db, N_MIGRATIONS, err);

@@ -818,9 +818,10 @@ out:
     return rc;
 }
 
+/* Begins the file's transaction, unless ingest_file already has. */
 static int begin_file(struct run *r, struct imgo_err *err)
 {
-    int rc = db_exec(r->ig->db, "BEGIN IMMEDIATE", err);
+    int rc = sqlite3_get_autocommit(r->ig->db) ? db_exec(r->ig->db, "BEGIN IMMEDIATE", err) : 0;
     if (!rc)
         rc = ledger_insert(r, err);
     return rc;
@@ -848,7 +849,10 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
     buf_init(&r.barena);
     r.batch = xmalloc(INGEST_BATCH * sizeof *r.batch);
 
-    r.fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: a FIFO (or a device) named like a cohort file must not
+     * block the open; it is refused below, and on a regular file the flag
+     * changes nothing. */
+    r.fd = open(path, O_RDONLY | O_NONBLOCK);
     struct stat stt;
     if (r.fd < 0 || fstat(r.fd, &stt) || !S_ISREG(stt.st_mode)) {
         message(ig, 0, "%s: cannot read: %s", path, r.fd < 0 ? strerror(errno) : "not a regular file");
@@ -865,9 +869,17 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
             status = IMGO_EIO;
             goto done;
         }
+        /* Looked up without a lock (an unchanged file needs no write
+         * access), then again inside the file's transaction: of two imgo
+         * processes ingesting the same file at once, the second waits for
+         * the first and then finds the file unchanged. */
         if (already_ingested(&r, &same, err))
             goto db_failed;
+        if (!same && (db_exec(ig->db, "BEGIN IMMEDIATE", err) || already_ingested(&r, &same, err)))
+            goto db_failed;
         if (same) {
+            if (!sqlite3_get_autocommit(ig->db) && db_exec(ig->db, "ROLLBACK", err))
+                goto db_failed;
             r.res.outcome = INGEST_UNCHANGED;
             goto done;
         }
@@ -939,6 +951,12 @@ db_failed:
     rejects_abandon(&r);
     if (sqlite3_get_autocommit(ig->db) == 0)
         db_exec(ig->db, "ROLLBACK", NULL);
+    {
+        /* Name the file: its transaction is rolled back, nothing of it is in. */
+        char msg[IMGO_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        imgo_err_set(err, IMGO_EIO, "%s: %s; the file was not written", name, msg);
+    }
 out:
     finalize_stmts(&r);
     if (r.fd >= 0)

@@ -256,21 +256,21 @@ static char *trim(char *s)
     return s;
 }
 
-int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
+int params_parse(struct imgo_params *p, const char *name, const char *text, size_t len,
+                 struct imgo_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
     int seen[16] = { 0 }; /* line where each of params_keys was set */
     struct buf line = BUF_INIT;
-    int rc = IMGO_OK, lineno = 0, c;
-    while (!rc) {
+    int rc = IMGO_OK, lineno = 0;
+    size_t pos = 0;
+    while (!rc && pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
         buf_reset(&line);
-        while ((c = fgetc(f)) != EOF && c != '\n')
-            buf_addc(&line, (char)c);
-        if (c == EOF && !line.len)
-            break;
+        buf_add(&line, text + pos, n);
+        pos += n + (nl != NULL);
         lineno++;
+        /* A NUL byte ends the line's text, as it would for a C string. */
         char *s = line.data ? line.data : (char *)"";
         /* A comment runs from a '#' at the start or after white space. */
         for (char *h = s; *h; h++)
@@ -283,7 +283,7 @@ int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
             continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: expected 'key = value'", path, lineno);
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: expected 'key = value'", name, lineno);
             break;
         }
         *eq = '\0';
@@ -293,21 +293,36 @@ int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
             if (!strcmp(params_keys[k], key))
                 break;
         if (params_keys[k] && seen[k]) {
-            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: '%s' is set twice (first on line %d)", path,
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: '%s' is set twice (first on line %d)", name,
                               lineno, key, seen[k]);
             break;
         }
         struct imgo_err e = IMGO_ERR_INIT;
         if ((rc = params_set(p, key, value, &e))) {
-            imgo_err_set(err, rc, "%s:%d: %s", path, lineno, e.msg);
+            imgo_err_set(err, rc, "%s:%d: %s", name, lineno, e.msg);
             break;
         }
         seen[k] = lineno;
     }
-    if (!rc && ferror(f))
-        rc = imgo_err_set(err, IMGO_EIO, "%s: read error", path);
-    fclose(f);
     buf_release(&line);
+    return rc;
+}
+
+int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
+    struct buf text = BUF_INIT;
+    char blk[4096];
+    size_t n;
+    while ((n = fread(blk, 1, sizeof blk, f)) > 0)
+        buf_add(&text, blk, n);
+    int rc = ferror(f) ? imgo_err_set(err, IMGO_EIO, "%s: read error", path) : IMGO_OK;
+    fclose(f);
+    if (!rc)
+        rc = params_parse(p, path, buf_str(&text), text.len, err);
+    buf_release(&text);
     if (!rc) {
         free(p->source);
         p->source = xstrdup(path);

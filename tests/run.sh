@@ -6,6 +6,9 @@ BUILD=${BUILD:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 IMGO=$root/$BUILD/imgo
 export IMGO
+# Scripts that would be too slow under ASan scale down when IMGO_SAN=1.
+case $BUILD in *san*) IMGO_SAN=1 ;; *) IMGO_SAN=0 ;; esac
+export IMGO_SAN
 passed=0
 failed=0
 log=$(mktemp)
