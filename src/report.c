@@ -177,6 +177,24 @@ static int pair_rule(struct rep *r)
     return changed;
 }
 
+/* The residents a part of a partition holds: a cohort-profile row counts
+ * them in k (its n is the whole group); any other part is its own n. */
+static long part_size(const struct mrow *m)
+{
+    return !strcmp(m->metric, "cohort.residents") && m->k >= 0 ? m->k : m->n;
+}
+
+/* A cohort-profile count describes its k residents, whatever the size of
+ * the group: a count from 1 to min_cell - 1 is hidden (0 names nobody). */
+static void count_rule(struct rep *r)
+{
+    for (size_t i = 0; i < r->n_rows; i++) {
+        struct mrow *m = &r->rows[i];
+        if (!strcmp(m->metric, "cohort.residents") && *m->stratum && m->k > 0 && m->k < r->min_cell)
+            m->suppressed = 1;
+    }
+}
+
 /* In a partition with exactly one hidden part, the smallest shown part is
  * hidden too. */
 static int partition_rule(struct rep *r)
@@ -198,7 +216,7 @@ static int partition_rule(struct rep *r)
                     continue;
                 if (b->suppressed)
                     hidden++;
-                else if (!smallest || b->n < smallest->n)
+                else if (!smallest || part_size(b) < part_size(smallest))
                     smallest = b;
             }
             if (hidden == 1 && smallest) {
@@ -221,6 +239,7 @@ static int partition_rule(struct rep *r)
  * Only the report's copy of the rows changes: metrics.csv keeps them. */
 static void complement_rows(struct rep *r)
 {
+    count_rule(r);
     while (pair_rule(r) | partition_rule(r))
         ;
     for (size_t i = 0; i < r->n_rows; i++) {
