@@ -71,8 +71,9 @@ extern const char *const compute_group_name[3];
  * range"); NAN bounds stay NAN. */
 struct stats_est compute_clamp(struct stats_est e, double lo, double hi);
 
-/* Adds the rows of a rate k of n for group g (Wilson interval). */
-void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
+/* Adds the row of a rate k of n for group g (Wilson interval); returns it
+ * (owned by x->m) for a family that must set more of it. */
+struct metric_row *compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
                       const char *period, long k, long n);
 
 /* Kaplan-Meier: survival observations of the three groups, the metric rows

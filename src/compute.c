@@ -66,12 +66,12 @@ struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
     return e;
 }
 
-void compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
-                      const char *period, long k, long n)
+struct metric_row *compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
+                                    const char *period, long k, long n)
 {
     struct stats_est e = stats_wilson(k, n, x->conf);
     e.p = NAN;
-    metric_add(x->m, metric, compute_group_name[g], stratum, period, n, k, e);
+    return metric_add(x->m, metric, compute_group_name[g], stratum, period, n, k, e);
 }
 
 void compute_surv_add(struct compute_surv *s, double time, int event, int group)

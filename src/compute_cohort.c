@@ -5,7 +5,7 @@
  *
  * One pass over the residents who started by as-of; each column's values
  * are interned and counted per group. A missing value (NULL) is in no
- * stratum.
+ * stratum. A count below min_cell is suppressed, not only a small group.
  */
 #include "compute.h"
 #include "db.h"
@@ -77,8 +77,15 @@ int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
                 buf_addf(&stratum, "%s=%s", columns[c], strdict_str(&cc[c].values, (int)id));
                 long k[3] = { cc[c].count[id][0], cc[c].count[id][1],
                               cc[c].count[id][0] + cc[c].count[id][1] };
-                for (int g = 0; g < 3; g++)
-                    compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
+                for (int g = 0; g < 3; g++) {
+                    struct metric_row *row =
+                        compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
+                    /* A profile cell describes its k residents, whatever the
+                     * size of the group: 1 to min_cell - 1 would point at
+                     * people (0 names nobody). */
+                    if (k[g] > 0 && k[g] < x->p->min_cell)
+                        row->suppressed = 1;
+                }
             }
         buf_release(&stratum);
     }

@@ -153,11 +153,16 @@ static struct mrow *find_mut(struct rep *r, const char *metric, const char *grou
 }
 
 /* Strata that split one group's total into parts (each resident in one
- * part): a single hidden part would be the total minus the others. */
-static const char *const PARTITIONS[][2] = {
-    { "cohort.residents", "graduate_type=" }, { "cohort.residents", "visa=" },
-    { "cohort.residents", "school_region=" }, { "cohort.residents", "track=" },
-    { "cohort.residents", "program=" },       { "step3.pass_by_month12", "visa=" },
+ * part): a single hidden part would be the total minus the others. A
+ * part's size is its k where n is the whole group (the cohort profile),
+ * else its n (Step 3 by visa: n residents with that visa). */
+static const struct partition {
+    const char *metric, *prefix;
+    int size_is_k;
+} PARTITIONS[] = {
+    { "cohort.residents", "graduate_type=", 1 }, { "cohort.residents", "visa=", 1 },
+    { "cohort.residents", "school_region=", 1 }, { "cohort.residents", "track=", 1 },
+    { "cohort.residents", "program=", 1 },       { "step3.pass_by_month12", "visa=", 0 },
 };
 
 /* img and non_img of the same metric, stratum and period: both or neither. */
@@ -177,31 +182,14 @@ static int pair_rule(struct rep *r)
     return changed;
 }
 
-/* The residents a part of a partition holds: a cohort-profile row counts
- * them in k (its n is the whole group); any other part is its own n. */
-static long part_size(const struct mrow *m)
-{
-    return !strcmp(m->metric, "cohort.residents") && m->k >= 0 ? m->k : m->n;
-}
-
-/* A cohort-profile count describes its k residents, whatever the size of
- * the group: a count from 1 to min_cell - 1 is hidden (0 names nobody). */
-static void count_rule(struct rep *r)
-{
-    for (size_t i = 0; i < r->n_rows; i++) {
-        struct mrow *m = &r->rows[i];
-        if (!strcmp(m->metric, "cohort.residents") && *m->stratum && m->k > 0 && m->k < r->min_cell)
-            m->suppressed = 1;
-    }
-}
-
 /* In a partition with exactly one hidden part, the smallest shown part is
  * hidden too. */
 static int partition_rule(struct rep *r)
 {
     int changed = 0;
     for (size_t p = 0; p < sizeof PARTITIONS / sizeof PARTITIONS[0]; p++) {
-        const char *metric = PARTITIONS[p][0], *prefix = PARTITIONS[p][1];
+        const char *metric = PARTITIONS[p].metric, *prefix = PARTITIONS[p].prefix;
+        int by_k = PARTITIONS[p].size_is_k;
         size_t pl = strlen(prefix);
         for (size_t i = 0; i < r->n_rows; i++) {
             const struct mrow *a = &r->rows[i];
@@ -216,7 +204,7 @@ static int partition_rule(struct rep *r)
                     continue;
                 if (b->suppressed)
                     hidden++;
-                else if (!smallest || part_size(b) < part_size(smallest))
+                else if (!smallest || (by_k ? b->k < smallest->k : b->n < smallest->n))
                     smallest = b;
             }
             if (hidden == 1 && smallest) {
@@ -239,7 +227,6 @@ static int partition_rule(struct rep *r)
  * Only the report's copy of the rows changes: metrics.csv keeps them. */
 static void complement_rows(struct rep *r)
 {
-    count_rule(r);
     while (pair_rule(r) | partition_rule(r))
         ;
     for (size_t i = 0; i < r->n_rows; i++) {

@@ -333,6 +333,50 @@ static void default_as_of(void **state)
 
 /* A database made by schema version 1 gains the compute tables and keeps
  * its rows. */
+/* The cohort profile (docs/METRICS-EXTRA.md): n is the group, k the
+ * residents in the stratum; a count from 1 to min_cell - 1 is flagged
+ * whatever the group's size, a count of 0 is not; a resident who starts
+ * after as-of is in no row; a missing visa is in no stratum. */
+static void cohort_profile(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_open(&f);
+    /* 6 IMGs (5 on j1, 1 on h1b), 6 non-IMGs without a visa value but one */
+    for (int i = 1; i <= 5; i++)
+        fx_resident(&f, i, 18000, -1, NULL, "non_us_img", "j1");
+    fx_resident(&f, 6, 18000, -1, NULL, "us_img", "h1b");
+    for (int i = 7; i <= 11; i++)
+        fx_resident(&f, i, 18000, -1, NULL, "usmd", NULL);
+    fx_resident(&f, 12, 18000, -1, NULL, "usdo", "none");
+    fx_resident(&f, 13, 19000, -1, NULL, "usmd", "none"); /* starts after as-of */
+    assert_int_equal(fx_compute(&f, 18500), 0);
+    struct fx_row r = fx_get(&f, "cohort.residents", "all", "", "");
+    assert_int_equal(r.n, 12);
+    assert_int_equal(r.k, 12);
+    assert_int_equal(r.suppressed, 0);
+    r = fx_get(&f, "cohort.residents", "img", "visa=j1", "");
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.k, 5);
+    assert_int_equal(r.suppressed, 0);
+    assert_true(fabs(r.value - 5.0 / 6.0) < 1e-12);
+    r = fx_get(&f, "cohort.residents", "img", "visa=h1b", "");
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.k, 1);
+    assert_int_equal(r.suppressed, 1); /* one resident, in a group of 6 */
+    r = fx_get(&f, "cohort.residents", "non_img", "visa=j1", "");
+    assert_int_equal(r.k, 0);
+    assert_int_equal(r.suppressed, 0); /* nobody: nothing to hide */
+    r = fx_get(&f, "cohort.residents", "all", "visa=none", "");
+    assert_int_equal(r.n, 12);
+    assert_int_equal(r.k, 1);          /* resident 13 started after as-of */
+    assert_int_equal(r.suppressed, 1);
+    r = fx_get(&f, "cohort.residents", "all", "graduate_type=usmd", "");
+    assert_int_equal(r.k, 5);
+    assert_int_equal(r.suppressed, 0);
+    fx_close(&f);
+}
+
 static void upgrade_from_schema_1(void **state)
 {
     (void)state;
@@ -381,6 +425,7 @@ int main(void)
         cmocka_unit_test(one_connection_same_numbers),
         cmocka_unit_test(default_as_of),
         cmocka_unit_test(upgrade_from_schema_1),
+        cmocka_unit_test(cohort_profile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
