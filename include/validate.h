@@ -35,6 +35,16 @@ struct validate_value {
     double d;         /* COHORT_NUM */
 };
 
+/* The input contract's integer syntax: decimal digits only (leading zeros
+ * allowed); values of 10^18 and beyond saturate, and so fail any range.
+ * Returns 0 and sets *out, or -1. */
+int validate_parse_int(const char *s, size_t len, long long *out);
+
+/* The input contract's number syntax: -?digits(.digits)? and nothing else
+ * (".5", "1e2", "inf" fail); s[len] must be a NUL. Returns 0 and sets *out
+ * (the value strtod gives), or -1. */
+int validate_parse_number(const char *s, size_t len, double *out);
+
 /* Validates one field of column c. s holds len bytes followed by a NUL and
  * may be modified in place (upper-casing). Fills *v; returns 0, or -1 and
  * appends the reason to msg. A missing optional value is valid. */

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "date.h"
 #include "mem.h"
+#include "validate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -56,38 +57,16 @@ const char *params_stage_name(int stage)
     return "?";
 }
 
-/* A decimal number as inputs.md defines numbers: -?digits(.digits)? */
+/* Pipeline numbers and whole numbers have the input contract's syntax. */
 static int parse_number(const char *s, double *out)
 {
-    const char *q = s;
-    if (*q == '-')
-        q++;
-    if (!isdigit((unsigned char)*q))
-        return -1;
-    while (isdigit((unsigned char)*q))
-        q++;
-    if (*q == '.') {
-        q++;
-        if (!isdigit((unsigned char)*q))
-            return -1;
-        while (isdigit((unsigned char)*q))
-            q++;
-    }
-    if (*q)
-        return -1;
-    *out = strtod(s, NULL);
-    return 0;
+    return validate_parse_number(s, strlen(s), out);
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
-    if (!*s || strlen(s) > 9)
-        return -1;
-    for (const char *q = s; *q; q++)
-        if (!isdigit((unsigned char)*q))
-            return -1;
-    long v = strtol(s, NULL, 10);
-    if (v < lo || v > hi)
+    long long v;
+    if (validate_parse_int(s, strlen(s), &v) || v < lo || v > hi)
         return -1;
     *out = (int)v;
     return 0;

@@ -61,8 +61,7 @@ static int check_id(const char *s, size_t len)
     return 0;
 }
 
-/* Digits only; values of 10^18 and beyond saturate (and so fail any range). */
-static int parse_int(const char *s, size_t len, long long *out)
+int validate_parse_int(const char *s, size_t len, long long *out)
 {
     if (len == 0)
         return -1;
@@ -76,8 +75,7 @@ static int parse_int(const char *s, size_t len, long long *out)
     return 0;
 }
 
-/* -?digits(.digits)? and nothing else; s[len] is a NUL. */
-static int parse_num(const char *s, size_t len, double *out)
+int validate_parse_number(const char *s, size_t len, double *out)
 {
     size_t i = 0;
     if (i < len && s[i] == '-')
@@ -201,13 +199,13 @@ int validate_field(const struct cohort_column *c, char *s, size_t len, struct va
         break;
     }
     case COHORT_INT:
-        if (parse_int(s, len, &v->i))
+        if (validate_parse_int(s, len, &v->i))
             rc = bad_value(msg, s, len, "is not an integer");
         else
             rc = check_range(c, (double)v->i, s, len, msg);
         break;
     case COHORT_NUM:
-        if (parse_num(s, len, &v->d)) {
+        if (validate_parse_number(s, len, &v->d)) {
             rc = bad_value(msg, s, len, "is not a number");
         } else {
             rc = check_range(c, v->d, s, len, msg);
