@@ -9,6 +9,7 @@
 #ifndef IMGO_BUF_H
 #define IMGO_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -28,6 +29,8 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 const char *buf_str(const struct buf *b);    /* "" when empty */
 char *buf_detach(struct buf *b, size_t *len); /* b is empty afterwards */
 

@@ -36,16 +36,9 @@ void html_escf(struct buf *b, const char *fmt, ...)
     struct buf t = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    buf_vaddf(&t, fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        buf_grow(&t, (size_t)n + 1);
-        va_start(ap, fmt);
-        vsnprintf(t.data, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        t.len = (size_t)n;
-    }
-    html_escn(b, t.data, t.len);
+    html_escn(b, buf_str(&t), t.len);
     buf_release(&t);
 }
 

@@ -99,15 +99,8 @@ static void message(struct ingest *ig, int warning, const char *fmt, ...)
     struct buf b = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        buf_grow(&b, (size_t)n);
-        va_start(ap, fmt);
-        vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        b.len = (size_t)n;
-    }
     if (ig->o.sink.message)
         ig->o.sink.message(ig->o.sink.ctx, warning, buf_str(&b));
     buf_release(&b);
