@@ -20,6 +20,8 @@
 #ifndef IMGO_SYNTH_H
 #define IMGO_SYNTH_H
 
+#include "cohort.h"
+
 struct imgo_err;
 
 #define SYNTH_AS_OF "2026-06-30"
@@ -34,20 +36,20 @@ struct imgo_err;
 #define SYNTH_BIASED_EVALUATOR_B "E007"
 #define SYNTH_OVERLOADED_MENTOR "P01-00-01"
 
-/* The files, in the order synth_file_name() numbers them. */
+/* The files: the cohort files of cohort.h, in their order. */
 enum synth_file {
-    SYNTH_RESIDENTS,
-    SYNTH_MENTOR_ASSIGNMENTS,
-    SYNTH_MENTORSHIP_MEETINGS,
-    SYNTH_BOARD_EXAMS,
-    SYNTH_FELLOWSHIP,
-    SYNTH_MILESTONES,
-    SYNTH_EVALUATIONS,
-    SYNTH_FEEDBACK,
-    SYNTH_CCC_ACTIONS,
-    SYNTH_EMPLOYMENT,
-    SYNTH_PATIENT_EXPERIENCE,
-    SYNTH_NFILES
+    SYNTH_RESIDENTS = COHORT_RESIDENTS,
+    SYNTH_MENTOR_ASSIGNMENTS = COHORT_MENTOR_ASSIGNMENTS,
+    SYNTH_MENTORSHIP_MEETINGS = COHORT_MENTORSHIP_MEETINGS,
+    SYNTH_BOARD_EXAMS = COHORT_BOARD_EXAMS,
+    SYNTH_FELLOWSHIP = COHORT_FELLOWSHIP_APPLICATIONS,
+    SYNTH_MILESTONES = COHORT_MILESTONE_RATINGS,
+    SYNTH_EVALUATIONS = COHORT_EVALUATIONS,
+    SYNTH_FEEDBACK = COHORT_FEEDBACK,
+    SYNTH_CCC_ACTIONS = COHORT_CCC_ACTIONS,
+    SYNTH_EMPLOYMENT = COHORT_EMPLOYMENT,
+    SYNTH_PATIENT_EXPERIENCE = COHORT_PATIENT_EXPERIENCE,
+    SYNTH_NFILES = COHORT_NFILES
 };
 
 struct synth_opts {
@@ -67,7 +69,8 @@ struct synth_stats {
 /* "residents.csv", ... for an enum synth_file; NULL when out of range. */
 const char *synth_file_name(int file);
 
-/* The header line of a file, without the newline. */
+/* The header line of a file, without the newline: its columns in
+ * cohort.h, in order (synth writes every row in that order). */
 const char *synth_file_header(int file);
 
 /*

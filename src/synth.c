@@ -28,32 +28,25 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-static const struct {
-    const char *name;
-    const char *header;
-} files[SYNTH_NFILES] = {
-    { "residents.csv", "resident_id,program,specialty,start_date,end_date,exit_reason,"
-                       "graduate_type,school_region,graduation_year,visa,step2_score,track" },
-    { "mentor_assignments.csv", "resident_id,mentor_id,role,assigned_date,ended_date" },
-    { "mentorship_meetings.csv", "resident_id,mentor_id,meeting_date,kind" },
-    { "board_exams.csv", "resident_id,exam,exam_date,attempt,result,score" },
-    { "fellowship_applications.csv", "resident_id,cycle_year,fellowship_specialty,outcome" },
-    { "milestone_ratings.csv", "resident_id,review_date,pgy,subcompetency,rating" },
-    { "evaluations.csv", "resident_id,evaluator_id,eval_date,rotation,pgy,score" },
-    { "feedback.csv", "resident_id,evaluator_id,feedback_date,theme,valence" },
-    { "ccc_actions.csv", "resident_id,review_date,action" },
-    { "employment.csv", "resident_id,start_date,end_date,employer,underserved" },
-    { "patient_experience.csv", "resident_id,period,responses,mean_score" },
-};
-
 const char *synth_file_name(int file)
 {
-    return file >= 0 && file < SYNTH_NFILES ? files[file].name : NULL;
+    return file >= 0 && file < SYNTH_NFILES ? cohort_file((enum cohort_file_id)file)->name : NULL;
 }
 
 const char *synth_file_header(int file)
 {
-    return file >= 0 && file < SYNTH_NFILES ? files[file].header : NULL;
+    /* Built once from the column table of cohort.h. */
+    static char headers[SYNTH_NFILES][512];
+    if (file < 0 || file >= SYNTH_NFILES)
+        return NULL;
+    if (!headers[file][0]) {
+        const struct cohort_file *f = cohort_file((enum cohort_file_id)file);
+        size_t len = 0;
+        for (size_t c = 0; c < f->ncols && len < sizeof headers[file]; c++)
+            len += (size_t)snprintf(headers[file] + len, sizeof headers[file] - len, "%s%s", c ? "," : "",
+                                    f->cols[c].name);
+    }
+    return headers[file];
 }
 
 /* ---- the model's parameters (docs/SYNTH.md explains each) ---- */
@@ -1042,10 +1035,10 @@ int synth_write(const char *dir, const struct synth_opts *opts,
      * every file is complete, so an interrupted run leaves no truncated CSV
      * under a name ingest would read. */
     for (int f = 0; f < SYNTH_NFILES; f++) {
-        s->path[f] = join(dir, files[f].name);
-        size_t n = strlen(files[f].name) + 6;
+        s->path[f] = join(dir, synth_file_name(f));
+        size_t n = strlen(synth_file_name(f)) + 6;
         char *hidden = xmalloc(n);
-        snprintf(hidden, n, ".%s.tmp", files[f].name);
+        snprintf(hidden, n, ".%s.tmp", synth_file_name(f));
         s->tmp[f] = join(dir, hidden);
         free(hidden);
         s->out[f] = fopen(s->tmp[f], "w");
@@ -1059,7 +1052,7 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         }
         s->outbuf[f] = xmalloc(1 << 18);
         setvbuf(s->out[f], s->outbuf[f], _IOFBF, 1 << 18);
-        fprintf(s->out[f], "%s\n", files[f].header);
+        fprintf(s->out[f], "%s\n", synth_file_header(f));
     }
     make_programs(s, opts->residents);
     make_tables(s);
