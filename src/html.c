@@ -1,6 +1,7 @@
 /*
  * html.c - entity escaping and inline SVG for the reports (see html.h).
  */
+#define _GNU_SOURCE /* strcasestr */
 #include "html.h"
 
 #include <ctype.h>
@@ -42,19 +43,6 @@ void html_escf(struct buf *b, const char *fmt, ...)
     buf_release(&t);
 }
 
-static const char *find_ci(const char *s, size_t len, const char *needle)
-{
-    size_t nl = strlen(needle);
-    for (size_t i = 0; i + nl <= len; i++) {
-        size_t j = 0;
-        while (j < nl && tolower((unsigned char)s[i + j]) == tolower((unsigned char)needle[j]))
-            j++;
-        if (j == nl)
-            return s + i;
-    }
-    return NULL;
-}
-
 static int starts(const char *s, const char *end, const char *p)
 {
     size_t n = strlen(p);
@@ -64,10 +52,12 @@ static int starts(const char *s, const char *end, const char *p)
 int html_inline_svg(struct buf *b, const char *svg, size_t len, const char *prefix, struct imgo_err *err)
 {
     const char *end = svg + len;
-    const char *s = find_ci(svg, len, "<svg");
+    /* Without a NUL inside, the C string svg is all len bytes, and
+     * strcasestr sees every one of them. */
+    const char *s = memchr(svg, '\0', len) ? NULL : strcasestr(svg, "<svg");
     if (!s)
         return imgo_err_set(err, IMGO_EIO, "chart %s: not an svg document", prefix);
-    if (find_ci(svg, len, "<script") || find_ci(svg, len, "<foreignobject"))
+    if (strcasestr(svg, "<script") || strcasestr(svg, "<foreignobject"))
         return imgo_err_set(err, IMGO_EIO, "chart %s: svg holds active content", prefix);
     /* Rewrite ids only inside tags: text between tags is data and stays as
      * gnuplot escaped it. */

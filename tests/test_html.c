@@ -65,6 +65,10 @@ static void test_inline_svg_refuses(void **state)
     assert_int_equal(html_inline_svg(&b, fo, strlen(fo), "c3", &err), IMGO_EIO);
     assert_int_equal(html_inline_svg(&b, "<html>", 6, "c4", &err), IMGO_EIO);
     assert_string_equal(err.msg, "chart c4: not an svg document");
+    /* a NUL byte cannot hide a script behind it */
+    static const char nul[] = "<svg>\0<script>alert(1)</script></svg>";
+    assert_int_equal(html_inline_svg(&b, nul, sizeof nul - 1, "c5", &err), IMGO_EIO);
+    assert_string_equal(err.msg, "chart c5: not an svg document");
     buf_release(&b);
 }
 
