@@ -8,8 +8,10 @@
 #   make fuzz       libFuzzer harnesses (clang) for FUZZ_SECONDS each (60)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Every src/*.c but main.c goes into the static library build/libimgo.a;
-# every tests/test_*.c is a cmocka test program linked against it.
+# The stages live in src/core, src/ingest, src/compute, src/report,
+# src/synth and src/cli; every src/*/*.c but src/cli/main.c goes into the
+# static library build/libimgo.a; every tests/*/test_*.c is a cmocka test
+# program linked against it.
 
 PREFIX  ?= /usr/local
 BUILD   ?= build
@@ -44,9 +46,9 @@ ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DIMGO_VERSION='"$(VERSION)"' \
 LDLIBS := $(PKG_LIBS) -lcsv -lm
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-TEST_SRC := $(wildcard tests/test_*.c)
+TEST_SRC := $(wildcard tests/*/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 # Keep test objects: they are inputs of the dependency files.
@@ -67,7 +69,7 @@ $(BUILD)/libimgo.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/imgo: $(BUILD)/src/main.o $(BUILD)/libimgo.a
+$(BUILD)/imgo: $(BUILD)/src/cli/main.o $(BUILD)/libimgo.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libimgo.a
@@ -114,4 +116,4 @@ install: $(BUILD)/imgo
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d $(TEST_BIN:=.d) $(FUZZ_BIN:$(BUILD)/%=$(BUILD)/tests/fuzz/%.d)
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/cli/main.d $(TEST_BIN:=.d) $(FUZZ_BIN:$(BUILD)/%=$(BUILD)/tests/fuzz/%.d)

@@ -14,7 +14,7 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$root/$BUILD"/tests/test_*; do
+for t in $(find "$root/$BUILD/tests" -name 'test_*' -type f ! -name '*.[od]' | sort); do
     [ -x "$t" ] || continue
     case $t in *.o|*.d) continue ;; esac
     name=$(basename "$t")

@@ -18,11 +18,11 @@
 
 #define LLVMFuzzerTestOneInput fuzz_csv_one
 #define LLVMFuzzerInitialize fuzz_csv_init
-#include "fuzz/fuzz_csv.c"
+#include "../fuzz/fuzz_csv.c"
 #undef LLVMFuzzerTestOneInput
 #undef LLVMFuzzerInitialize
 #define LLVMFuzzerTestOneInput fuzz_pipeline_one
-#include "fuzz/fuzz_pipeline.c"
+#include "../fuzz/fuzz_pipeline.c"
 #undef LLVMFuzzerTestOneInput
 
 #include "buf.h"
