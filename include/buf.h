@@ -23,6 +23,7 @@ struct buf {
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);
 void buf_reset(struct buf *b);               /* len = 0, keeps the memory */
+void buf_setlen(struct buf *b, size_t len);  /* len <= b->len: cut to len bytes */
 void buf_grow(struct buf *b, size_t extra);  /* room for extra more bytes */
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);

@@ -78,6 +78,12 @@ const struct cohort_file *cohort_find(const char *name);
 /* The index of column name (exact, canonical spelling) in f, or -1. */
 int cohort_column_index(const struct cohort_file *f, const char *name);
 
+/* The IMG rule, written once: a resident whose graduate_type (canonical
+ * spelling) is us_img or non_us_img is an international medical graduate;
+ * usmd, usdo and NULL are not. Every connection db_open makes has it as the
+ * SQL function is_img(graduate_type). */
+int cohort_is_img(const char *graduate_type);
+
 /* The canonical spelling of an enumerated value (s, len bytes) matched
  * case-insensitively, or NULL when it is not one of c->enums. */
 const char *cohort_enum_match(const struct cohort_column *c, const char *s, size_t len);

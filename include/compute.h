@@ -8,7 +8,8 @@
  * run's, never a mix. Files are renamed into place only when complete.
  *
  * The second half of this header is the interface between compute_run and
- * the metric families (src/compute_*.c); nothing outside compute uses it.
+ * the metric families (the other files of src/compute); nothing outside
+ * compute uses it.
  */
 #ifndef IMGO_COMPUTE_H
 #define IMGO_COMPUTE_H
@@ -73,8 +74,35 @@ struct stats_est compute_clamp(struct stats_est e, double lo, double hi);
 
 /* Adds the row of a rate k of n for group g (Wilson interval); returns it
  * (owned by x->m) for a family that must set more of it. */
-struct metric_row *compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
-                      const char *period, long k, long n);
+struct metric_row *compute_add_rate(struct compute_ctx *x, enum metric_id metric, int g, const char *stratum,
+                                    const char *period, long k, long n);
+
+/* Counts a subject of group img (0 or 1) in n[img] and n[GROUP_ALL], and
+ * hit (0 or 1, or a count) in k likewise. */
+void compute_count(long n[3], long k[3], int img, long hit);
+
+/* A statement over a cohort table whose rows come in rid order (rid in
+ * column 0), read one row at a time with the resident each row belongs to.
+ * Rows of a rid that is no resident, or of a resident who started after
+ * as-of (in no metric), are skipped. */
+struct res_cursor {
+    struct compute_ctx *x;
+    sqlite3_stmt *st;
+    struct compute_resident *r; /* the current row's resident */
+    int first;                  /* the row is the first of its resident */
+    int started;
+    long long rid;
+};
+
+/* Prepares sql and binds ?1 to x->as_of when sql has a parameter. */
+int res_cursor_open(struct res_cursor *c, struct compute_ctx *x, const char *sql, struct imgo_err *err);
+
+/* The next row: 1, 0 at the end, or -1 with err filled (a database error). */
+int res_cursor_next(struct res_cursor *c, struct imgo_err *err);
+
+/* Finalizes the statement; c may be closed twice, or never opened when
+ * zeroed. */
+void res_cursor_close(struct res_cursor *c);
 
 /* Kaplan-Meier: survival observations of the three groups, the metric rows
  * at times ts[0..n_ts) and, when chart is not NULL, the step curves of img
@@ -84,8 +112,8 @@ struct compute_surv {
     size_t len, alloc;
 };
 void compute_surv_add(struct compute_surv *s, double time, int event, int group);
-void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_surv sv[3],
-                     const int *ts, int n_ts, const char *chart);
+void compute_km_rows(struct compute_ctx *x, enum metric_id metric, struct compute_surv sv[3],
+                     const int *ts, int n_ts, enum chart_id chart);
 
 /* The families, called in this order by compute_run. Each returns an
  * imgo_status and fills err. */
@@ -100,5 +128,6 @@ int compute_feedback(struct compute_ctx *x, struct imgo_err *err);
 int compute_adverse(struct compute_ctx *x, struct imgo_err *err);
 int compute_workforce(struct compute_ctx *x, struct imgo_err *err);
 int compute_patient(struct compute_ctx *x, struct imgo_err *err);
+int compute_quarterly(struct compute_ctx *x, struct imgo_err *err);
 
 #endif

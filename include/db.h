@@ -2,7 +2,8 @@
  * db.h - the imgo database: opening, schema migrations, small helpers.
  *
  * One SQLite file holds a program's cohort (see docs/SCHEMA.md). db_open
- * turns foreign keys on, sets a busy timeout, and applies every migration
+ * turns foreign keys on, sets a busy timeout, defines the SQL function
+ * is_img(graduate_type) (the IMG rule, cohort.h), and applies every migration
  * the file has not seen yet (tracked by PRAGMA user_version), each in its
  * own transaction, so a database made by an older imgo upgrades in place.
  *

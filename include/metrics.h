@@ -22,13 +22,16 @@
 
 #include "buf.h"
 #include "err.h"
+#include "registry.h"
 #include "stats.h"
 
 /* An integer field that is empty (k of mentorship.mentor_load_max). */
 #define METRIC_EMPTY LONG_MIN
 
 struct metric_row {
-    char *metric, *group, *stratum, *period; /* stratum, period "" when empty */
+    enum metric_id id;
+    const char *metric;                      /* its registry name */
+    char *group, *stratum, *period;          /* stratum, period "" when empty */
     long n, k;                               /* METRIC_EMPTY: empty field */
     double value, ci_low, ci_high, p, q;     /* NAN: empty field */
     int suppressed;
@@ -43,14 +46,20 @@ struct metric_set {
 void metric_set_init(struct metric_set *s, int min_cell);
 void metric_set_release(struct metric_set *s);
 
-/* Adds a row with e's value, interval and p (q NAN); stratum and period may
- * be NULL for empty. Returns the row, valid until the next add. */
-struct metric_row *metric_add(struct metric_set *s, const char *metric, const char *group,
+/* Adds a row of metric id with e's value, interval and p (q NAN); stratum
+ * and period may be NULL for empty. Returns the row, valid until the next
+ * add. */
+struct metric_row *metric_add(struct metric_set *s, enum metric_id id, const char *group,
                               const char *stratum, const char *period, long n, long k,
                               struct stats_est e);
 
 /* Moves every row of src to the end of dst; src is left empty. */
 void metric_set_take(struct metric_set *dst, struct metric_set *src);
+
+/* Sets the q of the rows of metric id whose stratum starts with its
+ * registry BH prefix: Benjamini-Hochberg over their p (rows with an empty p
+ * are not in the family). Call once all of the family's rows are added. */
+void metric_set_bh(struct metric_set *s, enum metric_id id);
 
 /* Sorts by metric, group, stratum, period in byte order (strcmp). */
 void metric_set_sort(struct metric_set *s);
@@ -66,7 +75,8 @@ int metric_set_store(const struct metric_set *s, sqlite3 *db, struct imgo_err *e
 /* ---- chart points (docs/TABLES.md) ------------------------------------ */
 
 struct chart_point {
-    char *chart, *series, *label;
+    enum chart_id chart;
+    char *series, *label;
     double x, value, ci_low, ci_high; /* NAN: empty */
     long n, k;                        /* METRIC_EMPTY: empty */
     int suppressed;
@@ -80,7 +90,7 @@ struct chart_set {
 void chart_set_init(struct chart_set *c);
 void chart_set_release(struct chart_set *c);
 
-void chart_add(struct chart_set *c, const char *chart, const char *series, const char *label,
+void chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
                double x, long n, long k, double value, double ci_low, double ci_high,
                int suppressed);
 
@@ -88,14 +98,14 @@ void chart_add(struct chart_set *c, const char *chart, const char *series, const
 void chart_set_take(struct chart_set *dst, struct chart_set *src);
 
 /* The CSV of one chart's points (header and rows in insertion order). */
-void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out);
+void chart_set_csv(const struct chart_set *c, enum chart_id chart, struct buf *out);
 
 /* The CSV of the points of chart that have this label (as chart_set_csv). */
-void chart_set_csv_label(const struct chart_set *c, const char *chart, const char *label, struct buf *out);
+void chart_set_csv_label(const struct chart_set *c, enum chart_id chart, const char *label, struct buf *out);
 
 /* The distinct labels of chart's points in byte order; the strings belong
  * to c, the caller frees the array. */
-size_t chart_set_labels(const struct chart_set *c, const char *chart, const char ***out);
+size_t chart_set_labels(const struct chart_set *c, enum chart_id chart, const char ***out);
 
 /* File-name parts for the labels of a chart drawn once per label (one
  * chart per exam): out[i] names labels[i], lower-case [a-z0-9-] only (no

@@ -1,5 +1,5 @@
 /*
- * compute_bias.c - bias patterns other than the milestone model:
+ * bias.c - bias patterns other than the milestone model:
  * evaluator score gaps (bias.evaluator_gap, with the funnel-plot data),
  * negative feedback themes (bias.feedback_theme) and adverse CCC actions
  * (bias.adverse_action_rate, bias.adverse_action_rr).
@@ -39,7 +39,7 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
             long n = m[0].n + m[1].n;
             if (flagged && !(q[i] < x->p->fdr_q && est[i].value < 0))
                 continue;
-            chart_add(x->c, "evaluator_funnel", flagged ? "flagged" : "evaluator",
+            chart_add(x->c, C_EVALUATOR_FUNNEL, flagged ? "flagged" : "evaluator",
                       strdict_str(names, (int)ev_id[i]), (double)n, n, m[1].n, est[i].value, est[i].lo,
                       est[i].hi, n < x->p->min_cell);
             if (!flagged) {
@@ -50,13 +50,13 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
             }
         }
     if (!n_ev) {
-        chart_add(x->c, "evaluator_funnel", "pooled", NULL, NAN, METRIC_EMPTY, METRIC_EMPTY, gap.value,
+        chart_add(x->c, C_EVALUATOR_FUNNEL, "pooled", NULL, NAN, METRIC_EMPTY, METRIC_EMPTY, gap.value,
                   NAN, NAN, 0);
         return;
     }
-    chart_add(x->c, "evaluator_funnel", "pooled", NULL, (double)xmin, METRIC_EMPTY, METRIC_EMPTY,
+    chart_add(x->c, C_EVALUATOR_FUNNEL, "pooled", NULL, (double)xmin, METRIC_EMPTY, METRIC_EMPTY,
               gap.value, NAN, NAN, 0);
-    chart_add(x->c, "evaluator_funnel", "pooled", NULL, (double)xmax, METRIC_EMPTY, METRIC_EMPTY,
+    chart_add(x->c, C_EVALUATOR_FUNNEL, "pooled", NULL, (double)xmax, METRIC_EMPTY, METRIC_EMPTY,
               gap.value, NAN, NAN, 0);
     long n1 = pooled[1].n, n0 = pooled[0].n;
     double sd = NAN, f = (double)n1 / (double)(n1 + n0);
@@ -69,7 +69,7 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
         for (int i = 0; i <= FUNNEL_STEPS; i++) {
             double xv = (double)xmin * pow((double)xmax / (double)xmin, (double)i / FUNNEL_STEPS);
             double half = z * sd / sqrt(xv * f * (1 - f));
-            chart_add(x->c, "evaluator_funnel", funnel_limits[l].series, NULL, xv, METRIC_EMPTY,
+            chart_add(x->c, C_EVALUATOR_FUNNEL, funnel_limits[l].series, NULL, xv, METRIC_EMPTY,
                       METRIC_EMPTY, gap.value, gap.value - half, gap.value + half, 0);
         }
     }
@@ -77,50 +77,40 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
 
 int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, evaluator_id, score FROM evaluations WHERE eval_date <= ?1"
-                        " ORDER BY rid, evaluator_id, eval_date, rotation",
-                        &st, err);
+    struct res_cursor c;
+    int rc = res_cursor_open(&c, x,
+                             "SELECT rid, evaluator_id, score FROM evaluations WHERE eval_date <= ?1"
+                             " ORDER BY rid, evaluator_id, eval_date, rotation",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     struct strdict names;
     strdict_init(&names);
     struct stats_moments pooled[2] = { STATS_MOMENTS_INIT, STATS_MOMENTS_INIT };
     struct stats_moments (*mom)[2] = NULL;
     size_t alloc = 0;
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const struct compute_resident *r = compute_find(x, sqlite3_column_int64(st, 0));
-        if (!r || !r->active)
-            continue;
-        int id = strdict_intern(&names, (const char *)sqlite3_column_text(st, 1),
-                                (size_t)sqlite3_column_bytes(st, 1));
-        if ((size_t)id >= alloc) {
-            size_t old = alloc;
-            alloc = alloc ? alloc * 2 : 256;
-            mom = xrealloc(mom, alloc * sizeof *mom);
-            memset(mom + old, 0, (alloc - old) * sizeof *mom);
-        }
-        double score = sqlite3_column_double(st, 2);
-        stats_moments_add(&mom[id][r->img], score);
-        stats_moments_add(&pooled[r->img], score);
+    while ((s = res_cursor_next(&c, err)) > 0) {
+        int id = strdict_intern(&names, (const char *)sqlite3_column_text(c.st, 1),
+                                (size_t)sqlite3_column_bytes(c.st, 1));
+        ALLOC_GROW_ZERO(mom, (size_t)id + 1, alloc);
+        double score = sqlite3_column_double(c.st, 2);
+        stats_moments_add(&mom[id][c.r->img], score);
+        stats_moments_add(&pooled[c.r->img], score);
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    res_cursor_close(&c);
+    if (s < 0)
+        rc = err->status;
     long total = pooled[0].n + pooled[1].n;
     if (!rc && total > 0 && pooled[0].n >= 1 && pooled[1].n >= 1) {
         /* scores are 1..9 (inputs.md): a gap lies in [-8, 8] */
         struct stats_est gap = compute_clamp(stats_welch(&pooled[1], &pooled[0], x->conf), -8, 8);
-        metric_add(x->m, "bias.evaluator_gap", "img_vs_non_img", NULL, NULL, total, pooled[1].n, gap);
+        metric_add(x->m, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", NULL, NULL, total, pooled[1].n, gap);
         int *order = strdict_sorted(&names);
         size_t n_ev = 0;
         size_t *ev_id = xmalloc((names.len ? names.len : 1) * sizeof *ev_id);
         size_t *rows = xmalloc((names.len ? names.len : 1) * sizeof *rows);
         struct stats_est *est = xmalloc((names.len ? names.len : 1) * sizeof *est);
-        double *p = xmalloc((names.len ? names.len : 1) * sizeof *p);
         double *q = xmalloc((names.len ? names.len : 1) * sizeof *q);
         struct buf stratum = BUF_INIT;
         for (size_t i = 0; i < names.len; i++) {
@@ -130,15 +120,14 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
             buf_reset(&stratum);
             buf_addf(&stratum, "evaluator=%s", strdict_str(&names, order[i]));
             est[n_ev] = compute_clamp(stats_welch(&m[1], &m[0], x->conf), -8, 8);
-            metric_add(x->m, "bias.evaluator_gap", "img_vs_non_img", buf_str(&stratum), NULL,
-                       m[0].n + m[1].n, m[1].n, est[n_ev]);
+            metric_add(x->m, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", buf_str(&stratum), NULL, m[0].n + m[1].n,
+                       m[1].n, est[n_ev]);
             rows[n_ev] = x->m->len - 1;
-            p[n_ev] = est[n_ev].p;
             ev_id[n_ev++] = (size_t)order[i];
         }
-        stats_bh(p, q, n_ev);
+        metric_set_bh(x->m, M_BIAS_EVALUATOR_GAP);
         for (size_t i = 0; i < n_ev; i++)
-            x->m->rows[rows[i]].q = q[i];
+            q[i] = x->m->rows[rows[i]].q;
         funnel_chart(x, pooled, gap, ev_id, n_ev, &names, est, q,
                      (const struct stats_moments(*)[2])mom);
         buf_release(&stratum);
@@ -146,7 +135,6 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
         free(ev_id);
         free(rows);
         free(est);
-        free(p);
         free(q);
     }
     free(mom);
@@ -156,63 +144,44 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
 
 int compute_feedback(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, theme, valence FROM feedback WHERE feedback_date <= ?1"
-                        " ORDER BY rid, evaluator_id, feedback_date, theme, valence",
-                        &st, err);
+    struct res_cursor cur;
+    int rc = res_cursor_open(&cur, x,
+                             "SELECT rid, theme, valence FROM feedback WHERE feedback_date <= ?1"
+                             " ORDER BY rid, evaluator_id, feedback_date, theme, valence",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     struct strdict themes;
     strdict_init(&themes);
     long counted[2] = { 0, 0 };
     long (*neg)[2] = NULL;      /* residents with a negative comment, by theme and group */
     unsigned *mark = NULL;      /* by theme: resident serial of the last negative seen */
-    size_t alloc = 0;
+    size_t alloc = 0, mark_alloc = 0;
     unsigned serial = 0;
-    long long last = 0;
-    int have_last = 0, skip = 0, img = 0, s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long long rid = sqlite3_column_int64(st, 0);
-        if (!have_last || rid != last) {
-            have_last = 1;
-            last = rid;
-            const struct compute_resident *r = compute_find(x, rid);
-            skip = !r || !r->active;
-            if (skip)
-                continue;
-            img = r->img;
+    int s;
+    while ((s = res_cursor_next(&cur, err)) > 0) {
+        int img = cur.r->img;
+        if (cur.first) {
             counted[img]++;
             serial++;
-        } else if (skip) {
-            continue;
         }
-        const char *valence = (const char *)sqlite3_column_text(st, 2);
+        const char *valence = (const char *)sqlite3_column_text(cur.st, 2);
         if (!valence || strcmp(valence, "negative"))
             continue;
-        int id = strdict_intern(&themes, (const char *)sqlite3_column_text(st, 1),
-                                (size_t)sqlite3_column_bytes(st, 1));
-        if ((size_t)id >= alloc) {
-            size_t old = alloc;
-            alloc = alloc ? alloc * 2 : 16;
-            neg = xrealloc(neg, alloc * sizeof *neg);
-            mark = xrealloc(mark, alloc * sizeof *mark);
-            memset(neg + old, 0, (alloc - old) * sizeof *neg);
-            memset(mark + old, 0, (alloc - old) * sizeof *mark);
-        }
+        int id = strdict_intern(&themes, (const char *)sqlite3_column_text(cur.st, 1),
+                                (size_t)sqlite3_column_bytes(cur.st, 1));
+        ALLOC_GROW_ZERO(neg, (size_t)id + 1, alloc);
+        ALLOC_GROW_ZERO(mark, (size_t)id + 1, mark_alloc);
         if (mark[id] != serial) {
             mark[id] = serial;
             neg[id][img]++;
         }
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    res_cursor_close(&cur);
+    if (s < 0)
+        rc = err->status;
     if (!rc && counted[0] >= 1 && counted[1] >= 1 && themes.len) {
         int *order = strdict_sorted(&themes);
-        size_t *rows = xmalloc(themes.len * sizeof *rows);
-        double *p = xmalloc(themes.len * sizeof *p), *q = xmalloc(themes.len * sizeof *q);
         struct buf stratum = BUF_INIT;
         for (size_t i = 0; i < themes.len; i++) {
             int t = order[i];
@@ -222,20 +191,13 @@ int compute_feedback(struct compute_ctx *x, struct imgo_err *err)
             buf_reset(&stratum);
             buf_addf(&stratum, "theme=%s", name);
             long n = counted[0] + counted[1];
-            metric_add(x->m, "bias.feedback_theme", "img_vs_non_img", buf_str(&stratum), NULL, n, a + c, e);
-            rows[i] = x->m->len - 1;
-            p[i] = e.p;
-            chart_add(x->c, "feedback_forest", "theme", name, (double)(i + 1), n, a + c, e.value, e.lo,
+            metric_add(x->m, M_BIAS_FEEDBACK_THEME, "img_vs_non_img", buf_str(&stratum), NULL, n, a + c, e);
+            chart_add(x->c, C_FEEDBACK_FOREST, "theme", name, (double)(i + 1), n, a + c, e.value, e.lo,
                       e.hi, n < x->p->min_cell);
         }
-        stats_bh(p, q, themes.len);
-        for (size_t i = 0; i < themes.len; i++)
-            x->m->rows[rows[i]].q = q[i];
+        metric_set_bh(x->m, M_BIAS_FEEDBACK_THEME);
         buf_release(&stratum);
         free(order);
-        free(rows);
-        free(p);
-        free(q);
     }
     free(neg);
     free(mark);
@@ -245,38 +207,27 @@ int compute_feedback(struct compute_ctx *x, struct imgo_err *err)
 
 int compute_adverse(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, max(action IN ('remediation', 'probation', 'non_promotion',"
-                        " 'dismissal')) FROM ccc_actions WHERE review_date <= ?1"
-                        " GROUP BY rid ORDER BY rid",
-                        &st, err);
+    struct res_cursor c;
+    int rc = res_cursor_open(&c, x,
+                             "SELECT rid, max(action IN ('remediation', 'probation', 'non_promotion',"
+                             " 'dismissal')) FROM ccc_actions WHERE review_date <= ?1"
+                             " GROUP BY rid ORDER BY rid",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     long n[3] = { 0, 0, 0 }, k[3] = { 0, 0, 0 };
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const struct compute_resident *r = compute_find(x, sqlite3_column_int64(st, 0));
-        if (!r || !r->active)
-            continue;
-        int adverse = sqlite3_column_int(st, 1) != 0;
-        n[r->img]++;
-        n[GROUP_ALL]++;
-        k[r->img] += adverse;
-        k[GROUP_ALL] += adverse;
-    }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
-    if (rc)
-        return rc;
+    while ((s = res_cursor_next(&c, err)) > 0)
+        compute_count(n, k, c.r->img, sqlite3_column_int(c.st, 1) != 0);
+    res_cursor_close(&c);
+    if (s < 0)
+        return err->status;
     for (int g = 0; g < 3; g++)
-        compute_add_rate(x, "bias.adverse_action_rate", g, NULL, NULL, k[g], n[g]);
+        compute_add_rate(x, M_BIAS_ADVERSE_ACTION_RATE, g, NULL, NULL, k[g], n[g]);
     if (n[GROUP_IMG] >= 1 && n[GROUP_NON_IMG] >= 1) {
         struct stats_est e = stats_risk_ratio(k[GROUP_IMG], n[GROUP_IMG], k[GROUP_NON_IMG],
                                               n[GROUP_NON_IMG], x->conf);
-        metric_add(x->m, "bias.adverse_action_rr", "img_vs_non_img", NULL, NULL,
+        metric_add(x->m, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", NULL, NULL,
                    n[GROUP_IMG] + n[GROUP_NON_IMG], k[GROUP_IMG] + k[GROUP_NON_IMG], e);
     }
     return IMGO_OK;

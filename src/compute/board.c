@@ -1,5 +1,5 @@
 /*
- * compute_board.c - board certification (first-attempt pass rates by year
+ * board.c - board certification (first-attempt pass rates by year
  * and over three years, the IMG vs non-IMG difference, the accreditation
  * flag, the eventual pass rate), Step 3 by month 12, and fellowship match.
  *
@@ -27,7 +27,7 @@ struct take {
     int date1, pass1, any_pass;
 };
 
-static void add_diff(struct compute_ctx *x, const char *metric, const char *stratum,
+static void add_diff(struct compute_ctx *x, enum metric_id metric, const char *stratum,
                      const char *period, const long k[3], const long n[3])
 {
     if (n[GROUP_IMG] < 1 || n[GROUP_NON_IMG] < 1)
@@ -73,17 +73,11 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
     buf_addf(&stratum, "exam=%s", name);
     /* eventual pass: every resident with an attempt of the exam */
     long en[3] = { 0, 0, 0 }, ek[3] = { 0, 0, 0 };
-    for (size_t i = 0; i < n_takes; i++) {
-        if (takes[i].exam != exam)
-            continue;
-        int g = x->res[takes[i].res].img;
-        en[g]++;
-        en[GROUP_ALL]++;
-        ek[g] += takes[i].any_pass;
-        ek[GROUP_ALL] += takes[i].any_pass;
-    }
+    for (size_t i = 0; i < n_takes; i++)
+        if (takes[i].exam == exam)
+            compute_count(en, ek, x->res[takes[i].res].img, takes[i].any_pass);
     for (int g = 0; g < 3; g++)
-        compute_add_rate(x, "board.eventual_pass_rate", g, buf_str(&stratum), NULL, ek[g], en[g]);
+        compute_add_rate(x, M_BOARD_EVENTUAL_PASS_RATE, g, buf_str(&stratum), NULL, ek[g], en[g]);
     if (!any) {
         buf_release(&stratum);
         return;
@@ -94,11 +88,7 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
         if (takes[i].exam != exam || !takes[i].has_first)
             continue;
         size_t y = (size_t)(date_year(takes[i].date1) - ymin);
-        int g = x->res[takes[i].res].img;
-        n[y][g]++;
-        n[y][GROUP_ALL]++;
-        k[y][g] += takes[i].pass1;
-        k[y][GROUP_ALL] += takes[i].pass1;
+        compute_count(n[y], k[y], x->res[takes[i].res].img, takes[i].pass1);
     }
     char period[32];
     long sn[3] = { 0, 0, 0 }, sk[3] = { 0, 0, 0 };
@@ -107,9 +97,9 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
             continue;
         snprintf(period, sizeof period, "%d", ymin + (int)y);
         for (int g = 0; g < 3; g++)
-            compute_add_rate(x, "board.first_attempt_pass_rate", g, buf_str(&stratum), period, k[y][g],
+            compute_add_rate(x, M_BOARD_FIRST_ATTEMPT_PASS_RATE, g, buf_str(&stratum), period, k[y][g],
                              n[y][g]);
-        add_diff(x, "board.first_attempt_pass_diff", buf_str(&stratum), period, k[y], n[y]);
+        add_diff(x, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, buf_str(&stratum), period, k[y], n[y]);
         if (ymin + (int)y >= ymax - 2)
             for (int g = 0; g < 3; g++) {
                 sn[g] += n[y][g];
@@ -118,11 +108,11 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
     }
     snprintf(period, sizeof period, "%d-%d", ymax - 2, ymax);
     for (int g = 0; g < 3; g++)
-        compute_add_rate(x, "board.first_attempt_pass_rate", g, buf_str(&stratum), period, sk[g], sn[g]);
-    add_diff(x, "board.first_attempt_pass_diff", buf_str(&stratum), period, sk, sn);
+        compute_add_rate(x, M_BOARD_FIRST_ATTEMPT_PASS_RATE, g, buf_str(&stratum), period, sk[g], sn[g]);
+    add_diff(x, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, buf_str(&stratum), period, sk, sn);
     struct stats_est flag = { NAN, NAN, NAN, NAN };
     flag.value = (double)sk[GROUP_ALL] / (double)sn[GROUP_ALL] < x->p->board_pass_threshold ? 1 : 0;
-    metric_add(x->m, "board.accreditation_flag", "all", buf_str(&stratum), period, sn[GROUP_ALL],
+    metric_add(x->m, M_BOARD_ACCREDITATION_FLAG, "all", buf_str(&stratum), period, sn[GROUP_ALL],
                sk[GROUP_ALL], flag);
     /* chart: by series (group), then year */
     static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
@@ -132,7 +122,7 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
             if (!n[y][GROUP_ALL])
                 continue;
             struct stats_est e = stats_wilson(k[y][g], n[y][g], x->conf);
-            chart_add(x->c, "board_pass", compute_group_name[g], name, ymin + (int)y, n[y][g], k[y][g],
+            chart_add(x->c, C_BOARD_PASS, compute_group_name[g], name, ymin + (int)y, n[y][g], k[y][g],
                       e.value, e.lo, e.hi, n[y][g] < x->p->min_cell);
         }
     }
@@ -149,10 +139,7 @@ static void step3_rows(struct compute_ctx *x, const unsigned char *passed12)
         const struct compute_resident *r = &x->res[i];
         if (!r->active || r->start + 365 > x->as_of)
             continue;
-        n[r->img]++;
-        n[GROUP_ALL]++;
-        k[r->img] += passed12[i];
-        k[GROUP_ALL] += passed12[i];
+        compute_count(n, k, r->img, passed12[i]);
         if (r->img && r->visa != VISA_MISSING) {
             vn[r->visa]++;
             vk[r->visa] += passed12[i];
@@ -161,58 +148,49 @@ static void step3_rows(struct compute_ctx *x, const unsigned char *passed12)
     static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
     for (int oi = 0; oi < 3; oi++) {
         int g = order[oi];
-        compute_add_rate(x, "step3.pass_by_month12", g, NULL, NULL, k[g], n[g]);
+        compute_add_rate(x, M_STEP3_PASS_BY_MONTH12, g, NULL, NULL, k[g], n[g]);
         struct stats_est e = stats_wilson(k[g], n[g], x->conf);
-        chart_add(x->c, "step3_visa", "group", compute_group_name[g], oi + 1, n[g], k[g], e.value, e.lo,
+        chart_add(x->c, C_STEP3_VISA, "group", compute_group_name[g], oi + 1, n[g], k[g], e.value, e.lo,
                   e.hi, n[g] < x->p->min_cell);
     }
     for (int v = 0; v < 4; v++) {
         char stratum[16];
         snprintf(stratum, sizeof stratum, "visa=%s", visa_name[v]);
-        compute_add_rate(x, "step3.pass_by_month12", GROUP_IMG, stratum, NULL, vk[v], vn[v]);
+        compute_add_rate(x, M_STEP3_PASS_BY_MONTH12, GROUP_IMG, stratum, NULL, vk[v], vn[v]);
         struct stats_est e = stats_wilson(vk[v], vn[v], x->conf);
-        chart_add(x->c, "step3_visa", "visa", visa_name[v], v + 1, vn[v], vk[v], e.value, e.lo, e.hi,
+        chart_add(x->c, C_STEP3_VISA, "visa", visa_name[v], v + 1, vn[v], vk[v], e.value, e.lo, e.hi,
                   vn[v] < x->p->min_cell);
     }
 }
 
 int compute_board(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, exam, attempt, exam_date, result FROM board_exams"
-                        " WHERE exam_date <= ?1 ORDER BY rid, exam, attempt",
-                        &st, err);
+    struct res_cursor c;
+    int rc = res_cursor_open(&c, x,
+                             "SELECT rid, exam, attempt, exam_date, result FROM board_exams"
+                             " WHERE exam_date <= ?1 ORDER BY rid, exam, attempt",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     struct strdict exams;
     strdict_init(&exams);
     struct take *takes = NULL;
     size_t n_takes = 0, alloc = 0;
     unsigned char *passed12 = xcalloc(x->n_res ? x->n_res : 1, 1);
-    long long last_rid = 0;
     int last_exam = -1, s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long long rid = sqlite3_column_int64(st, 0);
-        const struct compute_resident *r = compute_find(x, rid);
-        if (!r || !r->active)
-            continue;
-        const char *exam = (const char *)sqlite3_column_text(st, 1);
-        int id = strdict_intern(&exams, exam, (size_t)sqlite3_column_bytes(st, 1));
-        int attempt = sqlite3_column_int(st, 2), date = sqlite3_column_int(st, 3);
-        const char *result = (const char *)sqlite3_column_text(st, 4);
+    while ((s = res_cursor_next(&c, err)) > 0) {
+        const struct compute_resident *r = c.r;
+        const char *exam = (const char *)sqlite3_column_text(c.st, 1);
+        int id = strdict_intern(&exams, exam, (size_t)sqlite3_column_bytes(c.st, 1));
+        int attempt = sqlite3_column_int(c.st, 2), date = sqlite3_column_int(c.st, 3);
+        const char *result = (const char *)sqlite3_column_text(c.st, 4);
         int pass = result && !strcmp(result, "pass");
-        if (!n_takes || rid != last_rid || id != last_exam) {
-            if (n_takes == alloc) {
-                alloc = alloc ? alloc * 2 : 1024;
-                takes = xrealloc(takes, alloc * sizeof *takes);
-            }
+        if (c.first || id != last_exam) {
+            ALLOC_GROW(takes, n_takes + 1, alloc);
             struct take *t = &takes[n_takes++];
             memset(t, 0, sizeof *t);
             t->res = (size_t)(r - x->res);
             t->exam = id;
-            last_rid = rid;
             last_exam = id;
         }
         struct take *t = &takes[n_takes - 1];
@@ -225,9 +203,9 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
         if (pass && date <= r->start + 365 && !strcasecmp(exam, x->p->step3_exam))
             passed12[r - x->res] = 1;
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    res_cursor_close(&c);
+    if (s < 0)
+        rc = err->status;
     if (!rc) {
         /* the certification exams, in byte order of their names */
         int *order = strdict_sorted(&exams);
@@ -270,28 +248,26 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
 
 int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, cycle_year, max(outcome = 'matched'),"
-                        " max(outcome IN ('matched', 'unmatched'))"
-                        " FROM fellowship_applications WHERE cycle_year <= ?1"
-                        " GROUP BY rid, cycle_year ORDER BY rid, cycle_year",
-                        &st, err);
+    struct res_cursor c;
+    int rc = res_cursor_open(&c, x,
+                             "SELECT rid, cycle_year, max(outcome = 'matched'),"
+                             " max(outcome IN ('matched', 'unmatched'))"
+                             " FROM fellowship_applications WHERE cycle_year <= ?1"
+                             " GROUP BY rid, cycle_year ORDER BY rid, cycle_year",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, date_year(x->as_of));
+    sqlite3_bind_int(c.st, 1, date_year(x->as_of)); /* cycles by year, not by day */
     int ymin = 0, ymax = -1, any_row = 0, s;
     long (*n)[3] = NULL, (*k)[3] = NULL;
     long pn[3] = { 0, 0, 0 }, pk[3] = { 0, 0, 0 };
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const struct compute_resident *r = compute_find(x, sqlite3_column_int64(st, 0));
-        if (!r || !r->active)
-            continue;
+    while ((s = res_cursor_next(&c, err)) > 0) {
         any_row = 1;
-        if (!sqlite3_column_int(st, 3))
+        if (!sqlite3_column_int(c.st, 3))
             continue; /* only withdrawn applications: not an applicant */
-        int y = sqlite3_column_int(st, 1), matched = sqlite3_column_int(st, 2) != 0;
+        int y = sqlite3_column_int(c.st, 1), matched = sqlite3_column_int(c.st, 2) != 0;
         if (ymax < ymin || y < ymin || y > ymax) {
+            /* widen the year range to hold y */
             int nmin = ymax < ymin ? y : (y < ymin ? y : ymin);
             int nmax = ymax < ymin ? y : (y > ymax ? y : ymax);
             size_t len = (size_t)(nmax - nmin + 1);
@@ -307,30 +283,24 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
             ymin = nmin;
             ymax = nmax;
         }
-        int gs[2] = { r->img, GROUP_ALL };
-        for (int j = 0; j < 2; j++) {
-            n[y - ymin][gs[j]]++;
-            k[y - ymin][gs[j]] += matched;
-            pn[gs[j]]++;
-            pk[gs[j]] += matched;
-        }
+        compute_count(n[y - ymin], k[y - ymin], c.r->img, matched);
+        compute_count(pn, pk, c.r->img, matched);
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    res_cursor_close(&c);
+    if (s < 0)
+        rc = err->status;
     if (!rc && any_row) {
         for (int g = 0; g < 3; g++)
-            compute_add_rate(x, "fellowship.match_rate", g, NULL, NULL, pk[g], pn[g]);
-        add_diff(x, "fellowship.match_diff", NULL, NULL, pk, pn);
+            compute_add_rate(x, M_FELLOWSHIP_MATCH_RATE, g, NULL, NULL, pk[g], pn[g]);
+        add_diff(x, M_FELLOWSHIP_MATCH_DIFF, NULL, NULL, pk, pn);
         char period[16];
         for (int y = ymin; y <= ymax; y++) {
             if (!n[y - ymin][GROUP_ALL])
                 continue;
             snprintf(period, sizeof period, "%d", y);
             for (int g = 0; g < 3; g++)
-                compute_add_rate(x, "fellowship.match_rate", g, NULL, period, k[y - ymin][g],
-                                 n[y - ymin][g]);
-            add_diff(x, "fellowship.match_diff", NULL, period, k[y - ymin], n[y - ymin]);
+                compute_add_rate(x, M_FELLOWSHIP_MATCH_RATE, g, NULL, period, k[y - ymin][g], n[y - ymin][g]);
+            add_diff(x, M_FELLOWSHIP_MATCH_DIFF, NULL, period, k[y - ymin], n[y - ymin]);
         }
         static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
         for (int oi = 0; oi < 3; oi++) {
@@ -341,7 +311,7 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
                 snprintf(period, sizeof period, "%d", y);
                 long nn = n[y - ymin][g], kk = k[y - ymin][g];
                 struct stats_est e = stats_wilson(kk, nn, x->conf);
-                chart_add(x->c, "fellowship_match", compute_group_name[g], period, y, nn, kk, e.value,
+                chart_add(x->c, C_FELLOWSHIP_MATCH, compute_group_name[g], period, y, nn, kk, e.value,
                           e.lo, e.hi, nn < x->p->min_cell);
             }
         }

@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -27,16 +28,6 @@
 #include <sys/stat.h>
 
 const char *const compute_group_name[3] = { "non_img", "img", "all" };
-
-/* Every chart of docs/TABLES.md: each file is written, empty or not. */
-static const char *const chart_names[] = {
-    "retention_km", "board_pass",     "step3_visa",       "fellowship_match",
-    "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel",
-    "feedback_forest",    "workforce_km", NULL,
-};
-
-/* Charts the report draws once per label (docs/TABLES.md "File names"). */
-static const char *const split_charts[] = { "board_pass", "mentorship_cadence", NULL };
 
 struct compute_resident *compute_find(const struct compute_ctx *x, long long rid)
 {
@@ -66,7 +57,7 @@ struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
     return e;
 }
 
-struct metric_row *compute_add_rate(struct compute_ctx *x, const char *metric, int g, const char *stratum,
+struct metric_row *compute_add_rate(struct compute_ctx *x, enum metric_id metric, int g, const char *stratum,
                                     const char *period, long k, long n)
 {
     struct stats_est e = stats_wilson(k, n, x->conf);
@@ -74,20 +65,64 @@ struct metric_row *compute_add_rate(struct compute_ctx *x, const char *metric, i
     return metric_add(x->m, metric, compute_group_name[g], stratum, period, n, k, e);
 }
 
+void compute_count(long n[3], long k[3], int img, long hit)
+{
+    assert(img == 0 || img == 1);
+    n[img]++;
+    n[GROUP_ALL]++;
+    k[img] += hit;
+    k[GROUP_ALL] += hit;
+}
+
+int res_cursor_open(struct res_cursor *c, struct compute_ctx *x, const char *sql, struct imgo_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->x = x;
+    int rc = db_prepare(x->db, sql, &c->st, err);
+    if (!rc && sqlite3_bind_parameter_count(c->st) >= 1)
+        sqlite3_bind_int(c->st, 1, x->as_of);
+    return rc;
+}
+
+int res_cursor_next(struct res_cursor *c, struct imgo_err *err)
+{
+    int s;
+    while ((s = sqlite3_step(c->st)) == SQLITE_ROW) {
+        long long rid = sqlite3_column_int64(c->st, 0);
+        int first = !c->started || rid != c->rid;
+        c->started = 1;
+        c->rid = rid;
+        if (first)
+            c->r = compute_find(c->x, rid);
+        if (!c->r || !c->r->active)
+            continue;
+        c->first = first;
+        return 1;
+    }
+    if (s != SQLITE_DONE) {
+        db_error(c->x->db, err);
+        return -1;
+    }
+    return 0;
+}
+
+void res_cursor_close(struct res_cursor *c)
+{
+    sqlite3_finalize(c->st);
+    c->st = NULL;
+}
+
 void compute_surv_add(struct compute_surv *s, double time, int event, int group)
 {
-    if (s->len == s->alloc) {
-        s->alloc = s->alloc ? s->alloc * 2 : 256;
-        s->obs = xrealloc(s->obs, s->alloc * sizeof *s->obs);
-    }
+    ALLOC_GROW(s->obs, s->len + 1, s->alloc);
     s->obs[s->len].time = time;
     s->obs[s->len].event = event;
     s->obs[s->len].group = group;
     s->len++;
 }
 
-void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_surv sv[3],
-                     const int *ts, int n_ts, const char *chart)
+void compute_km_rows(struct compute_ctx *x, enum metric_id metric, struct compute_surv sv[3],
+                     const int *ts, int n_ts, enum chart_id chart)
 {
     static const int order[3] = { GROUP_IMG, GROUP_NON_IMG, GROUP_ALL };
     for (int oi = 0; oi < 3; oi++) {
@@ -104,7 +139,7 @@ void compute_km_rows(struct compute_ctx *x, const char *metric, struct compute_s
             snprintf(stratum, sizeof stratum, "t=%d", ts[i]);
             metric_add(x->m, metric, compute_group_name[g], stratum, NULL, (long)sv[g].len, k, e);
         }
-        if (chart && g != GROUP_ALL) {
+        if (chart != C_NONE && g != GROUP_ALL) {
             int sup = (long)sv[g].len < x->p->min_cell;
             chart_add(x->c, chart, compute_group_name[g], NULL, 0, (long)sv[g].len, 0, 1, NAN, NAN,
                       sup);
@@ -153,41 +188,24 @@ static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *er
     return rc;
 }
 
-static int exit_code(const unsigned char *s)
+/* The index of s in names[0..n), or -1 (also for NULL). */
+static int name_index(const char *const *names, int n, const unsigned char *s)
 {
-    if (!s)
-        return EXIT_NONE;
-    if (!strcmp((const char *)s, "completed"))
-        return EXIT_COMPLETED;
-    if (!strcmp((const char *)s, "withdrew"))
-        return EXIT_WITHDREW;
-    if (!strcmp((const char *)s, "dismissed"))
-        return EXIT_DISMISSED;
-    if (!strcmp((const char *)s, "transferred"))
-        return EXIT_TRANSFERRED;
-    return EXIT_NONE;
+    for (int i = 0; s && i < n; i++)
+        if (!strcmp((const char *)s, names[i]))
+            return i;
+    return -1;
 }
 
-static int visa_code(const unsigned char *s)
-{
-    if (!s)
-        return VISA_MISSING;
-    if (!strcmp((const char *)s, "none"))
-        return VISA_NONE;
-    if (!strcmp((const char *)s, "j1"))
-        return VISA_J1;
-    if (!strcmp((const char *)s, "h1b"))
-        return VISA_H1B;
-    if (!strcmp((const char *)s, "other"))
-        return VISA_OTHER;
-    return VISA_MISSING;
-}
+/* enum compute_exit after EXIT_NONE, enum compute_visa before VISA_MISSING */
+static const char *const exit_names[] = { "completed", "withdrew", "dismissed", "transferred" };
+static const char *const visa_names[] = { "none", "j1", "h1b", "other" };
 
 static int load_residents(struct compute_ctx *x, struct imgo_err *err)
 {
     sqlite3_stmt *st;
     int rc = db_prepare(x->db,
-                        "SELECT rid, start_date, end_date, exit_reason, graduate_type, visa"
+                        "SELECT rid, start_date, end_date, exit_reason, is_img(graduate_type), visa"
                         " FROM residents ORDER BY rid",
                         &st, err);
     if (rc)
@@ -195,20 +213,17 @@ static int load_residents(struct compute_ctx *x, struct imgo_err *err)
     size_t alloc = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (x->n_res == alloc) {
-            alloc = alloc ? alloc * 2 : 1024;
-            x->res = xrealloc(x->res, alloc * sizeof *x->res);
-        }
+        ALLOC_GROW(x->res, x->n_res + 1, alloc);
         struct compute_resident *r = &x->res[x->n_res++];
         memset(r, 0, sizeof *r);
         r->rid = sqlite3_column_int64(st, 0);
         r->start = sqlite3_column_int(st, 1);
         r->has_end = sqlite3_column_type(st, 2) != SQLITE_NULL;
         r->end = sqlite3_column_int(st, 2);
-        r->exit_reason = (unsigned char)exit_code(sqlite3_column_text(st, 3));
-        const char *gt = (const char *)sqlite3_column_text(st, 4);
-        r->img = gt && (!strcmp(gt, "us_img") || !strcmp(gt, "non_us_img"));
-        r->visa = (unsigned char)visa_code(sqlite3_column_text(st, 5));
+        r->exit_reason = (unsigned char)(EXIT_COMPLETED + name_index(exit_names, 4, sqlite3_column_text(st, 3)));
+        r->img = sqlite3_column_int(st, 4) != 0;
+        int v = name_index(visa_names, 4, sqlite3_column_text(st, 5));
+        r->visa = (unsigned char)(v < 0 ? VISA_MISSING : v);
         r->active = r->start <= x->as_of;
     }
     if (s != SQLITE_DONE)
@@ -276,25 +291,28 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
         buf_addf(&path, "%s/metrics.csv", outdir);
         rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
     }
-    for (int i = 0; !rc && chart_names[i]; i++) {
+    /* Every chart's file is written, empty or not (docs/TABLES.md). */
+    for (int i = 0; !rc && i < C_COUNT; i++) {
         buf_reset(&text);
-        chart_set_csv(x->c, chart_names[i], &text);
+        chart_set_csv(x->c, i, &text);
         buf_reset(&path);
-        buf_addf(&path, "%s/tables/%s.csv", outdir, chart_names[i]);
+        buf_addf(&path, "%s/tables/%s.csv", outdir, chart_name(i));
         rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
     }
-    /* The report draws these charts once per label: each such chart's data
+    /* The report draws some charts once per label: each such chart's data
      * is also in a file of the chart's own name, NAME_LABEL.csv. */
-    for (int i = 0; !rc && split_charts[i]; i++) {
+    for (int i = 0; !rc && i < C_COUNT; i++) {
+        if (!chart_def(i)->split)
+            continue;
         const char **labels;
-        size_t n = chart_set_labels(x->c, split_charts[i], &labels);
+        size_t n = chart_set_labels(x->c, i, &labels);
         char **slugs = chart_label_slugs(labels, n);
         for (size_t j = 0; j < n; j++) {
             if (!rc) {
                 buf_reset(&text);
-                chart_set_csv_label(x->c, split_charts[i], labels[j], &text);
+                chart_set_csv_label(x->c, i, labels[j], &text);
                 buf_reset(&path);
-                buf_addf(&path, "%s/tables/%s_%s.csv", outdir, split_charts[i], slugs[j]);
+                buf_addf(&path, "%s/tables/%s_%s.csv", outdir, chart_name(i), slugs[j]);
                 rc = fs_write_atomic(buf_str(&path), buf_str(&text), text.len, err);
             }
             free(slugs[j]);
@@ -315,8 +333,8 @@ typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
  * as-of date only to leave out rows dated after it, so it can start before
  * the default as-of is known (see compute_run). */
 static const compute_family families_a[] = {
-    compute_cohort,   compute_retention,  compute_board,   compute_fellowship,
-    compute_mentor,   compute_evaluators, compute_adverse, compute_workforce,
+    compute_cohort,     compute_retention, compute_board,     compute_fellowship, compute_mentor,
+    compute_evaluators, compute_adverse,   compute_workforce, compute_quarterly,
 };
 static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
 

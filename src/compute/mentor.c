@@ -1,5 +1,5 @@
 /*
- * compute_mentor.c - mentorship structure: tiered coverage, weekly and
+ * mentor.c - mentorship structure: tiered coverage, weekly and
  * monthly cadence (metrics and adherence curves), mentor load, and the
  * cadence-outcome link.
  *
@@ -27,24 +27,6 @@ static int role_bit(const char *s)
         if (s && !strcmp(s, role_names[i]))
             return 1 << i;
     return 0;
-}
-
-/* A statement read in rid order, one row ahead. */
-struct cursor {
-    sqlite3_stmt *st;
-    int has_row;
-    long long rid;
-};
-
-static int cursor_next(sqlite3 *db, struct cursor *c, struct imgo_err *err)
-{
-    int s = sqlite3_step(c->st);
-    c->has_row = s == SQLITE_ROW;
-    if (c->has_row)
-        c->rid = sqlite3_column_int64(c->st, 0);
-    else if (s != SQLITE_DONE)
-        return db_error(db, err);
-    return IMGO_OK;
 }
 
 static int popcount(unsigned v)
@@ -75,7 +57,7 @@ static void cadence_add(struct cadence *c, int g, unsigned bits, int first, int 
     }
 }
 
-static void cadence_rows(struct compute_ctx *x, const char *metric, const struct cadence *c)
+static void cadence_rows(struct compute_ctx *x, enum metric_id metric, const struct cadence *c)
 {
     for (int g = 0; g < 3; g++) {
         /* a is a share of weeks or months: the mean lies in [0, 1] */
@@ -96,7 +78,7 @@ static void cadence_chart(struct compute_ctx *x, const struct cadence *wk, const
             for (int p = first; p <= last; p++) {
                 long n = c->n_period[g][p], k = c->k_period[g][p];
                 struct stats_est e = stats_wilson(k, n, x->conf);
-                chart_add(x->c, "mentorship_cadence", compute_group_name[g], part ? "month" : "week", p,
+                chart_add(x->c, C_MENTORSHIP_CADENCE, compute_group_name[g], part ? "month" : "week", p,
                           n, k, e.value, e.lo, e.hi, n < x->p->min_cell);
             }
         }
@@ -109,24 +91,20 @@ struct faculty {
     size_t len, alloc;
 };
 
-static void faculty_add(struct faculty *f, const char *id)
-{
-    for (size_t i = 0; i < f->len; i++)
-        if (!strcmp(f->ids[i], id))
-            return;
-    if (f->len == f->alloc) {
-        f->alloc = f->alloc ? f->alloc * 2 : 4;
-        f->ids = xrealloc(f->ids, f->alloc * sizeof *f->ids);
-    }
-    f->ids[f->len++] = xstrdup(id);
-}
-
 static int faculty_has(const struct faculty *f, const char *id)
 {
     for (size_t i = 0; i < f->len; i++)
         if (!strcmp(f->ids[i], id))
             return 1;
     return 0;
+}
+
+static void faculty_add(struct faculty *f, const char *id)
+{
+    if (faculty_has(f, id))
+        return;
+    ALLOC_GROW(f->ids, f->len + 1, f->alloc);
+    f->ids[f->len++] = xstrdup(id);
 }
 
 static void faculty_clear(struct faculty *f)
@@ -138,25 +116,22 @@ static void faculty_clear(struct faculty *f)
 
 static int per_resident(struct compute_ctx *x, struct imgo_err *err)
 {
-    struct cursor as = { NULL, 0, 0 }, mt = { NULL, 0, 0 };
-    int rc = db_prepare(x->db,
-                        "SELECT rid, mentor_id, role, assigned_date FROM mentor_assignments"
-                        " WHERE assigned_date <= ?1 ORDER BY rid",
-                        &as.st, err);
+    struct res_cursor as, mt;
+    memset(&mt, 0, sizeof mt);
+    int rc = res_cursor_open(&as, x,
+                             "SELECT rid, mentor_id, role, assigned_date FROM mentor_assignments"
+                             " WHERE assigned_date <= ?1 ORDER BY rid",
+                             err);
     if (!rc)
-        rc = db_prepare(x->db,
-                        "SELECT rid, mentor_id, meeting_date FROM mentorship_meetings"
-                        " WHERE meeting_date <= ?1 ORDER BY rid, mentor_id, meeting_date",
-                        &mt.st, err);
-    if (rc) {
-        sqlite3_finalize(as.st);
-        return rc;
-    }
-    sqlite3_bind_int(as.st, 1, x->as_of);
-    sqlite3_bind_int(mt.st, 1, x->as_of);
-    rc = cursor_next(x->db, &as, err);
-    if (!rc)
-        rc = cursor_next(x->db, &mt, err);
+        rc = res_cursor_open(&mt, x,
+                             "SELECT rid, mentor_id, meeting_date FROM mentorship_meetings"
+                             " WHERE meeting_date <= ?1 ORDER BY rid, mentor_id, meeting_date",
+                             err);
+    /* both are read one row ahead and merged with the residents by rid */
+    int as_row = rc ? -1 : res_cursor_next(&as, err);
+    int mt_row = as_row < 0 ? -1 : res_cursor_next(&mt, err);
+    if (!rc && mt_row < 0)
+        rc = err->status;
 
     long cov_n[3] = { 0, 0, 0 }, cov_k[3] = { 0, 0, 0 };
     struct cadence *wk = xcalloc(1, sizeof *wk), *mo = xcalloc(1, sizeof *mo);
@@ -166,47 +141,45 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
         struct compute_resident *r = &x->res[i];
         unsigned roles = 0, weeks = 0, months = 0;
         faculty_clear(&fac);
-        while (!rc && as.has_row && as.rid <= r->rid) {
-            if (as.rid == r->rid) {
-                const char *mentor = (const char *)sqlite3_column_text(as.st, 1);
-                int bit = role_bit((const char *)sqlite3_column_text(as.st, 2));
-                if (sqlite3_column_int(as.st, 3) <= r->start + 7)
-                    roles |= (unsigned)bit;
-                if (bit == ROLE_FACULTY)
-                    faculty_add(&fac, mentor);
-            }
-            rc = cursor_next(x->db, &as, err);
+        for (; as_row > 0 && as.rid <= r->rid; as_row = res_cursor_next(&as, err)) {
+            if (as.rid != r->rid)
+                continue;
+            const char *mentor = (const char *)sqlite3_column_text(as.st, 1);
+            int bit = role_bit((const char *)sqlite3_column_text(as.st, 2));
+            if (sqlite3_column_int(as.st, 3) <= r->start + 7)
+                roles |= (unsigned)bit;
+            if (bit == ROLE_FACULTY)
+                faculty_add(&fac, mentor);
         }
         int last_is_faculty = 0;
         buf_reset(&last_mentor);
-        while (!rc && mt.has_row && mt.rid <= r->rid) {
-            if (mt.rid == r->rid) {
-                const char *mentor = (const char *)sqlite3_column_text(mt.st, 1);
-                int day = sqlite3_column_int(mt.st, 2) - r->start;
-                if (day >= 0 && day <= 41)
-                    weeks |= 1u << (day / 7);
-                if (day >= 30 && day <= 269) {
-                    /* meetings come grouped by mentor: look each mentor up once */
-                    if (!last_mentor.len || strcmp(buf_str(&last_mentor), mentor)) {
-                        buf_reset(&last_mentor);
-                        buf_adds(&last_mentor, mentor);
-                        last_is_faculty = faculty_has(&fac, mentor);
-                    }
-                    if (last_is_faculty)
-                        months |= 1u << (day / 30 + 1);
+        for (; as_row >= 0 && mt_row > 0 && mt.rid <= r->rid; mt_row = res_cursor_next(&mt, err)) {
+            if (mt.rid != r->rid)
+                continue;
+            const char *mentor = (const char *)sqlite3_column_text(mt.st, 1);
+            int day = sqlite3_column_int(mt.st, 2) - r->start;
+            if (day >= 0 && day <= 41)
+                weeks |= 1u << (day / 7);
+            if (day >= 30 && day <= 269) {
+                /* meetings come grouped by mentor: look each mentor up once */
+                if (!last_mentor.len || strcmp(buf_str(&last_mentor), mentor)) {
+                    buf_reset(&last_mentor);
+                    buf_adds(&last_mentor, mentor);
+                    last_is_faculty = faculty_has(&fac, mentor);
                 }
+                if (last_is_faculty)
+                    months |= 1u << (day / 30 + 1);
             }
-            rc = cursor_next(x->db, &mt, err);
         }
-        if (rc || !r->active)
+        if (as_row < 0 || mt_row < 0) {
+            rc = err->status;
+            break;
+        }
+        if (!r->active)
             continue;
         if (r->start + 7 <= x->as_of) {
             unsigned need = ROLE_SENIOR | ROLE_FACULTY | (r->img ? ROLE_PEER : 0);
-            int ok = (roles & need) == need;
-            cov_n[r->img]++;
-            cov_n[GROUP_ALL]++;
-            cov_k[r->img] += ok;
-            cov_k[GROUP_ALL] += ok;
+            compute_count(cov_n, cov_k, r->img, (roles & need) == need);
         }
         if (r->start + 42 <= x->as_of) {
             cadence_add(wk, r->img, weeks, 0, 6);
@@ -218,9 +191,9 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
     }
     if (!rc) {
         for (int g = 0; g < 3; g++)
-            compute_add_rate(x, "mentorship.tiered_coverage", g, NULL, NULL, cov_k[g], cov_n[g]);
-        cadence_rows(x, "mentorship.early_cadence", wk);
-        cadence_rows(x, "mentorship.monthly_cadence", mo);
+            compute_add_rate(x, M_MENTORSHIP_TIERED_COVERAGE, g, NULL, NULL, cov_k[g], cov_n[g]);
+        cadence_rows(x, M_MENTORSHIP_EARLY_CADENCE, wk);
+        cadence_rows(x, M_MENTORSHIP_MONTHLY_CADENCE, mo);
         cadence_chart(x, wk, mo);
     }
     faculty_clear(&fac);
@@ -228,8 +201,8 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
     buf_release(&last_mentor);
     free(wk);
     free(mo);
-    sqlite3_finalize(as.st);
-    sqlite3_finalize(mt.st);
+    res_cursor_close(&as);
+    res_cursor_close(&mt);
     return rc;
 }
 
@@ -260,13 +233,7 @@ static int mentor_load(struct compute_ctx *x, struct imgo_err *err)
         over[r] += load > x->p->max_mentees;
         if (load > max[r])
             max[r] = load;
-        if ((size_t)load >= hist_len[r]) {
-            size_t len = (size_t)load + 1;
-            hist[r] = xrealloc(hist[r], len * sizeof *hist[r]);
-            for (size_t j = hist_len[r]; j < len; j++)
-                hist[r][j] = 0;
-            hist_len[r] = len;
-        }
+        ALLOC_GROW_ZERO(hist[r], (size_t)load + 1, hist_len[r]);
         hist[r][load]++;
     }
     if (s != SQLITE_DONE)
@@ -275,11 +242,11 @@ static int mentor_load(struct compute_ctx *x, struct imgo_err *err)
     for (int r = 0; !rc && r < 3; r++) {
         char stratum[32];
         snprintf(stratum, sizeof stratum, "role=%s", role_names[r]);
-        compute_add_rate(x, "mentorship.mentors_overloaded", GROUP_ALL, stratum, NULL, over[r], n[r]);
+        compute_add_rate(x, M_MENTORSHIP_MENTORS_OVERLOADED, GROUP_ALL, stratum, NULL, over[r], n[r]);
         struct stats_est e = { n[r] ? (double)max[r] : NAN, NAN, NAN, NAN };
-        metric_add(x->m, "mentorship.mentor_load_max", "all", stratum, NULL, n[r], METRIC_EMPTY, e);
+        metric_add(x->m, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", stratum, NULL, n[r], METRIC_EMPTY, e);
         for (long load = 1; load <= max[r]; load++)
-            chart_add(x->c, "mentor_load", role_names[r], NULL, (double)load, n[r], hist[r][load],
+            chart_add(x->c, C_MENTOR_LOAD, role_names[r], NULL, (double)load, n[r], hist[r][load],
                       (double)hist[r][load] / (double)n[r], NAN, NAN, n[r] < x->p->min_cell);
     }
     for (int r = 0; r < 3; r++)
@@ -303,7 +270,7 @@ static void outcome_link(struct compute_ctx *x)
     struct stats_est e = stats_newcombe(k[1], n[1], k[0], n[0], x->conf);
     if (!n[0] || !n[1])
         e.value = e.lo = e.hi = e.p = NAN;
-    metric_add(x->m, "mentorship.outcome_link", "img", NULL, NULL, n[0] + n[1], k[0] + k[1], e);
+    metric_add(x->m, M_MENTORSHIP_OUTCOME_LINK, "img", NULL, NULL, n[0] + n[1], k[0] + k[1], e);
 }
 
 int compute_mentor(struct compute_ctx *x, struct imgo_err *err)

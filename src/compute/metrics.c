@@ -8,6 +8,7 @@
 #include "db.h"
 #include "mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +25,6 @@ void metric_set_init(struct metric_set *s, int min_cell)
 void metric_set_release(struct metric_set *s)
 {
     for (size_t i = 0; i < s->len; i++) {
-        free(s->rows[i].metric);
         free(s->rows[i].group);
         free(s->rows[i].stratum);
         free(s->rows[i].period);
@@ -33,16 +33,14 @@ void metric_set_release(struct metric_set *s)
     memset(s, 0, sizeof *s);
 }
 
-struct metric_row *metric_add(struct metric_set *s, const char *metric, const char *group,
+struct metric_row *metric_add(struct metric_set *s, enum metric_id id, const char *group,
                               const char *stratum, const char *period, long n, long k,
                               struct stats_est e)
 {
-    if (s->len == s->alloc) {
-        s->alloc = s->alloc ? s->alloc * 2 : 256;
-        s->rows = xrealloc(s->rows, s->alloc * sizeof *s->rows);
-    }
+    ALLOC_GROW(s->rows, s->len + 1, s->alloc);
     struct metric_row *r = &s->rows[s->len++];
-    r->metric = xstrdup(metric);
+    r->id = id;
+    r->metric = metric_name(id);
     r->group = xstrdup(group);
     r->stratum = xstrdup(stratum ? stratum : "");
     r->period = xstrdup(period ? period : "");
@@ -59,14 +57,30 @@ struct metric_row *metric_add(struct metric_set *s, const char *metric, const ch
 
 void metric_set_take(struct metric_set *dst, struct metric_set *src)
 {
-    for (size_t i = 0; i < src->len; i++) {
-        if (dst->len == dst->alloc) {
-            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
-            dst->rows = xrealloc(dst->rows, dst->alloc * sizeof *dst->rows);
-        }
-        dst->rows[dst->len++] = src->rows[i];
-    }
+    ALLOC_GROW(dst->rows, dst->len + src->len, dst->alloc);
+    memcpy(dst->rows + dst->len, src->rows, src->len * sizeof *src->rows);
+    dst->len += src->len;
     src->len = 0;
+}
+
+void metric_set_bh(struct metric_set *s, enum metric_id id)
+{
+    const char *prefix = metric_def(id)->bh_prefix;
+    assert(prefix);
+    size_t pl = strlen(prefix), n = 0;
+    size_t *rows = xmalloc((s->len ? s->len : 1) * sizeof *rows);
+    for (size_t i = 0; i < s->len; i++)
+        if (s->rows[i].id == id && !strncmp(s->rows[i].stratum, prefix, pl))
+            rows[n++] = i;
+    double *p = xmalloc((n ? n : 1) * sizeof *p), *q = xmalloc((n ? n : 1) * sizeof *q);
+    for (size_t i = 0; i < n; i++)
+        p[i] = s->rows[rows[i]].p;
+    stats_bh(p, q, n);
+    for (size_t i = 0; i < n; i++)
+        s->rows[rows[i]].q = q[i];
+    free(rows);
+    free(p);
+    free(q);
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -221,7 +235,6 @@ void chart_set_init(struct chart_set *c)
 void chart_set_release(struct chart_set *c)
 {
     for (size_t i = 0; i < c->len; i++) {
-        free(c->pts[i].chart);
         free(c->pts[i].series);
         free(c->pts[i].label);
     }
@@ -229,16 +242,13 @@ void chart_set_release(struct chart_set *c)
     memset(c, 0, sizeof *c);
 }
 
-void chart_add(struct chart_set *c, const char *chart, const char *series, const char *label,
+void chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
                double x, long n, long k, double value, double ci_low, double ci_high,
                int suppressed)
 {
-    if (c->len == c->alloc) {
-        c->alloc = c->alloc ? c->alloc * 2 : 256;
-        c->pts = xrealloc(c->pts, c->alloc * sizeof *c->pts);
-    }
+    ALLOC_GROW(c->pts, c->len + 1, c->alloc);
     struct chart_point *pt = &c->pts[c->len++];
-    pt->chart = xstrdup(chart);
+    pt->chart = chart;
     pt->series = xstrdup(series ? series : "");
     pt->label = xstrdup(label ? label : "");
     pt->x = x;
@@ -252,23 +262,19 @@ void chart_add(struct chart_set *c, const char *chart, const char *series, const
 
 void chart_set_take(struct chart_set *dst, struct chart_set *src)
 {
-    for (size_t i = 0; i < src->len; i++) {
-        if (dst->len == dst->alloc) {
-            dst->alloc = dst->alloc ? dst->alloc * 2 : 256;
-            dst->pts = xrealloc(dst->pts, dst->alloc * sizeof *dst->pts);
-        }
-        dst->pts[dst->len++] = src->pts[i];
-    }
+    ALLOC_GROW(dst->pts, dst->len + src->len, dst->alloc);
+    memcpy(dst->pts + dst->len, src->pts, src->len * sizeof *src->pts);
+    dst->len += src->len;
     src->len = 0;
 }
 
 /* The CSV of chart's points, of one label only when label is not NULL. */
-static void points_csv(const struct chart_set *c, const char *chart, const char *label, struct buf *out)
+static void points_csv(const struct chart_set *c, enum chart_id chart, const char *label, struct buf *out)
 {
     buf_adds(out, "series,label,x,n,k,value,ci_low,ci_high,suppressed\n");
     for (size_t i = 0; i < c->len; i++) {
         const struct chart_point *pt = &c->pts[i];
-        if (strcmp(pt->chart, chart) || (label && strcmp(pt->label, label)))
+        if (pt->chart != chart || (label && strcmp(pt->label, label)))
             continue;
         metric_csv_field(out, pt->series);
         buf_addc(out, ',');
@@ -289,12 +295,12 @@ static void points_csv(const struct chart_set *c, const char *chart, const char 
     }
 }
 
-void chart_set_csv(const struct chart_set *c, const char *chart, struct buf *out)
+void chart_set_csv(const struct chart_set *c, enum chart_id chart, struct buf *out)
 {
     points_csv(c, chart, NULL, out);
 }
 
-void chart_set_csv_label(const struct chart_set *c, const char *chart, const char *label, struct buf *out)
+void chart_set_csv_label(const struct chart_set *c, enum chart_id chart, const char *label, struct buf *out)
 {
     points_csv(c, chart, label, out);
 }
@@ -304,12 +310,12 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t chart_set_labels(const struct chart_set *c, const char *chart, const char ***out)
+size_t chart_set_labels(const struct chart_set *c, enum chart_id chart, const char ***out)
 {
     const char **v = xmalloc((c->len ? c->len : 1) * sizeof *v);
     size_t n = 0;
     for (size_t i = 0; i < c->len; i++)
-        if (!strcmp(c->pts[i].chart, chart))
+        if (c->pts[i].chart == chart)
             v[n++] = c->pts[i].label;
     if (n)
         qsort(v, n, sizeof *v, cmp_cstr);
@@ -383,17 +389,17 @@ int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err
                         &st, err);
     struct point_ref *order = xmalloc((c->len ? c->len : 1) * sizeof *order);
     for (size_t i = 0; i < c->len; i++) {
-        order[i].chart = c->pts[i].chart;
+        order[i].chart = chart_name(c->pts[i].chart);
         order[i].i = i;
     }
     qsort(order, c->len, sizeof *order, cmp_points);
     long seq = 0;
     for (size_t i = 0; !rc && i < c->len; i++) {
         const struct chart_point *pt = &c->pts[order[i].i];
-        if (i == 0 || strcmp(order[i - 1].chart, pt->chart))
+        if (i == 0 || order[i - 1].chart != order[i].chart)
             seq = 0;
         seq++;
-        sqlite3_bind_text(st, 1, pt->chart, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, order[i].chart, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, seq);
         sqlite3_bind_text(st, 3, pt->series, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, pt->label, -1, SQLITE_STATIC);

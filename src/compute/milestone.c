@@ -1,5 +1,5 @@
 /*
- * compute_milestone.c - bias.milestone_gap: the IMG coefficient of
+ * milestone.c - bias.milestone_gap: the IMG coefficient of
  * rating ~ 1 + img + pgy dummies + subcompetency dummies, with
  * cluster-robust (CR1, by resident) errors, overall and per subcompetency.
  *
@@ -86,43 +86,29 @@ static void grow_lookup(struct mdata *d, size_t s_need, unsigned stamp)
 
 static int read_cells(struct compute_ctx *x, struct mdata *d, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT rid, subcompetency, pgy, rating FROM milestone_ratings"
-                        " WHERE review_date <= ?1 ORDER BY rid, review_date, subcompetency",
-                        &st, err);
+    struct res_cursor cur;
+    int rc = res_cursor_open(&cur, x,
+                             "SELECT rid, subcompetency, pgy, rating FROM milestone_ratings"
+                             " WHERE review_date <= ?1 ORDER BY rid, review_date, subcompetency",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
-    long long last = 0;
-    int have_last = 0, skip = 0, s;
     unsigned stamp = 0;
-    int last_s = -1;
+    int last_s = -1, s;
     struct buf last_name = BUF_INIT;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long long rid = sqlite3_column_int64(st, 0);
-        if (!have_last || rid != last) {
-            have_last = 1;
-            last = rid;
-            const struct compute_resident *r = compute_find(x, rid);
-            skip = !r || !r->active;
-            if (skip)
-                continue;
+    while ((s = res_cursor_next(&cur, err)) > 0) {
+        sqlite3_stmt *st = cur.st;
+        if (cur.first) {
             if (d->n_res)
                 d->res[d->n_res - 1].end = d->n_cells;
-            if (d->n_res == d->res_alloc) {
-                d->res_alloc = d->res_alloc ? d->res_alloc * 2 : 1024;
-                d->res = xrealloc(d->res, d->res_alloc * sizeof *d->res);
-            }
+            ALLOC_GROW(d->res, d->n_res + 1, d->res_alloc);
             d->res[d->n_res].first = d->res[d->n_res].end = d->n_cells;
-            d->res[d->n_res].img = r->img;
+            d->res[d->n_res].img = cur.r->img;
             d->n_res++;
             if (++stamp == 0) { /* wrapped: clear the marks */
                 memset(d->stamp, 0, d->s_cap * PGY_LEVELS * sizeof *d->stamp);
                 stamp = 1;
             }
-        } else if (skip) {
-            continue;
         }
         const char *name = (const char *)sqlite3_column_text(st, 1);
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
@@ -146,10 +132,7 @@ static int read_cells(struct compute_ctx *x, struct mdata *d, struct imgo_err *e
         size_t key = (size_t)sid * PGY_LEVELS + (size_t)pgy;
         size_t first = d->res[d->n_res - 1].first;
         if (d->stamp[key] != stamp) {
-            if (d->n_cells == d->cells_alloc) {
-                d->cells_alloc = d->cells_alloc ? d->cells_alloc * 2 : 4096;
-                d->cells = xrealloc(d->cells, d->cells_alloc * sizeof *d->cells);
-            }
+            ALLOC_GROW(d->cells, d->n_cells + 1, d->cells_alloc);
             struct mcell *c = &d->cells[d->n_cells];
             c->sum = 0;
             c->n = 0;
@@ -163,12 +146,12 @@ static int read_cells(struct compute_ctx *x, struct mdata *d, struct imgo_err *e
         c->sum += sqlite3_column_double(st, 3);
         c->n++;
     }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(x->db, err);
+    if (!rc && s < 0)
+        rc = err->status;
     if (d->n_res)
         d->res[d->n_res - 1].end = d->n_cells;
     buf_release(&last_name);
-    sqlite3_finalize(st);
+    res_cursor_close(&cur);
     return rc;
 }
 
@@ -356,8 +339,6 @@ int compute_milestones(struct compute_ctx *x, struct imgo_err *err)
     }
 
     /* rows: per subcompetency (BH family), then overall */
-    size_t *rows = xmalloc(S * sizeof *rows);
-    double *p = xmalloc(S * sizeof *p), *q = xmalloc(S * sizeof *q);
     size_t n_rows = 0;
     struct buf stratum = BUF_INIT;
     for (size_t i = 0; i < S; i++) {
@@ -368,27 +349,20 @@ int compute_milestones(struct compute_ctx *x, struct imgo_err *err)
         buf_reset(&stratum);
         buf_addf(&stratum, "subcompetency=%s", name);
         struct stats_est e = model_estimate(x, m);
-        metric_add(x->m, "bias.milestone_gap", "img_vs_non_img", buf_str(&stratum), NULL, m->n_obs,
+        metric_add(x->m, M_BIAS_MILESTONE_GAP, "img_vs_non_img", buf_str(&stratum), NULL, m->n_obs,
                    m->n_clusters, e);
-        rows[n_rows] = x->m->len - 1;
-        p[n_rows++] = e.p;
-        chart_add(x->c, "milestone_forest", "subcompetency", name, (double)n_rows, m->n_obs,
+        n_rows++;
+        chart_add(x->c, C_MILESTONE_FOREST, "subcompetency", name, (double)n_rows, m->n_obs,
                   m->n_clusters, e.value, e.lo, e.hi, m->n_obs < x->p->min_cell);
     }
-    stats_bh(p, q, n_rows);
-    for (size_t i = 0; i < n_rows; i++)
-        x->m->rows[rows[i]].q = q[i];
+    metric_set_bh(x->m, M_BIAS_MILESTONE_GAP);
     if (all.n_group[0] >= 1 && all.n_group[1] >= 1) {
         struct stats_est e = model_estimate(x, &all);
-        metric_add(x->m, "bias.milestone_gap", "img_vs_non_img", NULL, NULL, all.n_obs, all.n_clusters,
-                   e);
-        chart_add(x->c, "milestone_forest", "overall", "overall", (double)n_rows + 1, all.n_obs,
+        metric_add(x->m, M_BIAS_MILESTONE_GAP, "img_vs_non_img", NULL, NULL, all.n_obs, all.n_clusters, e);
+        chart_add(x->c, C_MILESTONE_FOREST, "overall", "overall", (double)n_rows + 1, all.n_obs,
                   all.n_clusters, e.value, e.lo, e.hi, all.n_obs < x->p->min_cell);
     }
     buf_release(&stratum);
-    free(rows);
-    free(p);
-    free(q);
     free(seen);
     free(touched);
     for (size_t s = 0; s < S; s++)

@@ -1,5 +1,5 @@
 /*
- * compute_cohort.c - the cohort profile (docs/METRICS-EXTRA.md,
+ * profile.c - the cohort profile (docs/METRICS-EXTRA.md,
  * cohort.residents): how many residents each group has, and how they split
  * by graduate type, visa, school region, track and program.
  *
@@ -28,12 +28,7 @@ struct column_count {
 static void count_value(struct column_count *cc, const char *v, size_t len, int img)
 {
     int id = strdict_intern(&cc->values, v, len);
-    if ((size_t)id >= cc->alloc) {
-        size_t old = cc->alloc;
-        cc->alloc = cc->alloc ? cc->alloc * 2 : 16;
-        cc->count = xrealloc(cc->count, cc->alloc * sizeof *cc->count);
-        memset(cc->count + old, 0, (cc->alloc - old) * sizeof *cc->count);
-    }
+    ALLOC_GROW_ZERO(cc->count, (size_t)id + 1, cc->alloc);
     cc->count[id][img]++;
 }
 
@@ -41,7 +36,7 @@ int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
 {
     sqlite3_stmt *st;
     int rc = db_prepare(x->db,
-                        "SELECT graduate_type IN ('us_img', 'non_us_img'), graduate_type, visa,"
+                        "SELECT is_img(graduate_type), graduate_type, visa,"
                         " school_region, track, program FROM residents WHERE start_date <= ?1"
                         " ORDER BY rid",
                         &st, err);
@@ -69,7 +64,7 @@ int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
     sqlite3_finalize(st);
     if (!rc) {
         for (int g = 0; g < 3; g++)
-            compute_add_rate(x, "cohort.residents", g, NULL, NULL, total[g], total[g]);
+            compute_add_rate(x, M_COHORT_RESIDENTS, g, NULL, NULL, total[g], total[g]);
         struct buf stratum = BUF_INIT;
         for (size_t c = 0; c < N_COLUMNS; c++)
             for (size_t id = 0; id < cc[c].values.len; id++) {
@@ -79,7 +74,7 @@ int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
                               cc[c].count[id][0] + cc[c].count[id][1] };
                 for (int g = 0; g < 3; g++) {
                     struct metric_row *row =
-                        compute_add_rate(x, "cohort.residents", g, buf_str(&stratum), NULL, k[g], total[g]);
+                        compute_add_rate(x, M_COHORT_RESIDENTS, g, buf_str(&stratum), NULL, k[g], total[g]);
                     /* A profile cell describes its k residents, whatever the
                      * size of the group: 1 to min_cell - 1 would point at
                      * people (0 names nobody). */

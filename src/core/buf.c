@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "mem.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,14 @@ void buf_reset(struct buf *b)
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
+}
+
+void buf_setlen(struct buf *b, size_t len)
+{
+    assert(len <= b->len);
+    b->len = len;
+    if (b->data)
+        b->data[len] = '\0';
 }
 
 void buf_grow(struct buf *b, size_t extra)

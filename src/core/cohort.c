@@ -173,3 +173,8 @@ const char *cohort_enum_match(const struct cohort_column *c, const char *s, size
             return *e;
     return NULL;
 }
+
+int cohort_is_img(const char *graduate_type)
+{
+    return graduate_type && (!strcmp(graduate_type, "us_img") || !strcmp(graduate_type, "non_us_img"));
+}

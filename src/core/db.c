@@ -6,6 +6,7 @@
  * the end, so that every database ever written can be brought forward.
  */
 #include "db.h"
+#include "cohort.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -222,6 +223,13 @@ int db_migrate(sqlite3 *db, int to, struct imgo_err *err)
     return IMGO_OK;
 }
 
+/* is_img(graduate_type): the IMG rule of cohort.h, for SQL. */
+static void sql_is_img(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_result_int(ctx, cohort_is_img((const char *)sqlite3_value_text(argv[0])));
+}
+
 int db_open(const char *path, int flags, sqlite3 **out, struct imgo_err *err)
 {
     sqlite3 *db = NULL;
@@ -238,6 +246,9 @@ int db_open(const char *path, int flags, sqlite3 **out, struct imgo_err *err)
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
     int rc = db_exec(db, "PRAGMA foreign_keys = ON", err);
+    if (!rc && sqlite3_create_function_v2(db, "is_img", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                          sql_is_img, NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_error(db, err);
     if (!rc && !(flags & (DB_READONLY | DB_NO_MIGRATE)))
         rc = db_migrate(db, N_MIGRATIONS, err);
     if (!rc && (flags & DB_READONLY)) {

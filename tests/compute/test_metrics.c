@@ -64,21 +64,25 @@ static void rows_sorted_and_formatted(void **state)
     metric_set_init(&s, 5);
     struct stats_est e = { 0.5, 0.25, 0.75, NAN };
     struct stats_est z = { -0.0, NAN, INFINITY, 0.04 };
-    /* inserted out of order: byte order puts "B" before "a", "img" before
-     * "non_img", "t=1095" before "t=365", "" before "2025" */
-    metric_add(&s, "retention.km", "img", "t=365", NULL, 10, 2, e);
-    metric_add(&s, "retention.km", "img", "t=1095", NULL, 4, 1, e);
-    metric_add(&s, "a.metric", "non_img", NULL, "2025", 3, 1, z);
-    metric_add(&s, "a.metric", "non_img", NULL, NULL, 5, METRIC_EMPTY, z)->q = 0.08;
-    metric_add(&s, "B.metric", "all", "evaluator=E,1", NULL, 0, 0, (struct stats_est){ NAN, NAN, NAN, NAN });
+    /* inserted out of order: byte order puts "bias." before "board.", "E"
+     * before "e", "img" before "non_img", "t=1095" before "t=365", "" before
+     * "2025" */
+    struct stats_est none = { NAN, NAN, NAN, NAN };
+    metric_add(&s, M_RETENTION_KM, "img", "t=365", NULL, 10, 2, e);
+    metric_add(&s, M_RETENTION_KM, "img", "t=1095", NULL, 4, 1, e);
+    metric_add(&s, M_BOARD_ACCREDITATION_FLAG, "non_img", NULL, "2025", 3, 1, z);
+    metric_add(&s, M_BOARD_ACCREDITATION_FLAG, "non_img", NULL, NULL, 5, METRIC_EMPTY, z)->q = 0.08;
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "all", "evaluator=e", NULL, 0, 0, none);
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "all", "evaluator=E,1", NULL, 0, 0, none);
     metric_set_sort(&s);
     struct buf b = BUF_INIT;
     metric_set_csv(&s, &b);
     assert_string_equal(buf_str(&b),
                         "metric,group,stratum,period,n,k,value,ci_low,ci_high,p_value,q_value,suppressed\n"
-                        "B.metric,all,\"evaluator=E,1\",,0,0,,,,,,1\n"
-                        "a.metric,non_img,,,5,,0,,,0.04,0.08,0\n"
-                        "a.metric,non_img,,2025,3,1,0,,,0.04,,1\n"
+                        "bias.evaluator_gap,all,\"evaluator=E,1\",,0,0,,,,,,1\n"
+                        "bias.evaluator_gap,all,evaluator=e,,0,0,,,,,,1\n"
+                        "board.accreditation_flag,non_img,,,5,,0,,,0.04,0.08,0\n"
+                        "board.accreditation_flag,non_img,,2025,3,1,0,,,0.04,,1\n"
                         "retention.km,img,t=1095,,4,1,0.5,0.25,0.75,,,1\n"
                         "retention.km,img,t=365,,10,2,0.5,0.25,0.75,,,0\n");
     buf_release(&b);
@@ -90,20 +94,47 @@ static void chart_csv_in_insertion_order(void **state)
     (void)state;
     struct chart_set c;
     chart_set_init(&c);
-    chart_add(&c, "one", "img", NULL, 0, 5, 0, 1, NAN, NAN, 0);
-    chart_add(&c, "two", "x", "a\"b", 1, METRIC_EMPTY, METRIC_EMPTY, -0.0, 1, 2, 1);
-    chart_add(&c, "one", "img", NULL, 300, 5, 1, 0.8, 0.2, 0.97, 0);
+    chart_add(&c, C_RETENTION_KM, "img", NULL, 0, 5, 0, 1, NAN, NAN, 0);
+    chart_add(&c, C_BOARD_PASS, "x", "a\"b", 1, METRIC_EMPTY, METRIC_EMPTY, -0.0, 1, 2, 1);
+    chart_add(&c, C_RETENTION_KM, "img", NULL, 300, 5, 1, 0.8, 0.2, 0.97, 0);
     struct buf b = BUF_INIT;
-    chart_set_csv(&c, "one", &b);
+    chart_set_csv(&c, C_RETENTION_KM, &b);
     assert_string_equal(buf_str(&b), "series,label,x,n,k,value,ci_low,ci_high,suppressed\n"
                                      "img,,0,5,0,1,,,0\n"
                                      "img,,300,5,1,0.8,0.2,0.97,0\n");
     buf_reset(&b);
-    chart_set_csv(&c, "two", &b);
+    chart_set_csv(&c, C_BOARD_PASS, &b);
     assert_string_equal(buf_str(&b), "series,label,x,n,k,value,ci_low,ci_high,suppressed\n"
                                      "x,\"a\"\"b\",1,,,0,1,2,1\n");
     buf_release(&b);
     chart_set_release(&c);
+}
+
+/* metric_set_bh: q within the registry's family only (the rows of the
+ * metric whose stratum has the family's prefix), as R's
+ * p.adjust(c(0.01, 0.04, 0.03), "BH") = 0.03, 0.04, 0.04. */
+static void bh_family(void **state)
+{
+    (void)state;
+    struct metric_set s;
+    metric_set_init(&s, 5);
+    struct stats_est e = { 0, NAN, NAN, 0.01 };
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", "evaluator=A", NULL, 10, 5, e);
+    e.p = 0.04;
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", "evaluator=B", NULL, 10, 5, e);
+    e.p = 0.5; /* the pooled row: not in the family */
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", NULL, NULL, 20, 10, e);
+    e.p = 0.03;
+    metric_add(&s, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", "evaluator=C", NULL, 10, 5, e);
+    e.p = 0.001; /* another metric: not in the family */
+    metric_add(&s, M_BIAS_FEEDBACK_THEME, "img_vs_non_img", "theme=other", NULL, 10, 5, e);
+    metric_set_bh(&s, M_BIAS_EVALUATOR_GAP);
+    assert_float_equal(s.rows[0].q, 0.03, 1e-15);
+    assert_float_equal(s.rows[1].q, 0.04, 1e-15);
+    assert_true(isnan(s.rows[2].q));
+    assert_float_equal(s.rows[3].q, 0.04, 1e-15);
+    assert_true(isnan(s.rows[4].q));
+    metric_set_release(&s);
 }
 
 /* Chart file names from exam names: [a-z0-9-] only, never a path, a dot or
@@ -147,6 +178,7 @@ int main(void)
         cmocka_unit_test(quoting),
         cmocka_unit_test(rows_sorted_and_formatted),
         cmocka_unit_test(chart_csv_in_insertion_order),
+        cmocka_unit_test(bh_family),
         cmocka_unit_test(label_slugs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
