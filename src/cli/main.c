@@ -28,23 +28,6 @@ static const struct command commands[] = {
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
 
-int cmd_fail(const struct imgo_err *err)
-{
-    fprintf(stderr, "imgo: %s\n", err->msg);
-    return err->status;
-}
-
-int cmd_usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("imgo: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return IMGO_EUSAGE;
-}
-
 static void usage(FILE *out)
 {
     fputs("usage: imgo COMMAND [OPTIONS]\n"

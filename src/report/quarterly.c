@@ -1,24 +1,24 @@
 /*
- * report_quarterly.c - the quarterly committee packet (product.md, "The
- * quarterly committee packet").
+ * quarterly.c - the quarterly committee packet (product.md, "The
+ * quarterly committee packet") as a table of sections.
  *
- * The packet is about people, not rates: it lists residents by resident_id,
- * so it reads the cohort tables directly (prepared statements with bound
- * as-of and quarter dates; every text escaped) and is marked confidential
- * on every page. The quarter is the calendar quarter holding the as-of date
- * that compute used. Definitions follow metrics.md wherever it has one
- * (required roles, weekly weeks 0-5 and monthly months 2-9, adverse
- * actions); the rest are stated in the packet itself.
+ * The packet is about people, not rates: besides its metrics rows (mentor
+ * load, the quarterly.* bias screens and the Step 2 percentile that compute
+ * writes) it lists residents by resident_id, so it reads the cohort tables
+ * directly (prepared statements with bound as-of and quarter dates; every
+ * text escaped) and is marked confidential on every page. The quarter is
+ * the calendar quarter holding the as-of date that compute used.
+ * Definitions follow the metrics wherever there is one (required roles,
+ * weekly weeks 0-5 and monthly months 2-9, adverse actions); the rest are
+ * stated in the packet itself.
  */
-#include "report_int.h"
+#include "sections.h"
 #include "date.h"
 #include "db.h"
 #include "html.h"
 #include "mem.h"
-#include "stats.h"
+#include "rhtml.h"
 
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +175,7 @@ static int load(struct quarter *q, struct imgo_err *err)
     sqlite3 *db = q->r->db;
     sqlite3_stmt *st;
     int rc = db_prepare(db,
-                        "SELECT rid, resident_id, graduate_type IN ('us_img', 'non_us_img'), start_date, end_date, "
+                        "SELECT rid, resident_id, is_img(graduate_type), start_date, end_date, "
                         "graduation_year, step2_score, visa FROM residents WHERE start_date <= ?1 "
                         "ORDER BY resident_id",
                         &st, err);
@@ -264,6 +264,11 @@ static int load(struct quarter *q, struct imgo_err *err)
     return step_rows(db, st, row_adverse, q, err);
 }
 
+static int quarter_start(int y, int qn)
+{
+    return date_from_ymd(y, 3 * (qn - 1) + 1, 1);
+}
+
 /* ---- the sections --------------------------------------------------------- */
 
 static void date_cell(struct buf *h, int day)
@@ -332,10 +337,11 @@ static int monthly_window(const struct quarter *q, const struct qres *x)
     return x->start + 269 >= q->qstart && x->start + 59 <= q->as_of;
 }
 
-static void new_residents(struct quarter *q)
+static int new_residents(struct rep *r, struct imgo_err *err)
 {
-    struct buf *h = q->r->h;
-    rep_section(h, "new-residents", "1. New residents and their mentors");
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
     int n = 0;
     for (size_t i = 0; i < q->n; i++) {
         const struct qres *x = &q->res[i];
@@ -361,13 +367,14 @@ static void new_residents(struct quarter *q)
                     "and a peer mentor for IMGs, assigned by day 7.</p>\n");
     else
         rep_no_data(h, "no resident started in this quarter.");
-    buf_adds(h, "</section>\n");
+    return IMGO_OK;
 }
 
-static void cadence(struct quarter *q)
+static int cadence(struct rep *r, struct imgo_err *err)
 {
-    struct buf *h = q->r->h;
-    rep_section(h, "cadence", "2. Residents behind on mentoring cadence");
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
     struct buf w = BUF_INIT, m = BUF_INIT;
     int n = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -396,28 +403,27 @@ static void cadence(struct quarter *q)
         buf_adds(h, "<p>No resident in the weekly or monthly cadence period is behind.</p>\n");
     buf_release(&w);
     buf_release(&m);
-    buf_adds(h, "</section>\n");
+    return IMGO_OK;
 }
 
-static int mentor_load(struct quarter *q, struct imgo_err *err)
+static int mentor_load(struct rep *r, struct imgo_err *err)
 {
-    struct rep *r = q->r;
+    struct quarter *q = r->kind_state;
     struct buf *h = r->h;
-    rep_section(h, "mentor-load", "3. Mentor load");
     const char *mm = rep_info(r, "max_mentees");
     int max = mm ? atoi(mm) : 4;
     const char **roles;
-    size_t nr = rep_strata(r, "mentorship.mentors_overloaded", "role=", &roles);
+    size_t nr = rep_strata(r, M_MENTORSHIP_MENTORS_OVERLOADED, "role=", &roles);
     if (nr) {
         buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
                     "<th scope=\"col\">Overloaded</th><th scope=\"col\">Largest load</th></tr></thead>\n<tbody>\n");
         for (size_t i = 0; i < nr; i++) {
-            const struct mrow *o = rep_find(r, "mentorship.mentors_overloaded", "all", roles[i], "");
-            const struct mrow *x = rep_find(r, "mentorship.mentor_load_max", "all", roles[i], "");
+            const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
+            const struct mrow *x = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
             buf_adds(h, "<tr><th scope=\"row\">");
             html_esc(h, roles[i] + 5);
             buf_addf(h, "</th><td>%ld</td><td>%ld</td><td>", o ? o->n : 0L, o && o->k >= 0 ? o->k : 0L);
-            rep_est(r, h, x, FMT_INT, 0);
+            rep_est(r, h, x, SHOW_INT, 0);
             buf_adds(h, "</td></tr>\n");
         }
         buf_adds(h, "</tbody>\n</table>\n");
@@ -452,7 +458,6 @@ static int mentor_load(struct quarter *q, struct imgo_err *err)
         buf_adds(h, "</tbody>\n</table>\n");
     else
         buf_addf(h, "<p>No mentor has more than %d residents in one role.</p>\n", max);
-    buf_adds(h, "</section>\n");
     return IMGO_OK;
 }
 
@@ -461,10 +466,11 @@ static int visa_rank(const char *v)
     return !strcmp(v, "h1b") ? 0 : !strcmp(v, "j1") ? 1 : !strcmp(v, "other") ? 2 : !strcmp(v, "none") ? 3 : 4;
 }
 
-static void step3_watch(struct quarter *q)
+static int step3_watch(struct rep *r, struct imgo_err *err)
 {
-    struct buf *h = q->r->h;
-    rep_section(h, "step3-watch", "4. Step 3 watch list");
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
     /* visa first (H-1B holders need Step 3 before month 12), then longest in training */
     size_t *idx = xcalloc(q->n ? q->n : 1, sizeof *idx);
     size_t n = 0;
@@ -501,228 +507,112 @@ static void step3_watch(struct quarter *q)
         buf_adds(h, "<p>No resident in month 9 or later is without a Step 3 pass.</p>\n");
     buf_adds(h, "<p>Residents in training in month 9 or later (day 240 on) with no pass of ");
     html_esc(h, q->step3);
-    buf_adds(h, " dated by the as-of date; H-1B holders first.</p>\n</section>\n");
+    buf_adds(h, " dated by the as-of date; H-1B holders first.</p>\n");
     free(idx);
+    return IMGO_OK;
 }
 
 /* ---- bias signals by quarter ------------------------------------------------ */
 
-struct qsig {
-    int start, end;
-    struct stats_est eval, feedback, adverse;
-    long eval_n[2], fb_n[2], adv_n[2];
-    int eval_sig, fb_sig, adv_sig;
+/* A screen's cell: the comparison row of a quarter, "no data" when neither
+ * group had anyone, hidden when a group is suppressed. A signal is a shown
+ * gap against IMGs whose interval excludes no difference. */
+struct screen {
+    enum metric_id rate, diff;
+    enum metric_show fmt;
+    int negative_is_against; /* a gap below 0 is against IMGs (scores) */
 };
 
-static int quarter_start(int y, int qn)
+static const struct mrow *screen_row(const struct rep *r, const struct screen *s, const char *period, int *no_data)
 {
-    return date_from_ymd(y, 3 * (qn - 1) + 1, 1);
+    const struct mrow *a = rep_find(r, s->rate, "img", "", period), *b = rep_find(r, s->rate, "non_img", "", period);
+    *no_data = (!a || a->n <= 0) && (!b || b->n <= 0);
+    return rep_find(r, s->diff, "img_vs_non_img", "", period);
 }
 
-/* The quarter of s[0..5) holding day, or -1. */
-static int which(const struct qsig *s, int day)
+static int screen_signal(const struct mrow *d, const struct screen *s)
 {
-    for (int i = 0; i < 5; i++)
-        if (day >= s[i].start && day <= s[i].end)
-            return i;
-    return -1;
+    if (!d || d->suppressed)
+        return 0;
+    return s->negative_is_against ? d->hi < 0 : d->lo > 0;
 }
 
-/* Per quarter of s[0..5) and group (0 non-IMG, 1 IMG): n, the residents
- * with a row of sql in that quarter, and k, those of them with a flagged row.
- * sql binds the first and last day and gives (is_img, rid, date, flag)
- * ordered by rid, so each resident is counted once per quarter. */
-static int residents_per_quarter(sqlite3 *db, const char *sql, const struct qsig *s, long n[5][2],
-                                 long k[5][2], struct imgo_err *err)
+static void signal_cell(struct rep *r, const struct screen *s, const char *period, const char *prev)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    memset(n, 0, sizeof(long[5][2]));
-    memset(k, 0, sizeof(long[5][2]));
-    sqlite3_bind_int(st, 1, s[0].start);
-    sqlite3_bind_int(st, 2, s[4].end);
-    long long cur = -1;
-    int seen[5] = { 0 }, flag[5] = { 0 }, grp = 0, step;
-    for (;;) {
-        step = sqlite3_step(st);
-        int more = step == SQLITE_ROW;
-        long long rid = more ? sqlite3_column_int64(st, 1) : -2;
-        if (rid != cur) {
-            for (int i = 0; i < 5; i++) {
-                n[i][grp] += seen[i];
-                k[i][grp] += flag[i];
-                seen[i] = flag[i] = 0;
-            }
-            cur = rid;
-        }
-        if (!more)
-            break;
-        grp = sqlite3_column_int(st, 0) ? 1 : 0;
-        int i = which(s, sqlite3_column_int(st, 2));
-        if (i >= 0) {
-            seen[i] = 1;
-            flag[i] |= sqlite3_column_int(st, 3);
-        }
-    }
-    if (step != SQLITE_DONE)
-        rc = db_error(db, err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* One pass per table over the five quarters (each table is scanned once,
- * not once per quarter). */
-static int signals(struct quarter *q, struct qsig *s, struct imgo_err *err)
-{
-    sqlite3 *db = q->r->db;
-    double conf = q->r->conf;
-    sqlite3_stmt *st;
-    struct stats_moments mo[5][2];
-    long fk[5][2], ak[5][2];
-    for (int i = 0; i < 5; i++)
-        for (int g = 0; g < 2; g++)
-            mo[i][g] = (struct stats_moments)STATS_MOMENTS_INIT;
-    /* evaluations: score gap, IMG minus non-IMG */
-    int rc = db_prepare(db,
-                        "SELECT r.graduate_type IN ('us_img', 'non_us_img'), e.eval_date, e.score "
-                        "FROM evaluations e JOIN residents r ON r.rid = e.rid WHERE e.eval_date BETWEEN ?1 AND ?2",
-                        &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, s[0].start);
-    sqlite3_bind_int(st, 2, s[4].end);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int i = which(s, sqlite3_column_int(st, 1));
-        if (i >= 0)
-            stats_moments_add(&mo[i][sqlite3_column_int(st, 0) ? 1 : 0], sqlite3_column_double(st, 2));
-    }
-    sqlite3_finalize(st);
-    /* per quarter, residents with feedback, and those with a negative comment */
-    long fn[5][2], an[5][2];
-    rc = residents_per_quarter(db,
-                               "SELECT r.graduate_type IN ('us_img', 'non_us_img'), f.rid, f.feedback_date, "
-                               "f.valence = 'negative' FROM feedback f JOIN residents r ON r.rid = f.rid "
-                               "WHERE f.feedback_date BETWEEN ?1 AND ?2 ORDER BY f.rid",
-                               s, fn, fk, err);
-    /* per quarter, residents reviewed by the CCC, and those with an adverse action */
-    if (!rc)
-        rc = residents_per_quarter(db,
-                                   "SELECT r.graduate_type IN ('us_img', 'non_us_img'), c.rid, c.review_date, "
-                                   "c.action IN ('remediation', 'probation', 'non_promotion', 'dismissal') "
-                                   "FROM ccc_actions c JOIN residents r ON r.rid = c.rid "
-                                   "WHERE c.review_date BETWEEN ?1 AND ?2 ORDER BY c.rid",
-                                   s, an, ak, err);
-    if (rc)
-        return rc;
-    for (int i = 0; i < 5; i++)
-        for (int g = 0; g < 2; g++) {
-            s[i].fb_n[g] = fn[i][g];
-            s[i].adv_n[g] = an[i][g];
-        }
-    int mc = q->r->min_cell;
-    for (int i = 0; i < 5; i++) {
-        s[i].eval = stats_welch(&mo[i][1], &mo[i][0], conf);
-        s[i].eval_n[0] = mo[i][0].n, s[i].eval_n[1] = mo[i][1].n;
-        s[i].feedback = stats_newcombe(fk[i][1], s[i].fb_n[1], fk[i][0], s[i].fb_n[0], conf);
-        s[i].adverse = stats_newcombe(ak[i][1], s[i].adv_n[1], ak[i][0], s[i].adv_n[0], conf);
-        s[i].eval_sig = s[i].eval_n[0] >= mc && s[i].eval_n[1] >= mc && s[i].eval.hi < 0;
-        s[i].fb_sig = s[i].fb_n[0] >= mc && s[i].fb_n[1] >= mc && s[i].feedback.lo > 0;
-        s[i].adv_sig = s[i].adv_n[0] >= mc && s[i].adv_n[1] >= mc && s[i].adverse.lo > 0;
-    }
-    return IMGO_OK;
-}
-
-static void signal_cell(struct quarter *q, struct buf *h, const struct stats_est *e, const long n[2], int fmt,
-                        int sig, int prev_sig)
-{
+    struct buf *h = r->h;
+    int no_data, prev_no_data;
+    const struct mrow *d = screen_row(r, s, period, &no_data);
     buf_adds(h, "<td>");
-    if (n[0] < q->r->min_cell || n[1] < q->r->min_cell) {
-        if (!n[0] && !n[1])
-            buf_adds(h, "<span class=\"na\">no data</span>");
-        else
-            rep_supp(q->r, h);
-    } else {
-        rep_value(h, e->value, fmt);
-        if (isfinite(e->lo) && isfinite(e->hi)) {
+    if (no_data)
+        buf_adds(h, "<span class=\"na\">no data</span>");
+    else if (!d || d->suppressed)
+        rep_supp(r, h);
+    else {
+        rep_value(h, d->value, s->fmt);
+        if (isfinite(d->lo) && isfinite(d->hi)) {
             buf_adds(h, " <span class=\"ci\">(");
-            rep_num(h, fmt == FMT_PP ? 100 * e->lo : e->lo, fmt == FMT_PP ? 1 : 3);
+            rep_num(h, s->fmt == SHOW_PP ? 100 * d->lo : d->lo, s->fmt == SHOW_PP ? 1 : 3);
             buf_adds(h, " to ");
-            rep_num(h, fmt == FMT_PP ? 100 * e->hi : e->hi, fmt == FMT_PP ? 1 : 3);
+            rep_num(h, s->fmt == SHOW_PP ? 100 * d->hi : d->hi, s->fmt == SHOW_PP ? 1 : 3);
             buf_adds(h, ")</span>");
         }
-        if (sig)
-            buf_adds(h, prev_sig ? "<br><span class=\"flag\">signal, recurring (2 quarters running)</span>"
-                                 : "<br><span class=\"flag\">signal</span>");
+        if (screen_signal(d, s)) {
+            int recurs = screen_signal(screen_row(r, s, prev, &prev_no_data), s);
+            buf_adds(h, recurs ? "<br><span class=\"flag\">signal, recurring (2 quarters running)</span>"
+                               : "<br><span class=\"flag\">signal</span>");
+        }
     }
     buf_adds(h, "</td>");
 }
 
-static int bias_signals(struct quarter *q, struct imgo_err *err)
+static int bias_signals(struct rep *r, struct imgo_err *err)
 {
-    struct buf *h = q->r->h;
-    rep_section(h, "bias-signals", "5. Bias signals, last four quarters");
-    struct qsig s[5];
-    memset(s, 0, sizeof s);
-    /* s[0] is the quarter before the four shown: it decides whether the
-     * first shown quarter's signal recurs */
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
+    static const struct screen screens[3] = {
+        { M_QUARTERLY_EVALUATION_SCORE, M_QUARTERLY_EVALUATION_GAP, SHOW_NUM, 1 },
+        { M_QUARTERLY_NEGATIVE_FEEDBACK_RATE, M_QUARTERLY_NEGATIVE_FEEDBACK_DIFF, SHOW_PP, 0 },
+        { M_QUARTERLY_ADVERSE_ACTION_RATE, M_QUARTERLY_ADVERSE_ACTION_DIFF, SHOW_PP, 0 },
+    };
+    /* the four quarters up to this one, and the one before them, which
+     * decides whether the first shown quarter's signal recurs */
+    char period[5][16];
     for (int i = 0; i < 5; i++) {
         int qi = q->qyear * 4 + (q->qnum - 1) - (4 - i);
-        int y = qi / 4, qn = qi % 4 + 1;
-        s[i].start = quarter_start(y, qn);
-        s[i].end = (qn == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, qn + 1)) - 1;
-        if (s[i].end > q->as_of)
-            s[i].end = q->as_of;
+        snprintf(period[i], sizeof period[i], "%dQ%d", qi / 4, qi % 4 + 1);
     }
-    int rc = signals(q, s, err);
-    if (rc)
-        return rc;
     buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Evaluation score gap, "
                 "IMG minus non-IMG</th><th scope=\"col\">Residents with negative feedback, IMG minus non-IMG</th>"
                 "<th scope=\"col\">Residents with an adverse CCC action, IMG minus non-IMG</th></tr></thead>\n"
                 "<tbody>\n");
     for (int i = 1; i < 5; i++) {
-        int y, m, d;
-        date_to_ymd(s[i].start, &y, &m, &d);
-        buf_addf(h, "<tr><th scope=\"row\">%d Q%d</th>", y, (m - 1) / 3 + 1);
-        signal_cell(q, h, &s[i].eval, s[i].eval_n, FMT_NUM, s[i].eval_sig, s[i - 1].eval_sig);
-        signal_cell(q, h, &s[i].feedback, s[i].fb_n, FMT_PP, s[i].fb_sig, s[i - 1].fb_sig);
-        signal_cell(q, h, &s[i].adverse, s[i].adv_n, FMT_PP, s[i].adv_sig, s[i - 1].adv_sig);
+        int qi = q->qyear * 4 + (q->qnum - 1) - (4 - i);
+        buf_addf(h, "<tr><th scope=\"row\">%d Q%d</th>", qi / 4, qi % 4 + 1);
+        for (int s = 0; s < 3; s++)
+            signal_cell(r, &screens[s], period[i], period[i - 1]);
         buf_adds(h, "</tr>\n");
     }
     buf_adds(h, "</tbody>\n</table>\n<p>A signal is a gap against IMGs whose confidence interval excludes no "
                 "difference (Welch for scores, Newcombe for the shares of residents); a signal in two quarters "
                 "running is marked recurring. These are unadjusted quarterly screens; the annual report holds "
                 "the adjusted analyses. Cells with fewer than ");
-    buf_addf(h, "%d", q->r->min_cell);
-    buf_adds(h, " evaluations or residents in a group are suppressed.</p>\n</section>\n");
+    buf_addf(h, "%d", r->min_cell);
+    buf_adds(h, " evaluations or residents in a group are suppressed.</p>\n");
     return IMGO_OK;
 }
 
 /* ---- early warning ------------------------------------------------------------ */
 
-static double step2_p10(const struct quarter *q)
+static int early_warning(struct rep *r, struct imgo_err *err)
 {
-    double *v = xcalloc(q->n ? q->n : 1, sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < q->n; i++)
-        if (q->res[i].has_step2)
-            v[n++] = q->res[i].step2;
-    double p = NAN;
-    if (n) {
-        gsl_sort(v, 1, n);
-        p = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.10);
-    }
-    free(v);
-    return p;
-}
-
-static void early_warning(struct quarter *q)
-{
-    struct buf *h = q->r->h;
-    rep_section(h, "early-warning", "6. Early-warning list");
-    double p10 = step2_p10(q);
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
+    /* the packet names residents anyway: the percentile is used whatever
+     * its row's suppression */
+    const struct mrow *pm = rep_find(r, M_QUARTERLY_STEP2_P10, "all", "", "");
+    double p10 = pm ? pm->value : NAN;
     struct buf why = BUF_INIT;
     int n = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -777,62 +667,85 @@ static void early_warning(struct quarter *q)
     buf_adds(h, "<p>Criteria: graduation 5 or more years before the start of residency; Step 2 score below the "
                 "10th percentile of the cohort; a required mentor role with no active assignment; cadence "
                 "behind (section 2); mean milestone rating lower at the latest review than at the one before; "
-                "any remediation, probation, non-promotion or dismissal.</p>\n</section>\n");
+                "any remediation, probation, non-promotion or dismissal.</p>\n");
     buf_release(&why);
+    return IMGO_OK;
 }
 
-int rep_quarterly(struct rep *r, struct imgo_err *err)
-{
-    if (!r->has_as_of)
-        return imgo_err_set(err, IMGO_EUSAGE, "the database records no as-of date; run 'imgo compute' first");
-    struct quarter q;
-    memset(&q, 0, sizeof q);
-    q.r = r;
-    q.as_of = r->as_of;
-    const char *s3 = rep_info(r, "step3_exam");
-    q.step3 = s3 && *s3 ? s3 : "USMLE-STEP3";
-    int y, m, d;
-    date_to_ymd(q.as_of, &y, &m, &d);
-    q.qyear = y;
-    q.qnum = (m - 1) / 3 + 1;
-    q.qstart = quarter_start(y, q.qnum);
-    q.qend = (q.qnum == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, q.qnum + 1)) - 1;
+/* ---- the kind ------------------------------------------------------------------ */
 
-    struct buf *h = r->h;
-    struct buf title = BUF_INIT;
-    buf_addf(&title, "IMG committee packet, %d Q%d", q.qyear, q.qnum);
-    rep_head(h, buf_str(&title), 1);
+static void packet_title(const struct rep *r, struct buf *out)
+{
+    int y, m, d;
+    date_to_ymd(r->as_of, &y, &m, &d);
+    buf_addf(out, "IMG committee packet, %d Q%d", y, (m - 1) / 3 + 1);
+}
+
+static int cover(struct rep *r, struct imgo_err *err)
+{
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h, title = BUF_INIT;
+    packet_title(r, &title);
     char a[11], qs[11], qe[11];
-    date_format(q.as_of, a);
-    date_format(q.qstart, qs);
-    date_format(q.qend, qe);
-    buf_adds(h, "<section id=\"cover\">\n<h1>");
+    date_format(q->as_of, a);
+    date_format(q->qstart, qs);
+    date_format(q->qend, qe);
+    buf_adds(h, "<h1>");
     html_esc(h, buf_str(&title));
     buf_addf(h, "</h1>\n<dl class=\"meta\">\n<dt>Quarter</dt><dd>%s to %s</dd>\n<dt>Data as of</dt><dd>%s</dd>\n"
                 "<dt>imgo version</dt><dd>", qs, qe, a);
     html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
     buf_adds(h, "</dd>\n</dl>\n<p>This packet names residents by ID for the IMG committee's follow-up. "
-                "Keep it within the committee.</p>\n</section>\n");
+                "Keep it within the committee.</p>\n");
     buf_release(&title);
-
-    int rc = load(&q, err);
-    if (!rc) {
-        new_residents(&q);
-        cadence(&q);
-        rc = mentor_load(&q, err);
-    }
-    if (!rc) {
-        step3_watch(&q);
-        rc = bias_signals(&q, err);
-    }
-    if (!rc)
-        early_warning(&q);
-    buf_adds(h, "</body>\n</html>\n");
-    for (size_t i = 0; i < q.n; i++) {
-        free(q.res[i].id);
-        free(q.res[i].visa);
-    }
-    free(q.res);
-    free(q.by_rid);
-    return rc;
+    return IMGO_OK;
 }
+
+static void end(struct rep *r)
+{
+    struct quarter *q = r->kind_state;
+    if (!q)
+        return;
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->res[i].id);
+        free(q->res[i].visa);
+    }
+    free(q->res);
+    free(q->by_rid);
+    free(q);
+    r->kind_state = NULL;
+}
+
+static int begin(struct rep *r, struct imgo_err *err)
+{
+    if (!r->has_as_of)
+        return imgo_err_set(err, IMGO_EUSAGE, "the database records no as-of date; run 'imgo compute' first");
+    struct quarter *q = xcalloc(1, sizeof *q);
+    r->kind_state = q;
+    q->r = r;
+    q->as_of = r->as_of;
+    const char *s3 = rep_info(r, "step3_exam");
+    q->step3 = s3 && *s3 ? s3 : "USMLE-STEP3";
+    int y, m, d;
+    date_to_ymd(q->as_of, &y, &m, &d);
+    q->qyear = y;
+    q->qnum = (m - 1) / 3 + 1;
+    q->qstart = quarter_start(y, q->qnum);
+    q->qend = (q->qnum == 4 ? date_from_ymd(y + 1, 1, 1) : quarter_start(y, q->qnum + 1)) - 1;
+    return load(q, err);
+}
+
+static const struct report_section sections[] = {
+    { "cover", NULL, cover },
+    { "new-residents", "New residents and their mentors", new_residents },
+    { "cadence", "Residents behind on mentoring cadence", cadence },
+    { "mentor-load", "Mentor load", mentor_load },
+    { "step3-watch", "Step 3 watch list", step3_watch },
+    { "bias-signals", "Bias signals, last four quarters", bias_signals },
+    { "early-warning", "Early-warning list", early_warning },
+};
+
+const struct report_kind_def report_kind_quarterly = {
+    REPORT_QUARTERLY, "quarterly", packet_title, 1, 1, begin, end, sections, sizeof sections / sizeof sections[0],
+};

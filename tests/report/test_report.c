@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "compute.h"
 #include "date.h"
 #include "db.h"
+#include "params.h"
 #include "report.h"
 
 #define HOSTILE "P `touch PWNED` system(\"touch PWNED\") @macro\nEOD\n</svg><script>alert(1)</script> 'q' & \"dq\""
@@ -309,7 +311,8 @@ static void test_no_metrics(void **state)
 
 
 /* The quarterly bias screen: IMGs scored well below non-IMGs in 2025 Q2 and
- * Q3 (as-of 2025-09-01), not before: Q2 is a signal, Q3 a recurring one. */
+ * Q3 (as-of 2025-09-01), not before: Q2 is a signal, Q3 a recurring one.
+ * The screens are compute's quarterly.* rows, so compute runs first. */
 static void test_quarterly_signals(void **state)
 {
     (void)state;
@@ -317,8 +320,6 @@ static void test_quarterly_signals(void **state)
     sqlite3 *db;
     struct imgo_err err = IMGO_ERR_INIT;
     assert_int_equal(db_open("q.db", 0, &db, &err), 0);
-    exec_ok(db, "INSERT INTO metrics VALUES ('cohort.residents', 'all', '', '', 12, 12, 12, NULL, NULL, NULL, "
-                "NULL, 0)");
     exec_ok(db, "DELETE FROM residents");
     sqlite3_stmt *st, *ev;
     assert_int_equal(sqlite3_prepare_v2(db,
@@ -357,9 +358,17 @@ static void test_quarterly_signals(void **state)
     }
     sqlite3_finalize(st);
     sqlite3_finalize(ev);
+    struct imgo_params p;
+    params_init(&p);
+    assert_int_equal(params_set(&p, "as_of", "2025-09-01", &err), 0);
+    int rc = compute_run(db, &p, "qcompute", &err);
+    if (rc)
+        print_message("compute: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    params_release(&p);
     db_close(db);
     assert_int_equal(db_open("q.db", DB_READONLY, &db, &err), 0);
-    int rc = report_write(db, REPORT_QUARTERLY, "qout", NULL, &err);
+    rc = report_write(db, REPORT_QUARTERLY, "qout", NULL, &err);
     if (rc)
         print_message("report: %s\n", err.msg);
     assert_int_equal(rc, 0);

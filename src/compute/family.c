@@ -1,0 +1,142 @@
+/*
+ * family.c - what every metric family shares (the second half of
+ * compute.h): finding a resident by rid, reading a table in rid order with
+ * each row's resident, counting by group, adding a rate's row, clamping an
+ * interval, and Kaplan-Meier rows with their step curves.
+ */
+#include "compute.h"
+#include "db.h"
+#include "mem.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const compute_group_name[3] = { "non_img", "img", "all" };
+
+struct compute_resident *compute_find(const struct compute_ctx *x, long long rid)
+{
+    if (x->rid_index) {
+        if (rid < 0 || rid > x->max_rid)
+            return NULL;
+        int i = x->rid_index[rid];
+        return i ? &x->res[i - 1] : NULL;
+    }
+    size_t lo = 0, hi = x->n_res;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->res[mid].rid < rid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->n_res && x->res[lo].rid == rid ? &x->res[lo] : NULL;
+}
+
+struct stats_est compute_clamp(struct stats_est e, double lo, double hi)
+{
+    if (e.lo < lo)
+        e.lo = lo;
+    if (e.hi > hi)
+        e.hi = hi;
+    return e;
+}
+
+struct metric_row *compute_add_rate(struct compute_ctx *x, enum metric_id metric, int g, const char *stratum,
+                                    const char *period, long k, long n)
+{
+    struct stats_est e = stats_wilson(k, n, x->conf);
+    e.p = NAN;
+    return metric_add(x->m, metric, compute_group_name[g], stratum, period, n, k, e);
+}
+
+void compute_count(long n[3], long k[3], int img, long hit)
+{
+    assert(img == 0 || img == 1);
+    n[img]++;
+    n[GROUP_ALL]++;
+    k[img] += hit;
+    k[GROUP_ALL] += hit;
+}
+
+int res_cursor_open(struct res_cursor *c, struct compute_ctx *x, const char *sql, struct imgo_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->x = x;
+    int rc = db_prepare(x->db, sql, &c->st, err);
+    if (!rc && sqlite3_bind_parameter_count(c->st) >= 1)
+        sqlite3_bind_int(c->st, 1, x->as_of);
+    return rc;
+}
+
+int res_cursor_next(struct res_cursor *c, struct imgo_err *err)
+{
+    int s;
+    while ((s = sqlite3_step(c->st)) == SQLITE_ROW) {
+        long long rid = sqlite3_column_int64(c->st, 0);
+        int first = !c->started || rid != c->rid;
+        c->started = 1;
+        c->rid = rid;
+        if (first)
+            c->r = compute_find(c->x, rid);
+        if (!c->r || !c->r->active)
+            continue;
+        c->first = first;
+        return 1;
+    }
+    if (s != SQLITE_DONE) {
+        db_error(c->x->db, err);
+        return -1;
+    }
+    return 0;
+}
+
+void res_cursor_close(struct res_cursor *c)
+{
+    sqlite3_finalize(c->st);
+    c->st = NULL;
+}
+
+void compute_surv_add(struct compute_surv *s, double time, int event, int group)
+{
+    ALLOC_GROW(s->obs, s->len + 1, s->alloc);
+    s->obs[s->len].time = time;
+    s->obs[s->len].event = event;
+    s->obs[s->len].group = group;
+    s->len++;
+}
+
+void compute_km_rows(struct compute_ctx *x, enum metric_id metric, struct compute_surv sv[3],
+                     const int *ts, int n_ts, enum chart_id chart)
+{
+    static const int order[3] = { GROUP_IMG, GROUP_NON_IMG, GROUP_ALL };
+    for (int oi = 0; oi < 3; oi++) {
+        int g = order[oi];
+        struct stats_km km;
+        stats_km_fit(sv[g].obs, sv[g].len, x->conf, &km);
+        for (int i = 0; i < n_ts; i++) {
+            long k = 0;
+            for (size_t j = 0; j < sv[g].len; j++)
+                k += sv[g].obs[j].event && sv[g].obs[j].time <= ts[i];
+            struct stats_est e = stats_km_at(&km, ts[i]);
+            e.p = NAN;
+            char stratum[32];
+            snprintf(stratum, sizeof stratum, "t=%d", ts[i]);
+            metric_add(x->m, metric, compute_group_name[g], stratum, NULL, (long)sv[g].len, k, e);
+        }
+        if (chart != C_NONE && g != GROUP_ALL) {
+            int sup = (long)sv[g].len < x->p->min_cell;
+            chart_add(x->c, chart, compute_group_name[g], NULL, 0, (long)sv[g].len, 0, 1, NAN, NAN,
+                      sup);
+            for (size_t j = 0; j < km.n_steps; j++) {
+                const struct stats_km_step *s = &km.steps[j];
+                chart_add(x->c, chart, compute_group_name[g], NULL, s->time, s->n_risk, s->n_event,
+                          s->surv, s->lo, s->hi, sup);
+            }
+        }
+        stats_km_release(&km);
+    }
+}
+

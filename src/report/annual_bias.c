@@ -1,0 +1,230 @@
+/*
+ * annual_bias.c - the annual report's section on bias patterns: the
+ * milestone gap and its forest plot, the evaluator funnel and flagged
+ * evaluators, feedback themes, adverse CCC actions.
+ */
+#include "sections.h"
+#include "html.h"
+#include "mem.h"
+#include "rchart.h"
+#include "rhtml.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void strata_table(struct rep *r, enum metric_id metric, const char *prefix, const char *head,
+                         enum metric_show fmt)
+{
+    struct buf *h = r->h;
+    const char **st;
+    size_t ns = rep_strata(r, metric, prefix, &st);
+    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">");
+    html_esc(h, head);
+    buf_adds(h, "</th><th scope=\"col\">Estimate</th><th scope=\"col\">p, q (BH)</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < ns; i++) {
+        const struct mrow *m = rep_find(r, metric, "img_vs_non_img", st[i], "");
+        buf_adds(h, "<tr><th scope=\"row\">");
+        html_esc(h, st[i] + strlen(prefix));
+        buf_adds(h, "</th><td>");
+        rep_est(r, h, m, fmt, 1);
+        buf_adds(h, "</td>");
+        rep_p_cell(r, h, m, 1);
+        buf_adds(h, "</tr>\n");
+    }
+    buf_adds(h, "</tbody>\n</table>\n");
+    free(st);
+}
+
+/* The funnel of docs/TABLES.md: evaluators and flagged evaluators as
+ * points, the pooled gap as a line, the 95% and 99.8% limits as pairs of
+ * lines (their ci_low and ci_high). */
+static int funnel(struct rep *r, struct imgo_err *err)
+{
+    struct cpoint *pts;
+    size_t n = rep_points(r, C_EVALUATOR_FUNNEL, &pts, err);
+    if (err->status)
+        return err->status;
+    if (!n) {
+        rep_no_data(r->h, "no evaluator has enough evaluations for the funnel plot.");
+        return IMGO_OK;
+    }
+    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *y2 = xcalloc(n, sizeof *y2);
+    struct plot_layer layers[12];
+    size_t nl = 0, nsupp = 0;
+    for (size_t i = 0; i < n && nl + 2 <= 12;) {
+        size_t j = i, m = 0;
+        const char *s = pts[i].series;
+        int is_limit = !strncmp(s, "limit", 5);
+        while (j < n && !strcmp(pts[j].series, s)) {
+            const struct cpoint *p = &pts[j];
+            int hidden = p->suppressed;
+            if (!hidden && (!strcmp(s, "evaluator") || !strcmp(s, "flagged"))) {
+                /* the evaluator's row, after complementary suppression */
+                struct buf key = BUF_INIT;
+                buf_addf(&key, "evaluator=%s", p->label);
+                const struct mrow *mr = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", buf_str(&key), "");
+                hidden = mr && mr->suppressed;
+                buf_release(&key);
+            }
+            if (hidden) {
+                if (!strcmp(s, "evaluator"))
+                    nsupp++;
+            } else {
+                x[i + m] = p->x;
+                y[i + m] = is_limit ? p->lo : p->value;
+                y2[i + m] = p->hi;
+                m++;
+            }
+            j++;
+        }
+        if (!strcmp(s, "evaluator"))
+            layers[nl++] = (struct plot_layer){ PLOT_POINTS, "evaluator", PLOT_SKYBLUE, 0, m, x + i, y + i, NULL, NULL };
+        else if (!strcmp(s, "flagged"))
+            layers[nl++] = (struct plot_layer){ PLOT_POINTS, "flagged evaluator", PLOT_VERMILLION, 0, m, x + i, y + i,
+                                                NULL, NULL };
+        else if (!strcmp(s, "pooled"))
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, "pooled gap", PLOT_BLACK, 1, m, x + i, y + i, NULL, NULL };
+        else if (is_limit) {
+            int l998 = !strcmp(s, "limit998");
+            const char *t = l998 ? "99.8% limits" : "95% limits";
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, t, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y + i, NULL, NULL };
+            layers[nl++] = (struct plot_layer){ PLOT_LINES, NULL, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y2 + i, NULL, NULL };
+        }
+        i = j;
+    }
+    char cap[256] = "Evaluators outside the limits differ from the pooled gap more than chance suggests";
+    if (nsupp) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        snprintf(cap, sizeof cap, "Evaluators outside the limits differ more than chance suggests; %s, not "
+                 "drawn: %zu evaluator(s)", s, nsupp);
+    }
+    struct plot_chart c = { 0 };
+    /* every evaluator with the same count: gnuplot warns of an empty x
+     * range (an error here), so give the axis a width */
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < nl; i++)
+        for (size_t j = 0; j < layers[i].n; j++)
+            if (isfinite(layers[i].x[j])) {
+                x0 = fmin(x0, layers[i].x[j]);
+                x1 = fmax(x1, layers[i].x[j]);
+            }
+    if (isfinite(x0) && x0 == x1) {
+        c.has_xrange = 1;
+        c.xmin = x0 - 1;
+        c.xmax = x1 + 1;
+    }
+    c.name = chart_name(C_EVALUATOR_FUNNEL);
+    c.title = "Evaluator funnel: score gap, IMG minus non-IMG";
+    c.xlabel = "Evaluations by the evaluator (count)";
+    c.ylabel = "Mean score gap, IMG minus non-IMG (score points)";
+    c.layers = layers;
+    c.n_layers = nl;
+    int rc = rep_chart(r, &c, cap, err);
+    free(x), free(y), free(y2);
+    rep_points_free(pts, n);
+    return rc;
+}
+
+int rep_sec_bias(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    int rc;
+    buf_adds(h, "<h3>Milestone ratings</h3>\n");
+    const struct mrow *g = rep_find(r, M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", "");
+    if (!g)
+        rep_no_data(h, "no milestone ratings.");
+    else {
+        buf_adds(h, "<p>Gap in milestone rating, IMG minus non-IMG, at the same PGY and subcompetency: ");
+        rep_est(r, h, g, SHOW_NUM, 0);
+        if (!g->suppressed) {
+            buf_adds(h, ", p ");
+            rep_p(h, g->p);
+            buf_addf(h, " (%ld ratings of %ld residents; cluster-robust by resident)", g->n, g->k);
+        }
+        buf_adds(h, ".</p>\n");
+        if ((rc = rep_forest(r, M_BIAS_MILESTONE_GAP, "subcompetency=", C_MILESTONE_FOREST,
+                         "Milestone rating gap by subcompetency, IMG minus non-IMG",
+                         "Rating gap (milestone levels)", 0, err)))
+            return rc;
+        strata_table(r, M_BIAS_MILESTONE_GAP, "subcompetency=", "Subcompetency", SHOW_NUM);
+    }
+    buf_adds(h, "<h3>Evaluators</h3>\n");
+    const struct mrow *ev = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", "", "");
+    if (!ev)
+        rep_no_data(h, "no evaluations.");
+    else {
+        buf_adds(h, "<p>Mean evaluation score gap, IMG minus non-IMG, all evaluators pooled: ");
+        rep_est(r, h, ev, SHOW_NUM, 0);
+        if (!ev->suppressed) {
+            buf_adds(h, ", Welch p ");
+            rep_p(h, ev->p);
+            buf_addf(h, " (%ld evaluations, %ld of IMGs)", ev->n, ev->k);
+        }
+        buf_adds(h, ".</p>\n");
+        if ((rc = funnel(r, err)))
+            return rc;
+        const char **st;
+        size_t ns = rep_strata(r, M_BIAS_EVALUATOR_GAP, "evaluator=", &st);
+        int flagged = 0;
+        for (size_t i = 0; i < ns; i++) {
+            const struct mrow *m = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", st[i], "");
+            if (!m || m->suppressed || !(m->q < r->fdr_q) || !(m->value < 0))
+                continue;
+            if (!flagged++) {
+                buf_adds(h, "<p>Evaluators flagged (q &lt; ");
+                rep_num(h, r->fdr_q, 2);
+                buf_adds(h, " and a negative gap):</p>\n<table>\n<thead><tr><th scope=\"col\">Evaluator</th>"
+                            "<th scope=\"col\">Score gap</th><th scope=\"col\">p, q (BH)</th></tr></thead>\n<tbody>\n");
+            }
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, st[i] + 10);
+            buf_adds(h, "</th><td>");
+            rep_est(r, h, m, SHOW_NUM, 1);
+            buf_adds(h, "</td>");
+            rep_p_cell(r, h, m, 1);
+            buf_adds(h, "</tr>\n");
+        }
+        if (flagged)
+            buf_adds(h, "</tbody>\n</table>\n");
+        else {
+            buf_addf(h, "<p>No evaluator is flagged (q &lt; ");
+            rep_num(h, r->fdr_q, 2);
+            buf_addf(h, " and a negative gap) among the %zu evaluators with enough evaluations of both groups.</p>\n", ns);
+        }
+        free(st);
+    }
+    buf_adds(h, "<h3>Feedback themes</h3>\n");
+    if (!rep_has(r, M_BIAS_FEEDBACK_THEME))
+        rep_no_data(h, "no negative feedback comments.");
+    else {
+        if ((rc = rep_forest(r, M_BIAS_FEEDBACK_THEME, "theme=", C_FEEDBACK_FOREST,
+                         "Negative feedback by theme: odds ratio, IMG vs non-IMG",
+                         "Odds ratio of a negative comment (log scale)", 1, err)))
+            return rc;
+        strata_table(r, M_BIAS_FEEDBACK_THEME, "theme=", "Theme", SHOW_RATIO);
+    }
+    buf_adds(h, "<h3>Adverse CCC actions</h3>\n");
+    if (!rep_has(r, M_BIAS_ADVERSE_ACTION_RATE))
+        rep_no_data(h, "no CCC reviews.");
+    else {
+        rep_group_head(h, "Residents reviewed", NULL);
+        rep_group_row(r, h, "Any remediation, probation, non-promotion or dismissal", M_BIAS_ADVERSE_ACTION_RATE, "",
+                      "", SHOW_PCT, 2);
+        buf_adds(h, "</tbody>\n</table>\n");
+        const struct mrow *rr = rep_find(r, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", "");
+        if (rr) {
+            buf_adds(h, "<p>Risk ratio, IMG vs non-IMG: ");
+            rep_est(r, h, rr, SHOW_RATIO, 0);
+            if (!rr->suppressed) {
+                buf_adds(h, ", Fisher p ");
+                rep_p(h, rr->p);
+            }
+            buf_adds(h, ".</p>\n");
+        }
+    }
+    return IMGO_OK;
+}
+

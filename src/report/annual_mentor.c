@@ -1,0 +1,143 @@
+/*
+ * annual_mentor.c - the annual report's section on mentorship structure:
+ * tiered coverage, weekly and monthly cadence, mentor load and the
+ * cadence-outcome link.
+ */
+#include "sections.h"
+#include "html.h"
+#include "rchart.h"
+#include "rhtml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- mentorship ------------------------------------------------------------------ */
+
+int rep_sec_mentorship(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    int any = 0;
+    static const struct {
+        enum metric_id metric;
+        const char *label;
+    } M[] = {
+        { M_MENTORSHIP_TIERED_COVERAGE, "All required mentors assigned by day 7" },
+        { M_MENTORSHIP_EARLY_CADENCE, "Weekly cadence, weeks 1-6 (mean share of weeks met)" },
+        { M_MENTORSHIP_MONTHLY_CADENCE, "Monthly faculty cadence, months 2-9 (mean share of months met)" },
+    };
+    for (int i = 0; i < 3; i++) {
+        if (!rep_has(r, M[i].metric))
+            continue;
+        if (!any++)
+            rep_group_head(h, "Measure", NULL);
+        rep_group_row(r, h, M[i].label, M[i].metric, "", "", SHOW_PCT, i == 0 ? 2 : 1);
+    }
+    if (any)
+        buf_adds(h, "</tbody>\n</table>\n<p>For the cadences, the count shown for a group is its residents; "
+                    "the share met is the mean over residents.</p>\n");
+    else
+        rep_no_data(h, "no mentor assignments or meetings.");
+    int rc;
+    if (any) {
+        struct series_opts o = { 0 };
+        o.chart = C_MENTORSHIP_CADENCE;
+        char *week = rep_chart_name(r, C_MENTORSHIP_CADENCE, "week", err);
+        char *month = err->status ? NULL : rep_chart_name(r, C_MENTORSHIP_CADENCE, "month", err);
+        if (err->status) {
+            free(week);
+            return err->status;
+        }
+        o.only_label = "week";
+        o.name = week ? week : chart_name(C_MENTORSHIP_CADENCE);
+        o.title = "Residents who met a mentor, by week of training";
+        o.xlabel = "Week of training (1-6)";
+        o.ylabel = "Residents with a meeting (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_years = 1;
+        o.x_shift = 1;
+        rc = rep_series_chart(r, &o, err);
+        o.only_label = "month";
+        o.name = month ? month : chart_name(C_MENTORSHIP_CADENCE);
+        o.title = "Residents who met a faculty mentor, by month of training";
+        o.xlabel = "Month of training (2-9)";
+        o.x_shift = 0;
+        if (!rc)
+            rc = rep_series_chart(r, &o, err);
+        free(week);
+        free(month);
+        if (rc)
+            return rc;
+    }
+    buf_adds(h, "<h3>Mentor load</h3>\n");
+    const char **roles;
+    size_t nr = rep_strata(r, M_MENTORSHIP_MENTORS_OVERLOADED, "role=", &roles);
+    if (!nr)
+        rep_no_data(h, "no active mentor assignments.");
+    else {
+        buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
+                    "<th scope=\"col\">Overloaded (share)</th><th scope=\"col\">Largest load</th></tr>"
+                    "</thead>\n<tbody>\n");
+        for (size_t i = 0; i < nr; i++) {
+            const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
+            const struct mrow *mx = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, roles[i] + 5);
+            buf_adds(h, "</th><td>");
+            if (o && o->suppressed)
+                rep_supp(r, h);
+            else if (o)
+                buf_addf(h, "%ld", o->n);
+            buf_adds(h, "</td><td>");
+            if (o && !o->suppressed && o->k >= 0)
+                buf_addf(h, "%ld, ", o->k);
+            rep_est(r, h, o, SHOW_PCT, 0);
+            buf_adds(h, "</td><td>");
+            rep_est(r, h, mx, SHOW_INT, 0);
+            buf_adds(h, "</td></tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+        const char *mm = rep_info(r, "max_mentees");
+        struct series_opts o = { 0 };
+        o.chart = C_MENTOR_LOAD;
+        o.name = chart_name(C_MENTOR_LOAD);
+        o.title = "Mentor load by role at the as-of date";
+        o.xlabel = "Residents per mentor in the role (count)";
+        o.ylabel = "Mentors (proportion of the role)";
+        o.caption = "Dashed: the overload limit; mentors to its right are overloaded";
+        o.style = PLOT_LINESPOINTS;
+        o.proportion = o.x_years = 1;
+        if (mm) {
+            o.has_vline = 1;
+            o.vline = atof(mm) + 0.5;
+        }
+        if ((rc = rep_series_chart(r, &o, err))) {
+            free(roles);
+            return rc;
+        }
+        if (mm) {
+            buf_adds(h, "<p>A mentor is overloaded with more than ");
+            html_esc(h, mm);
+            buf_adds(h, " residents in one role at the as-of date.</p>\n");
+        }
+    }
+    free(roles);
+    buf_adds(h, "<h3>Cadence and outcome</h3>\n");
+    const struct mrow *ol = rep_find(r, M_MENTORSHIP_OUTCOME_LINK, "img", "", "");
+    if (!ol)
+        rep_no_data(h, "the cadence-outcome link was not computed.");
+    else {
+        buf_adds(h, "<p>IMGs who met a mentor in at least 80% of their first six weeks, against the rest: "
+                    "difference in first-attempt board pass rate ");
+        rep_est(r, h, ol, SHOW_PP, 0);
+        if (!ol->suppressed) {
+            buf_adds(h, ", Fisher p ");
+            rep_p(h, ol->p);
+            buf_addf(h, " (%ld residents, %ld passed)", ol->n, ol->k);
+        }
+        buf_adds(h, ".</p>\n");
+    }
+    return IMGO_OK;
+}
+

@@ -1,0 +1,316 @@
+/*
+ * annual_outcomes.c - the annual report's sections on outcomes: cohort
+ * profile, retention in training, board certification (and Step 3),
+ * fellowship match, workforce retention and patient experience.
+ */
+#include "sections.h"
+#include "html.h"
+#include "mem.h"
+#include "rchart.h"
+#include "rhtml.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const GROUPS[] = { "all", "img", "non_img" };
+
+/* ---- cohort --------------------------------------------------------------- */
+
+int rep_sec_cohort(struct rep *r, struct imgo_err *err)
+{
+    (void)err;
+    struct buf *h = r->h;
+    if (!rep_has(r, M_COHORT_RESIDENTS)) {
+        rep_no_data(h, "no cohort profile was computed.");
+        return IMGO_OK;
+    }
+    static const char *const dims[][2] = {
+        { "", "Residents" }, { "graduate_type=", "Graduate type" }, { "visa=", "Visa" },
+        { "school_region=", "School region" }, { "track=", "Track" }, { "program=", "Program" },
+    };
+    for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
+        const char **st;
+        size_t ns = rep_strata(r, M_COHORT_RESIDENTS, dims[d][0], &st);
+        int any = 0;
+        for (size_t i = 0; i < ns; i++) {
+            if (!*dims[d][0] && *st[i])
+                continue;
+            if (!any) {
+                buf_adds(h, "<h3>");
+                html_esc(h, dims[d][1]);
+                buf_adds(h, "</h3>\n");
+                rep_group_head(h, dims[d][1], NULL);
+            }
+            any = 1;
+            const char *label = *st[i] ? strchr(st[i], '=') + 1 : "All";
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, *label ? label : "(not recorded)");
+            buf_adds(h, "</th>");
+            for (int g = 0; g < 3; g++) {
+                const struct mrow *m = rep_find(r, M_COHORT_RESIDENTS, GROUPS[g], st[i], "");
+                buf_adds(h, "<td>");
+                if (!m)
+                    buf_adds(h, "<span class=\"na\">no data</span>");
+                else if (m->suppressed)
+                    rep_supp(r, h);
+                else
+                    buf_addf(h, "%ld", m->k >= 0 ? m->k : m->n);
+                buf_adds(h, "</td>");
+            }
+            buf_adds(h, "</tr>\n");
+        }
+        if (any)
+            buf_adds(h, "</tbody>\n</table>\n");
+        free(st);
+    }
+    return IMGO_OK;
+}
+
+int rep_sec_retention(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    if (!rep_has(r, M_RETENTION_KM)) {
+        rep_no_data(h, "no retention metrics were computed.");
+        return IMGO_OK;
+    }
+    int rc = rep_km_chart(r, C_RETENTION_KM, "Retention in training, IMG vs non-IMG",
+                          "Days since the start of training", err);
+    if (rc)
+        return rc;
+    rep_group_head(h, "Retained at", NULL);
+    static const char *const T[][2] = { { "t=365", "1 year" }, { "t=730", "2 years" }, { "t=1095", "3 years" } };
+    for (int i = 0; i < 3; i++)
+        rep_group_row(r, h, T[i][1], M_RETENTION_KM, T[i][0], "", SHOW_PCT, 1);
+    buf_adds(h, "</tbody>\n</table>\n");
+    const struct mrow *lr = rep_find(r, M_RETENTION_LOGRANK, "img_vs_non_img", "", "");
+    buf_adds(h, "<p>Log-rank test, IMG vs non-IMG: ");
+    if (!lr)
+        buf_adds(h, "<span class=\"na\">no data</span>");
+    else if (lr->suppressed)
+        rep_supp(r, h);
+    else if (!isfinite(lr->value))
+        buf_addf(h, "not estimable (%ld residents, no attrition)", lr->n);
+    else {
+        buf_adds(h, "chi-square ");
+        rep_value(h, lr->value, SHOW_CHI);
+        buf_adds(h, " (1 df), p ");
+        rep_p(h, lr->p);
+        buf_addf(h, "; %ld residents, %ld left training", lr->n, lr->k);
+    }
+    buf_adds(h, ".</p>\n");
+    return IMGO_OK;
+}
+
+/* ---- board ------------------------------------------------------------------ */
+
+/* One chart per exam, named as its table: board_pass_SLUG. */
+static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err *err)
+{
+    char thr[64];
+    char *name = rep_chart_name(r, C_BOARD_PASS, exam_stratum + 5, err);
+    if (err->status) {
+        free(name);
+        return err->status;
+    }
+    struct buf title = BUF_INIT, th = BUF_INIT;
+    buf_addf(&title, "First-attempt pass rate by year: %s", exam_stratum + 5);
+    rep_value(&th, r->threshold, SHOW_PCT);
+    snprintf(thr, sizeof thr, "accreditation threshold %s", buf_str(&th));
+    struct series_opts o = { 0 };
+    o.chart = C_BOARD_PASS;
+    o.only_label = exam_stratum + 5;
+    o.name = name ? name : chart_name(C_BOARD_PASS);
+    o.title = buf_str(&title);
+    o.xlabel = "Year of the first attempt";
+    o.ylabel = "First-attempt pass rate (proportion)";
+    o.caption = "Bars: confidence intervals (Wilson); dashed: threshold";
+    o.style = PLOT_POINTS_YERR;
+    o.proportion = o.x_years = 1;
+    o.has_hline = 1;
+    o.hline = r->threshold;
+    o.hline_title = thr;
+    int rc = rep_series_chart(r, &o, err);
+    buf_release(&title);
+    buf_release(&th);
+    free(name);
+    return rc;
+}
+
+static const char DIFF_HEAD[] = "<th scope=\"col\">IMG minus non-IMG</th><th scope=\"col\">Fisher p</th>";
+
+static void diff_cells(struct rep *r, enum metric_id metric, const char *stratum, const char *period)
+{
+    const struct mrow *d = rep_find(r, metric, "img_vs_non_img", stratum, period);
+    buf_adds(r->h, "<td>");
+    rep_est(r, r->h, d, SHOW_PP, 0);
+    buf_adds(r->h, "</td>");
+    rep_p_cell(r, r->h, d, 0);
+}
+
+int rep_sec_board(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    const char **ex;
+    size_t nex = rep_strata(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "exam=", &ex);
+    if (!nex)
+        rep_no_data(h, "no certification exam attempts.");
+    for (size_t e = 0; e < nex; e++) {
+        buf_adds(h, "<h3>");
+        html_esc(h, ex[e] + 5);
+        buf_adds(h, "</h3>\n");
+        int rc = board_chart(r, ex[e], err);
+        if (rc) {
+            free(ex);
+            return rc;
+        }
+        const char **per;
+        size_t np = rep_periods(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], &per);
+        rep_group_head(h, "First attempts in", DIFF_HEAD);
+        for (size_t i = 0; i < np; i++) {
+            rep_group_cells(r, h, *per[i] ? per[i] : "all years", M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], per[i],
+                            SHOW_PCT, 2);
+            diff_cells(r, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, ex[e], per[i]);
+            buf_adds(h, "</tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+        free(per);
+        const char **fp;
+        size_t nf = rep_periods(r, M_BOARD_ACCREDITATION_FLAG, ex[e], &fp);
+        for (size_t i = 0; i < nf; i++) {
+            const struct mrow *f = rep_find(r, M_BOARD_ACCREDITATION_FLAG, "all", ex[e], fp[i]);
+            if (!f)
+                continue;
+            buf_adds(h, "<p>");
+            html_esc(h, fp[i]);
+            buf_adds(h, " pass rate against the threshold of ");
+            rep_value(h, r->threshold, SHOW_PCT);
+            buf_adds(h, ": ");
+            if (f->value == 1)
+                buf_adds(h, "<span class=\"flag\">below the threshold: accreditation flag raised</span>");
+            else if (f->value == 0)
+                buf_adds(h, "at or above the threshold");
+            else
+                buf_adds(h, "not estimable");
+            buf_adds(h, ".</p>\n");
+        }
+        free(fp);
+        if (rep_find(r, M_BOARD_EVENTUAL_PASS_RATE, "all", ex[e], "")) {
+            rep_group_head(h, "Eventual pass", NULL);
+            rep_group_row(r, h, "Any attempt passed", M_BOARD_EVENTUAL_PASS_RATE, ex[e], "", SHOW_PCT, 2);
+            buf_adds(h, "</tbody>\n</table>\n");
+        }
+    }
+    free(ex);
+    buf_adds(h, "<h3>Step 3 passed by month 12</h3>\n");
+    if (!rep_has(r, M_STEP3_PASS_BY_MONTH12))
+        rep_no_data(h, "no Step 3 metrics were computed.");
+    else {
+        struct series_opts o = { 0 };
+        o.chart = C_STEP3_VISA;
+        o.only_series = "visa";
+        o.name = chart_name(C_STEP3_VISA);
+        o.title = "IMGs with a Step 3 pass by month 12, by visa";
+        o.xlabel = "Visa";
+        o.ylabel = "Passed by month 12 (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_categories = 1;
+        int rc = rep_series_chart(r, &o, err);
+        if (rc) {
+            return rc;
+        }
+        rep_group_head(h, "Residents", NULL);
+        rep_group_row(r, h, "All visas", M_STEP3_PASS_BY_MONTH12, "", "", SHOW_PCT, 2);
+        buf_adds(h, "</tbody>\n</table>\n<table>\n<thead><tr><th scope=\"col\">IMGs by visa</th>"
+                    "<th scope=\"col\">Passed by month 12</th></tr></thead>\n<tbody>\n");
+        static const char *const V[][2] = {
+            { "visa=none", "No visa" }, { "visa=j1", "J-1" }, { "visa=h1b", "H-1B" }, { "visa=other", "Other visa" },
+        };
+        for (int v = 0; v < 4; v++) {
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, V[v][1]);
+            buf_adds(h, "</th><td>");
+            rep_est(r, h, rep_find(r, M_STEP3_PASS_BY_MONTH12, "img", V[v][0], ""), SHOW_PCT, 2);
+            buf_adds(h, "</td></tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+    }
+    return IMGO_OK;
+}
+
+/* ---- fellowship --------------------------------------------------------------- */
+
+int rep_sec_fellowship(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    const char **per;
+    size_t np = rep_periods(r, M_FELLOWSHIP_MATCH_RATE, "", &per);
+    if (!np)
+        rep_no_data(h, "no fellowship applications.");
+    else {
+        struct series_opts o = { 0 };
+        o.chart = C_FELLOWSHIP_MATCH;
+        o.name = chart_name(C_FELLOWSHIP_MATCH);
+        o.title = "Fellowship match rate by cycle";
+        o.xlabel = "Cycle year";
+        o.ylabel = "Matched applicants (proportion)";
+        o.caption = "Bars: confidence intervals (Wilson)";
+        o.style = PLOT_POINTS_YERR;
+        o.proportion = o.x_years = 1;
+        int rc = rep_series_chart(r, &o, err);
+        if (rc) {
+            free(per);
+            return rc;
+        }
+        rep_group_head(h, "Cycle", DIFF_HEAD);
+        for (size_t i = 0; i < np; i++) {
+            rep_group_cells(r, h, *per[i] ? per[i] : "All cycles", M_FELLOWSHIP_MATCH_RATE, "", per[i], SHOW_PCT, 2);
+            diff_cells(r, M_FELLOWSHIP_MATCH_DIFF, "", per[i]);
+            buf_adds(h, "</tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n<p>n counts resident-cycles with a matched or unmatched outcome.</p>\n");
+    }
+    free(per);
+    return IMGO_OK;
+}
+
+/* ---- workforce, patient experience ------------------------------------------------- */
+
+int rep_sec_workforce(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<h3>Workforce retention after graduation</h3>\n");
+    const struct mrow *w = rep_find(r, M_WORKFORCE_RETAINED_KM, "all", "t=730", "");
+    const struct mrow *u = rep_find(r, M_WORKFORCE_UNDERSERVED_SHARE, "all", "", "");
+    if ((!w || w->n <= 0) && (!u || u->n <= 0))
+        rep_no_data(h, "no employment records of graduates.");
+    else {
+        int rc = rep_km_chart(r, C_WORKFORCE_KM, "Graduates still in a local position",
+                              "Days since the start of the first position", err);
+        if (rc)
+            return rc;
+        rep_group_head(h, "Graduates", NULL);
+        rep_group_row(r, h, "Still in a local position at 2 years", M_WORKFORCE_RETAINED_KM, "t=730", "", SHOW_PCT, 1);
+        rep_group_row(r, h, "First position serves an underserved area", M_WORKFORCE_UNDERSERVED_SHARE, "", "",
+                      SHOW_PCT, 2);
+        buf_adds(h, "</tbody>\n</table>\n");
+    }
+    buf_adds(h, "<h3>Patient experience</h3>\n");
+    const struct mrow *p = rep_find(r, M_PATIENT_MEAN_SCORE, "all", "", "");
+    if (!p || p->n <= 0)
+        rep_no_data(h, "no patient experience scores.");
+    else {
+        rep_group_head(h, "Residents", DIFF_HEAD);
+        rep_group_cells(r, h, "Mean patient experience score", M_PATIENT_MEAN_SCORE, "", "", SHOW_NUM, 1);
+        const struct mrow *d = rep_find(r, M_PATIENT_MEAN_SCORE_DIFF, "img_vs_non_img", "", "");
+        buf_adds(h, "<td>");
+        rep_est(r, h, d, SHOW_NUM, 0);
+        buf_adds(h, "</td>");
+        rep_p_cell(r, h, d, 0);
+        buf_adds(h, "</tr>\n</tbody>\n</table>\n");
+    }
+    return IMGO_OK;
+}
+

@@ -1,0 +1,328 @@
+/*
+ * rchart.c - drawing and inlining the report's charts (see rchart.h).
+ */
+#include "rchart.h"
+#include "html.h"
+#include "mem.h"
+#include "rhtml.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const GROUPS[] = { "all", "img", "non_img" };
+const int rep_group_colour[3] = { PLOT_BLACK, PLOT_VERMILLION, PLOT_BLUE };
+
+static int read_all(const char *path, struct buf *out, struct imgo_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(out, tmp, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return imgo_err_set(err, IMGO_EIO, "%s: read error", path);
+    return IMGO_OK;
+}
+
+int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, struct imgo_err *err)
+{
+    int rc;
+    if (!plot_has_data(c)) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        struct buf t = BUF_INIT;
+        buf_addf(&t, "%s: nothing to draw (every point is missing or %s).", c->title, s);
+        rep_no_data(r->h, buf_str(&t));
+        buf_release(&t);
+        return IMGO_OK;
+    }
+    if (!r->plot && (rc = plot_open(&r->plot, r->out, err)))
+        return rc;
+    if ((rc = plot_render(r->plot, c, err)))
+        return rc;
+    struct buf path = BUF_INIT, svg = BUF_INIT;
+    buf_addf(&path, "%s/charts/%s.svg", r->out, c->name);
+    rc = read_all(buf_str(&path), &svg, err);
+    if (!rc) {
+        struct buf *h = r->h;
+        buf_adds(h, "<figure class=\"chart\" role=\"group\" aria-label=\"");
+        html_esc(h, c->title);
+        buf_adds(h, "\">\n");
+        rc = html_inline_svg(h, svg.data ? svg.data : "", svg.len, c->name, err);
+        buf_adds(h, "\n<figcaption>");
+        html_esc(h, c->title);
+        if (caption && *caption) {
+            buf_adds(h, ". ");
+            html_esc(h, caption);
+        }
+        buf_adds(h, " (charts/");
+        html_esc(h, c->name);
+        buf_adds(h, ".svg, .png)</figcaption>\n</figure>\n");
+    }
+    buf_release(&path);
+    buf_release(&svg);
+    return rc;
+}
+
+static int series_colour(const char *series, size_t idx)
+{
+    static const int cycle[] = { PLOT_ORANGE, PLOT_GREEN, PLOT_PURPLE, PLOT_SKYBLUE, PLOT_BLUE, PLOT_VERMILLION };
+    for (int g = 0; g < 3; g++)
+        if (!strcmp(series, GROUPS[g]))
+            return rep_group_colour[g];
+    return cycle[idx % (sizeof cycle / sizeof cycle[0])];
+}
+
+/* A chart with one layer per series of chart_points rows; suppressed
+ * points are not drawn and are named in the series' key entry. Writes a
+ * "No data" line when nothing matches. */
+int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err)
+{
+    struct cpoint *all;
+    size_t n_all = rep_points(r, o->chart, &all, err);
+    if (err->status)
+        return err->status;
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if ((!o->only_series || !strcmp(all[i].series, o->only_series)) &&
+            (!o->only_label || !strcmp(all[i].label, o->only_label)))
+            all[n++] = all[i];
+        else {
+            free(all[i].series);
+            free(all[i].label);
+        }
+    int drawable = 0;
+    for (size_t i = 0; i < n; i++)
+        drawable |= !all[i].suppressed && isfinite(all[i].value);
+    if (!n || !drawable) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        struct buf t = BUF_INIT;
+        buf_addf(&t, "%s: %s.", o->title, n ? s : "nothing to draw");
+        rep_no_data(r->h, buf_str(&t));
+        buf_release(&t);
+        rep_points_free(all, n);
+        return IMGO_OK;
+    }
+    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *lo = xcalloc(n, sizeof *lo),
+           *hi = xcalloc(n, sizeof *hi);
+    const char **cats = xcalloc(n, sizeof *cats);
+    size_t n_cats = 0;
+    struct plot_layer layers[8];
+    struct buf titles[8];
+    size_t nl = 0, n_series = 0;
+    double xmin = INFINITY, xmax = -INFINITY;
+    char stext[64];
+    rep_supp_text(r, stext, sizeof stext);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].series != NULL && (i == 0 || strcmp(all[i].series, all[i - 1].series)))
+            n_series++;
+    for (size_t i = 0; i < n && nl < 8;) {
+        size_t j = i, m = 0;
+        struct buf supp = BUF_INIT;
+        while (j < n && !strcmp(all[j].series, all[i].series)) {
+            const struct cpoint *p = &all[j];
+            double px = p->x + o->x_shift;
+            if (o->x_categories) {
+                size_t c;
+                for (c = 0; c < n_cats; c++)
+                    if (!strcmp(cats[c], p->label))
+                        break;
+                if (c == n_cats)
+                    cats[n_cats++] = p->label;
+                px = (double)(c + 1);
+            }
+            if (px < xmin)
+                xmin = px;
+            if (px > xmax)
+                xmax = px;
+            if (p->suppressed) {
+                if (o->x_categories)
+                    buf_addf(&supp, "%s%s", supp.len ? ", " : "", p->label);
+                else {
+                    buf_addf(&supp, "%s", supp.len ? ", " : "");
+                    rep_num(&supp, px, 0);
+                }
+            } else if (isfinite(p->value)) {
+                /* several series side by side rather than on top of each other */
+                double dodge = o->style == PLOT_POINTS_YERR && n_series > 1
+                                   ? 0.12 * ((double)nl - (double)(n_series - 1) / 2) : 0;
+                x[i + m] = px + dodge;
+                y[i + m] = p->value;
+                lo[i + m] = p->lo;
+                hi[i + m] = p->hi;
+                m++;
+            }
+            j++;
+        }
+        buf_init(&titles[nl]);
+        buf_adds(&titles[nl], rep_group_label(all[i].series));
+        if (supp.len)
+            buf_addf(&titles[nl], " (%s: %s)", stext, buf_str(&supp));
+        buf_release(&supp);
+        layers[nl] = (struct plot_layer){ o->style, buf_str(&titles[nl]), series_colour(all[i].series, nl),
+                                          o->style == PLOT_LINESPOINTS ? (int)(nl % 3) + 1 : 0, m,
+                                          x + i, y + i, lo + i, hi + i };
+        nl++;
+        i = j;
+    }
+    struct plot_chart c = { 0 };
+    c.name = o->name;
+    c.title = o->title;
+    c.xlabel = o->xlabel;
+    c.ylabel = o->ylabel;
+    if (o->proportion) {
+        c.has_yrange = 1;
+        c.ymin = 0;
+        c.ymax = 1.05;
+    }
+    if (o->x_categories) {
+        c.xlabels = cats;
+        c.n_xlabels = n_cats;
+    } else if (o->x_years) {
+        c.x_integer_tics = 1;
+        c.has_xrange = 1;
+        c.xmin = xmin - 0.5;
+        c.xmax = xmax + 0.5;
+    }
+    c.has_hline = o->has_hline;
+    c.hline = o->hline;
+    c.hline_title = o->hline_title;
+    c.has_vline = o->has_vline;
+    c.vline = o->vline;
+    c.layers = layers;
+    c.n_layers = nl;
+    int rc = rep_chart(r, &c, o->caption, err);
+    for (size_t i = 0; i < nl; i++)
+        buf_release(&titles[i]);
+    free(x), free(y), free(lo), free(hi), free(cats);
+    rep_points_free(all, n);
+    return rc;
+}
+
+int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err)
+{
+    struct cpoint *pts;
+    size_t n = rep_points(r, chart, &pts, err);
+    if (!n) {
+        rep_no_data(r->h, "no survival curve data for the chart.");
+        return err->status;
+    }
+    double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *lo = xcalloc(n, sizeof *lo),
+           *hi = xcalloc(n, sizeof *hi);
+    struct plot_layer layers[16];
+    char titles[8][128];
+    size_t nl = 0, ns = 0, nsupp = 0;
+    for (size_t i = 0; i < n && nl + 2 <= 16 && ns < 8;) {
+        size_t j = i, m = 0;
+        while (j < n && !strcmp(pts[j].series, pts[i].series)) {
+            if (pts[j].suppressed)
+                nsupp++;
+            else {
+                x[i + m] = pts[j].x;
+                y[i + m] = pts[j].value;
+                lo[i + m] = pts[j].lo;
+                hi[i + m] = pts[j].hi;
+                m++;
+            }
+            j++;
+        }
+        int col = ns == 0 ? PLOT_VERMILLION : ns == 1 ? PLOT_BLUE : PLOT_GREEN;
+        for (int g = 0; g < 3; g++)
+            if (!strcmp(pts[i].series, GROUPS[g]))
+                col = rep_group_colour[g];
+        snprintf(titles[ns], sizeof titles[ns], "%s", rep_group_label(pts[i].series));
+        layers[nl++] = (struct plot_layer){ PLOT_BAND, NULL, col, 0, m, x + i, NULL, lo + i, hi + i };
+        layers[nl++] = (struct plot_layer){ PLOT_STEPS, titles[ns], col, ns == 1 ? 2 : 1, m, x + i, y + i,
+                                            NULL, NULL };
+        ns++;
+        i = j;
+    }
+    char cap[256] = "Shaded: confidence band";
+    if (nsupp) {
+        char s[64];
+        rep_supp_text(r, s, sizeof s);
+        snprintf(cap, sizeof cap, "Shaded: confidence band. %s, not drawn: %zu point(s)", s, nsupp);
+    }
+    struct plot_chart c = { 0 };
+    c.name = chart_name(chart);
+    c.title = title;
+    c.xlabel = xlabel;
+    c.ylabel = "Proportion remaining (Kaplan-Meier)";
+    c.has_yrange = 1;
+    c.ymin = 0;
+    c.ymax = 1.02;
+    c.layers = layers;
+    c.n_layers = nl;
+    int rc = rep_chart(r, &c, cap, err);
+    free(x), free(y), free(lo), free(hi);
+    rep_points_free(pts, n);
+    return rc;
+}
+
+/* A forest plot of the rows of metric with strata prefix=..., group
+ * img_vs_non_img; suppressed rows are labelled, not drawn. */
+int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum chart_id chart, const char *title,
+               const char *xlabel, int ratio, struct imgo_err *err)
+{
+    const char **st;
+    size_t ns = rep_strata(r, metric, prefix, &st);
+    if (!ns) {
+        free(st);
+        return IMGO_OK;
+    }
+    char **labels = xcalloc(ns, sizeof *labels);
+    double *x = xcalloc(ns, sizeof *x), *y = xcalloc(ns, sizeof *y), *lo = xcalloc(ns, sizeof *lo),
+           *hi = xcalloc(ns, sizeof *hi);
+    size_t n = 0;
+    char s[64];
+    rep_supp_text(r, s, sizeof s);
+    for (size_t i = 0; i < ns; i++) {
+        const struct mrow *m = rep_find(r, metric, "img_vs_non_img", st[i], "");
+        struct buf l = BUF_INIT;
+        buf_adds(&l, st[i] + strlen(prefix));
+        if (m && m->suppressed)
+            buf_addf(&l, ": %s", s);
+        else if (!m || !isfinite(m->value))
+            buf_adds(&l, ": not estimable");
+        else {
+            int good = !ratio || (m->value > 0 && m->lo > 0 && isfinite(m->hi));
+            x[n] = m->value;
+            y[n] = (double)(i + 1);
+            lo[n] = good ? m->lo : NAN;
+            hi[n] = good ? m->hi : NAN;
+            if (good || !ratio)
+                n++;
+        }
+        labels[i] = buf_detach(&l, NULL);
+        if (!labels[i])
+            labels[i] = xstrdup("");
+    }
+    struct plot_layer layer = { PLOT_POINTS_XERR, NULL, PLOT_BLUE, 0, n, x, y, lo, hi };
+    struct plot_chart c = { 0 };
+    c.name = chart_name(chart);
+    c.title = title;
+    c.xlabel = xlabel;
+    c.ylabel = "";
+    c.ylabels = (const char *const *)labels;
+    c.n_ylabels = ns;
+    c.xlog = ratio;
+    c.has_vline = 1;
+    c.vline = ratio ? 1 : 0;
+    c.layers = &layer;
+    c.n_layers = 1;
+    int rc = rep_chart(r, &c, ratio ? "Bars: confidence intervals; dashed: no difference (1)"
+                                    : "Bars: confidence intervals; dashed: no difference (0)", err);
+    for (size_t i = 0; i < ns; i++)
+        free(labels[i]);
+    free(labels), free(x), free(y), free(lo), free(hi), free(st);
+    return rc;
+}
+

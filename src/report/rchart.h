@@ -1,0 +1,48 @@
+/*
+ * rchart.h - the report's charts: drawing them through the report's one
+ * gnuplot process (plot.h) and inlining each in the HTML with its caption.
+ *
+ * Internal to the report stage. Each builder takes its points or rows from
+ * rdata.h, so a hidden row or point is never drawn: it is named in the
+ * series' key entry or the caption instead. A chart with nothing to draw
+ * becomes a "No data" line.
+ */
+#ifndef IMGO_RCHART_H
+#define IMGO_RCHART_H
+
+#include "plot.h"
+#include "rdata.h"
+
+/* Renders c (OUT/charts/NAME.svg, .png) and inlines its SVG in a figure
+ * with the caption; a "No data" line when c has nothing to draw. */
+int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, struct imgo_err *err);
+
+/* A chart with one layer per series of a chart's points. */
+struct series_opts {
+    enum chart_id chart;      /* chart_points chart */
+    const char *only_series;  /* NULL: every series */
+    const char *only_label;   /* NULL: every label */
+    const char *name, *title, *xlabel, *ylabel, *caption;
+    int style;                /* PLOT_POINTS_YERR or PLOT_LINESPOINTS */
+    int proportion;           /* y from 0 to 1 */
+    int x_years;              /* x tics every 1 */
+    int x_categories;         /* x tics named by the points' labels */
+    double x_shift;           /* added to x (weeks 0..5 shown as 1..6) */
+    int has_hline, has_vline;
+    double hline, vline;
+    const char *hline_title;
+};
+int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err);
+
+/* Kaplan-Meier step curves with their bands, one per series of chart. */
+int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err);
+
+/* A forest plot of metric's img_vs_non_img rows with strata prefix...;
+ * ratio: a log x axis with the no-difference line at 1. */
+int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum chart_id chart, const char *title,
+               const char *xlabel, int ratio, struct imgo_err *err);
+
+/* The colour of a group's series (all, img, non_img) in every chart. */
+extern const int rep_group_colour[3];
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * rdata.h - what a report reads: the metrics rows, compute's parameters
+ * and the chart points, with complementary suppression applied.
+ *
+ * Internal to the report stage (the public contract is include/report.h).
+ * rep_load reads the metrics table into memory (a row per metric, group,
+ * stratum and period: small), applies the complementary suppression rules
+ * that the registry (include/registry.h) implies, and looks rows up by
+ * metric id. Chart points are read per chart and follow their rows'
+ * suppression. Nothing here writes HTML.
+ *
+ * Ownership: rep_load's caller calls rep_release; strings of rows and
+ * points belong to them.
+ */
+#ifndef IMGO_RDATA_H
+#define IMGO_RDATA_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "registry.h"
+#include "report.h"
+
+/* One row of the metrics table; n, k are -1 when empty and value, lo, hi,
+ * p, q NAN. id is M_NONE for a metric this imgo does not know. */
+struct mrow {
+    enum metric_id id;
+    char *metric, *group, *stratum, *period;
+    long n, k;
+    double value, lo, hi, p, q;
+    int suppressed;
+};
+
+/* One row of chart_points. */
+struct cpoint {
+    char *series, *label;
+    double x;
+    long n, k;
+    double value, lo, hi;
+    int suppressed;
+};
+
+struct plot;
+
+struct rep {
+    sqlite3 *db;
+    const char *out;
+    struct mrow *rows; /* sorted by metric, group, stratum, period */
+    size_t n_rows;
+    char **info_k, **info_v; /* compute_info */
+    size_t n_info;
+    int min_cell;
+    double conf, fdr_q, threshold;
+    int has_as_of, as_of;
+    struct plot *plot;               /* started at the first chart */
+    struct buf *h;                   /* the HTML being written */
+    const struct report_prov *prov;  /* may be NULL */
+    void *kind_state;                /* a report kind's own data */
+};
+
+/* Reads metrics and compute_info from db and applies complementary
+ * suppression. IMGO_EUSAGE when the database holds no computed metrics. */
+int rep_load(struct rep *r, struct imgo_err *err);
+void rep_release(struct rep *r);
+
+/* compute_info's value of key, or NULL. */
+const char *rep_info(const struct rep *r, const char *key);
+
+/* The row of (metric, group, stratum, period), or NULL ("" for empty). */
+const struct mrow *rep_find(const struct rep *r, enum metric_id metric, const char *group, const char *stratum,
+                            const char *period);
+
+/* 1 when metric has any row. */
+int rep_has(const struct rep *r, enum metric_id metric);
+
+/* Distinct strata of metric starting with prefix (e.g. "exam="), sorted.
+ * The strings belong to r's rows; free only the array. */
+size_t rep_strata(const struct rep *r, enum metric_id metric, const char *prefix, const char ***out);
+
+/* Distinct periods of metric in stratum: years ascending, then spans,
+ * then the empty period. Free only the array. */
+size_t rep_periods(const struct rep *r, enum metric_id metric, const char *stratum, const char ***out);
+
+/* chart_points rows of one chart, ordered by series then seq, with the
+ * suppression of their metrics rows and complementary suppression between
+ * img and non_img points. Returns the count; *out is freed with
+ * rep_points_free. On a database error returns 0 with err set. */
+size_t rep_points(struct rep *r, enum chart_id chart, struct cpoint **out, struct imgo_err *err);
+void rep_points_free(struct cpoint *p, size_t n);
+
+/* NAME_SLUG of one label's chart of a chart drawn once per label
+ * (malloc'd), NULL when the label has no point. */
+char *rep_chart_name(struct rep *r, enum chart_id chart, const char *label, struct imgo_err *err);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * rhtml.c - formatting what a report shows (see rhtml.h).
+ */
+#include "rhtml.h"
+#include "html.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const GROUPS3[] = { "all", "img", "non_img" };
+
+const char *rep_group_label(const char *g)
+{
+    if (!strcmp(g, "all"))
+        return "All residents";
+    if (!strcmp(g, "img"))
+        return "IMG";
+    if (!strcmp(g, "non_img"))
+        return "Non-IMG";
+    if (!strcmp(g, "img_vs_non_img"))
+        return "IMG vs non-IMG";
+    return g;
+}
+
+void rep_num(struct buf *b, double v, int decimals)
+{
+    char t[64];
+    snprintf(t, sizeof t, "%.*f", decimals, v);
+    int zero = 1;
+    for (const char *c = t; *c; c++)
+        if (*c >= '1' && *c <= '9')
+            zero = 0;
+    buf_adds(b, zero && t[0] == '-' ? t + 1 : t);
+}
+
+void rep_value(struct buf *b, double v, enum metric_show fmt)
+{
+    if (!isfinite(v)) {
+        buf_adds(b, "n/a");
+        return;
+    }
+    switch (fmt) {
+    case SHOW_PCT:
+        rep_num(b, 100 * v, 1);
+        buf_addc(b, '%');
+        break;
+    case SHOW_PP:
+        if (v > 0)
+            buf_addc(b, '+');
+        rep_num(b, 100 * v, 1);
+        buf_adds(b, " pp");
+        break;
+    case SHOW_RATIO:
+    case SHOW_CHI:
+        rep_num(b, v, 2);
+        break;
+    case SHOW_INT:
+    case SHOW_COUNT:
+    case SHOW_FLAG:
+        rep_num(b, v, 0);
+        break;
+    case SHOW_NUM:
+        rep_num(b, v, 3);
+        break;
+    }
+}
+
+void rep_p(struct buf *b, double p)
+{
+    if (!isfinite(p))
+        buf_adds(b, "n/a");
+    else if (p < 0.001)
+        buf_adds(b, "&lt; 0.001");
+    else {
+        buf_adds(b, "= ");
+        rep_num(b, p, 3);
+    }
+}
+
+void rep_supp(const struct rep *r, struct buf *b)
+{
+    buf_addf(b, "<span class=\"supp\">suppressed (n&lt;%d)</span>", r->min_cell);
+}
+
+void rep_supp_text(const struct rep *r, char *out, size_t n)
+{
+    snprintf(out, n, "suppressed (n<%d)", r->min_cell);
+}
+
+void rep_est(const struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n)
+{
+    if (!m) {
+        buf_adds(b, "<span class=\"na\">no data</span>");
+        return;
+    }
+    if (m->suppressed) {
+        rep_supp(r, b);
+        return;
+    }
+    if (!isfinite(m->value))
+        buf_adds(b, "not estimable");
+    else
+        rep_value(b, m->value, fmt);
+    if (isfinite(m->value) && isfinite(m->lo) && isfinite(m->hi)) {
+        buf_adds(b, " <span class=\"ci\">(");
+        if (fmt == SHOW_PP) {
+            rep_num(b, 100 * m->lo, 1);
+            buf_adds(b, " to ");
+            rep_num(b, 100 * m->hi, 1);
+            buf_adds(b, " pp");
+        } else {
+            rep_value(b, m->lo, fmt);
+            buf_adds(b, " to ");
+            rep_value(b, m->hi, fmt);
+        }
+        buf_adds(b, ")</span>");
+    }
+    if (show_n && m->n >= 0) {
+        buf_adds(b, "<br><span class=\"nk\">");
+        if (show_n == 2 && m->k >= 0)
+            buf_addf(b, "%ld of %ld", m->k, m->n);
+        else
+            buf_addf(b, "n = %ld", m->n);
+        buf_adds(b, "</span>");
+    }
+}
+
+void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int with_q)
+{
+    buf_adds(b, "<td>");
+    if (!m)
+        buf_adds(b, "<span class=\"na\">no data</span>");
+    else if (m->suppressed)
+        rep_supp(r, b);
+    else {
+        buf_adds(b, "p ");
+        rep_p(b, m->p);
+        if (with_q) {
+            buf_adds(b, "<br>q ");
+            rep_p(b, m->q);
+        }
+    }
+    buf_adds(b, "</td>");
+}
+
+void rep_no_data(struct buf *b, const char *what)
+{
+    buf_adds(b, "<p class=\"nodata\">No data: ");
+    html_esc(b, what);
+    buf_adds(b, "</p>\n");
+}
+
+void rep_section(struct buf *b, const char *id, int number, const char *title)
+{
+    buf_adds(b, "<section id=\"");
+    html_esc(b, id);
+    buf_addf(b, "\">\n<h2>%d. ", number);
+    html_esc(b, title);
+    buf_adds(b, "</h2>\n");
+}
+
+void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+                     const char *stratum, const char *period, enum metric_show fmt, int show_n)
+{
+    buf_adds(b, "<tr><th scope=\"row\">");
+    html_esc(b, label);
+    buf_adds(b, "</th>");
+    for (int g = 0; g < 3; g++) {
+        buf_adds(b, "<td>");
+        rep_est(r, b, rep_find(r, metric, GROUPS3[g], stratum, period), fmt, show_n);
+        buf_adds(b, "</td>");
+    }
+}
+
+void rep_group_row(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+                   const char *stratum, const char *period, enum metric_show fmt, int show_n)
+{
+    rep_group_cells(r, b, label, metric, stratum, period, fmt, show_n);
+    buf_adds(b, "</tr>\n");
+}
+
+void rep_group_head(struct buf *b, const char *first, const char *extra)
+{
+    buf_adds(b, "<table>\n<thead><tr><th scope=\"col\">");
+    html_esc(b, first);
+    buf_adds(b, "</th><th scope=\"col\">All residents</th><th scope=\"col\">IMG</th><th scope=\"col\">Non-IMG</th>");
+    if (extra)
+        buf_adds(b, extra);
+    buf_adds(b, "</tr></thead>\n<tbody>\n");
+}
+
+static const char CSS[] =
+    "body{font-family:Helvetica,Arial,sans-serif;font-size:11pt;line-height:1.4;color:#111;"
+    "max-width:60em;margin:2em auto;padding:0 1em}\n"
+    "h1{font-size:1.8em;margin-bottom:.2em}h2{font-size:1.35em;border-bottom:2px solid #0072B2;"
+    "padding-bottom:.2em;margin-top:2em}h3{font-size:1.1em}\n"
+    "table{border-collapse:collapse;margin:.8em 0;width:100%}\n"
+    "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}\n"
+    "thead th{background:#eef3f8}td{font-variant-numeric:tabular-nums}\n"
+    ".ci{color:#444}.nk{color:#555;font-size:.9em}.supp{color:#8a4b00;font-style:italic}\n"
+    ".na,.nodata{color:#555;font-style:italic}.flag{color:#A33A00;font-weight:bold}\n"
+    ".confidential{background:#000;color:#fff;text-align:center;font-weight:bold;padding:.3em;"
+    "letter-spacing:.1em}\n"
+    "figure.chart{margin:1em 0}figure.chart svg{width:100%;height:auto;max-width:800px}\n"
+    "figcaption{font-size:.9em;color:#333}dl.meta dt{font-weight:bold}dl.meta dd{margin:0 0 .4em 0}\n"
+    "code{font-size:.95em}\n"
+    "@media print{body{max-width:none;margin:0;font-size:10pt}section{page-break-before:always;"
+    "break-before:page}section#cover{page-break-before:avoid;break-before:avoid}"
+    "tr,figure{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}}\n";
+
+void rep_head(struct buf *h, const char *title, int confidential)
+{
+    buf_adds(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                "style-src 'unsafe-inline'; img-src data:\">\n<title>");
+    html_esc(h, title);
+    buf_adds(h, "</title>\n<style>\n");
+    buf_adds(h, CSS);
+    if (confidential)
+        buf_adds(h, "@media print{.confidential{position:fixed;top:0;left:0;right:0}"
+                    "body{padding-top:2em}}\n");
+    buf_adds(h, "</style>\n</head>\n<body>\n");
+    if (confidential)
+        buf_adds(h, "<div class=\"confidential\" role=\"note\">CONFIDENTIAL: lists residents by ID. "
+                    "For the IMG committee only; do not forward.</div>\n");
+}

@@ -1,0 +1,58 @@
+/*
+ * rhtml.h - how a report writes what it shows: numbers, estimates with
+ * their intervals, suppressed and missing cells, table rows, sections and
+ * the document head.
+ *
+ * Internal to the report stage. Every number a report prints goes through
+ * these functions, so each is formatted one way (percentages to one
+ * decimal, never "-0", "n/a" for what cannot be estimated) and a hidden row
+ * never shows a figure. Text from data is entity-escaped (html.h).
+ */
+#ifndef IMGO_RHTML_H
+#define IMGO_RHTML_H
+
+#include "buf.h"
+#include "rdata.h"
+
+/* "All residents", "IMG", "Non-IMG", "IMG vs non-IMG"; other text as is. */
+const char *rep_group_label(const char *group);
+
+/* A number rounded to decimals, never "-0". */
+void rep_num(struct buf *b, double v, int decimals);
+
+/* A value as the registry's enum metric_show says ("n/a" when not finite). */
+void rep_value(struct buf *b, double v, enum metric_show fmt);
+
+/* A p-value: "< 0.001" or "= 0.123" ("n/a" when not finite). */
+void rep_p(struct buf *b, double p);
+
+/* The label of a hidden cell, as HTML and as plain text. */
+void rep_supp(const struct rep *r, struct buf *b);
+void rep_supp_text(const struct rep *r, char *out, size_t n);
+
+/* An estimate with its interval: "no data" for NULL, the suppression label
+ * for a hidden row. show_n: 0 nothing, 1 "n = N", 2 "K of N" below it. */
+void rep_est(const struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n);
+
+/* A table cell with the row's p (and q when with_q). */
+void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int with_q);
+
+/* A "No data: WHAT" paragraph. */
+void rep_no_data(struct buf *b, const char *what);
+
+/* A table of all / IMG / non-IMG columns: the head (first column's title,
+ * extra header cells as HTML or NULL), a row, and a row left open for
+ * extra cells (close it with "</tr>\n"). */
+void rep_group_head(struct buf *b, const char *first, const char *extra);
+void rep_group_row(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+                   const char *stratum, const char *period, enum metric_show fmt, int show_n);
+void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+                     const char *stratum, const char *period, enum metric_show fmt, int show_n);
+
+/* "<section id=ID>" and its numbered heading. */
+void rep_section(struct buf *b, const char *id, int number, const char *title);
+
+/* The document head: title, inline CSS (and the confidential banner). */
+void rep_head(struct buf *h, const char *title, int confidential);
+
+#endif
