@@ -18,11 +18,18 @@ if [ "${IMGO_SAN:-0}" = 1 ]; then residents=200 points=8; else residents=1000 po
 "$IMGO" synth --residents "$residents" --seed 11 --out "$T/c" >/dev/null
 files=$(cd "$T/c" && ls *.csv | sed 's/\.csv$//')
 
-# The uninterrupted ingest: reference dump, rows per file, duration.
-t0=$(date +%s%N)
-"$IMGO" ingest "$T/c" --db "$T/ref.db" >/dev/null 2>&1
-t1=$(date +%s%N)
-ms=$(( (t1 - t0) / 1000000 ))
+# The uninterrupted ingest: reference dump, rows per file, and the fastest
+# of three durations (a busy machine slows some runs: the kills are spread
+# over the shortest, so that few land after the ingest has finished).
+ms=0
+for i in 1 2 3; do
+    rm -f "$T/ref.db"
+    t0=$(date +%s%N)
+    "$IMGO" ingest "$T/c" --db "$T/ref.db" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    d=$(( (t1 - t0) / 1000000 ))
+    if [ "$ms" = 0 ] || [ "$d" -lt "$ms" ]; then ms=$d; fi
+done
 sqlite3 "$T/ref.db" .dump >"$T/ref.dump"
 for f in $files; do
     echo "$f $(sqlite3 "$T/ref.db" "select rows_written from ingest_ledger where file = '$f.csv'")"
