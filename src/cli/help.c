@@ -135,7 +135,7 @@ static void opt_label(struct buf *b, const struct opt *o)
         buf_addf(b, " %s", o->arg);
 }
 
-static const struct opt help_opt = { "help", 'h', NULL, "show this help", 0, OPT_COMPLETE_NONE, NULL };
+static const struct opt help_opt = { .name = "help", .short_name = 'h', .help = "show this help" };
 
 /* The options --help and the man page list: the spec's visible ones, then
  * -h, --help. Calls f for each. */

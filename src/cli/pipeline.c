@@ -344,10 +344,10 @@ void pipeline_list(struct buf *b)
     }
     if (n_names)
         qsort(names, n_names, sizeof *names, cmp_str);
-    for (size_t i = 0; i < n_names; i++) {
+    for (size_t i = 0; i < n_names; i++)
         if (!i || strcmp(names[i], names[i - 1]))
             buf_addf(b, "%s\n", names[i]);
+    for (size_t i = 0; i < n_names; i++)
         free(names[i]);
-    }
     free(names);
 }
