@@ -6,7 +6,9 @@
 #   make check      the same tests in a build with ASan and UBSan
 #   make bench      national-scale benchmarks (slow; not part of test)
 #   make fuzz       libFuzzer harnesses (clang) for FUZZ_SECONDS each (60)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the binary, imgo(1), bash
+#                   completion, pipelines, maps and documentation
+#   make docs       regenerate the generated part of docs/PIPELINES.md
 #
 # The stages live in src/core, src/ingest, src/compute, src/report,
 # src/synth and src/cli; every src/*/*.c but src/cli/main.c goes into the
@@ -42,7 +44,7 @@ CFLAGS  ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DIMGO_VERSION='"$(VERSION)"' \
-              -Iinclude $(PKG_CFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
+              -DIMGO_PREFIX='"$(PREFIX)"' -Iinclude $(PKG_CFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS := $(PKG_LIBS) -lcsv -lglpk -lm
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
@@ -57,13 +59,22 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SECONDS ?= 60
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all deps demo test test-run check bench fuzz fuzz-run install clean
+.PHONY: all deps depcheck depcheck-tests demo test test-run check bench fuzz fuzz-run install docs clean
 
-all: $(BUILD)/imgo
+all: $(BUILD)/imgo $(BUILD)/imgo.1 $(BUILD)/imgo.bash-completion
 
-$(BUILD)/%.o: %.c
+# Before anything compiles: the libraries are there, or make names the
+# Debian packages to install (make deps) instead of a compiler error.
+depcheck:
+	@CC='$(CC)' sh scripts/check-deps.sh
+depcheck-tests:
+	@CC='$(CC)' sh scripts/check-deps.sh tests
+
+$(BUILD)/%.o: %.c | depcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(TEST_SRC:%.c=$(BUILD)/%.o): | depcheck-tests
 
 $(BUILD)/libimgo.a: $(LIB_OBJ)
 	@rm -f $@
@@ -71,6 +82,13 @@ $(BUILD)/libimgo.a: $(LIB_OBJ)
 
 $(BUILD)/imgo: $(BUILD)/src/cli/main.o $(BUILD)/libimgo.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The man page and the completion come from the command table of the binary
+# itself, so they cannot disagree with --help.
+$(BUILD)/imgo.1: $(BUILD)/imgo
+	$(BUILD)/imgo help --man >$@.tmp && mv $@.tmp $@
+$(BUILD)/imgo.bash-completion: $(BUILD)/imgo
+	$(BUILD)/imgo help --completion >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libimgo.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs cmocka 2>/dev/null) $(LDLIBS)
@@ -89,7 +107,7 @@ test: deps
 check: deps
 	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 CFLAGS='-O1 -g' test-run
 
-test-run: $(BUILD)/imgo $(TEST_BIN)
+test-run: $(BUILD)/imgo $(BUILD)/imgo.1 $(BUILD)/imgo.bash-completion $(TEST_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 demo-run: $(BUILD)/imgo
@@ -109,9 +127,25 @@ fuzz-run: $(FUZZ_BIN)
 $(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/libimgo.a
 	$(CC) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-install: $(BUILD)/imgo
-	install -d $(DESTDIR)$(PREFIX)/bin
+# PREFIX is also compiled in (where imgo run looks for pipelines by name);
+# the installed binary finds its pipelines relative to itself first, so a
+# DESTDIR staging install works before the files reach PREFIX.
+SHARE := $(DESTDIR)$(PREFIX)/share
+install: $(BUILD)/imgo $(BUILD)/imgo.1 $(BUILD)/imgo.bash-completion
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/bash-completion/completions \
+	    $(SHARE)/imgo/pipelines $(SHARE)/doc/imgo
 	install -m 0755 $(BUILD)/imgo $(DESTDIR)$(PREFIX)/bin/imgo
+	install -m 0644 $(BUILD)/imgo.1 $(SHARE)/man/man1/imgo.1
+	install -m 0644 $(BUILD)/imgo.bash-completion $(SHARE)/bash-completion/completions/imgo
+	install -m 0644 pipelines/*.pipeline $(SHARE)/imgo/pipelines/
+	install -m 0644 README.md docs/*.md $(SHARE)/doc/imgo/
+	@if [ -d maps ]; then \
+	    find maps -type d | while IFS= read -r d; do install -d "$(SHARE)/imgo/$$d" || exit 1; done && \
+	    find maps -type f | while IFS= read -r f; do install -m 0644 "$$f" "$(SHARE)/imgo/$$f" || exit 1; done; \
+	fi
+
+docs: $(BUILD)/imgo
+	sh scripts/gen-docs.sh $(BUILD)/imgo
 
 clean:
 	rm -rf build

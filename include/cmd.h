@@ -1,21 +1,30 @@
 /*
  * cmd.h - the commands of the imgo front end.
  *
- * Each command lives in src/cmd_<name>.c, parses its own options (argv[0]
- * is the command name), prints results on stdout and errors on stderr as
- * "imgo: <message>", and returns the exit status (an enum imgo_status).
- * src/main.c dispatches through one table; a command is listed there, and
- * so in --help, only once it is built.
+ * Each command is a spec (opt.h) in src/cli/cmd_<name>.c: its options,
+ * arguments, help text and its run function, which gets the parsed command
+ * line, prints results on stdout and errors on stderr as "imgo: <message>",
+ * and returns the exit status (an enum imgo_status). src/cli/main.c lists
+ * the specs in its one command table, parses argv against the spec and
+ * answers --help; a command is listed there, and so in --help, the man page
+ * and the completion, only once it is built.
  */
 #ifndef IMGO_CMD_H
 #define IMGO_CMD_H
 
+#include "opt.h"
+
 struct imgo_err;
+struct imgo_params;
 struct ingest_sink;
 
-/* imgo check / imgo ingest (src/cmd_check.c, src/cmd_ingest.c). */
-int cmd_check(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
+/* The commands, one per src/cli/cmd_<name>.c. */
+extern const struct opt_spec cmd_check_spec;
+extern const struct opt_spec cmd_ingest_spec;
+extern const struct opt_spec cmd_compute_spec;
+extern const struct opt_spec cmd_report_spec;
+extern const struct opt_spec cmd_run_spec;
+extern const struct opt_spec cmd_synth_spec;
 
 /* The printing shared by check and ingest: summary lines on stdout, errors
  * and warnings on stderr, progress when stderr is a terminal. */
@@ -26,16 +35,19 @@ struct cmd_ingest_out {
 };
 void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check);
 
-/* Prints "imgo: <err->msg>" on stderr and returns err->status. */
+/* The parameters of compute and run (src/cli/cmd.c): the defaults,
+ * then the pipeline file when pipeline is not NULL (found by pipeline_find),
+ * then the options o_set (--set KEY=VALUE) and o_as_of (--as-of DATE) of r
+ * in command-line order. p must be params_init'ed. Errors name their source:
+ * "FILE:LINE: ...", "--set: ...", "--as-of: ..." (IMGO_EUSAGE), or a
+ * pipeline that cannot be found or read (IMGO_EIO). */
+int cmd_params(struct imgo_params *p, const char *pipeline, const struct opt_result *r, int o_set,
+               int o_as_of, struct imgo_err *err);
+
+/* Prints "imgo: <err->msg>" on stderr and returns err->status (cmd.c). */
 int cmd_fail(const struct imgo_err *err);
 
 /* Prints "imgo: <printf message>" on stderr and returns IMGO_EUSAGE. */
 int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* The commands, one per src/cmd_<name>.c. */
-int cmd_compute(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_synth(int argc, char **argv);
 
 #endif

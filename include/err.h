@@ -4,7 +4,7 @@
  * Library functions never print and never exit: they return an imgo_status
  * and fill a struct imgo_err with a message that carries its place
  * ("board_exams.csv:17:exam_date: ..."). Only the command front end
- * (src/main.c, src/cmd_*.c) prints "imgo: <msg>" and turns the status into
+ * (src/cli/main.c, src/cli/cmd_*.c) prints "imgo: <msg>" and turns the status into
  * the exit status. The numbers are the exit statuses of the product contract
  * and are never renumbered.
  */

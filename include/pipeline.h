@@ -36,6 +36,27 @@ struct pipeline_opts {
  * IMGO_EUSAGE (missing --input for an ingest stage) or IMGO_EIO. */
 int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, struct imgo_err *err);
 
+/* The directories where `imgo run NAME` looks for NAME.pipeline, in order:
+ * share/imgo/pipelines beside the running binary's directory (from
+ * /proc/self/exe, so that an install under DESTDIR works), the compiled-in
+ * IMGO_PREFIX/share/imgo/pipelines, and pipelines/ of the source tree when
+ * the binary runs from a build/ directory in it. Sets dirs[0..n) to
+ * malloc'd paths (the caller frees each) and returns n. */
+#define PIPELINE_MAX_DIRS 3
+int pipeline_dirs(char *dirs[PIPELINE_MAX_DIRS]);
+
+/* Resolves the PIPELINE argument of imgo run and imgo compute --pipeline.
+ * Text with a '/' or naming an existing file (not a directory) is a path,
+ * used as it is; a name is NAME.pipeline (NAME itself if it ends in
+ * .pipeline) in the first of pipeline_dirs that holds it. Sets *path to a
+ * malloc'd path (the caller frees it) and returns IMGO_OK, or IMGO_EIO
+ * "no pipeline 'x': no file x here, and no x.pipeline in DIR, DIR or DIR". */
+int pipeline_find(const char *name, char **path, struct imgo_err *err);
+
+/* Appends the names (without .pipeline) of the pipelines in pipeline_dirs,
+ * sorted, each once, a line each. */
+void pipeline_list(struct buf *b);
+
 /* Appends s as a JSON string literal (quotes, backslash and control
  * characters escaped). */
 void pipeline_json_string(struct buf *b, const char *s);

@@ -11,57 +11,45 @@
 #include "ingest.h"
 
 #include <stdio.h>
-#include <string.h>
 
-static const char check_usage[] =
-    "usage: imgo check DIR [--db FILE] [--strict]\n"
-    "\n"
-    "Validates the cohort directory DIR against the input contract and writes\n"
-    "nothing. DIR must hold residents.csv unless --db FILE is given, whose\n"
-    "residents then count as existing (FILE is only read).\n"
-    "\n"
-    "options:\n"
-    "  --db FILE   an imgo database whose residents count as existing\n"
-    "  --strict    an unknown column rejects its file (else a warning)\n"
-    "  --help      this text\n"
-    "\n"
-    "stdout, one line per cohort file:\n"
-    "  FILE: N rows read, N valid, N rejected\n"
-    "  FILE: N rows read, 0 valid, N rejected (file rejected)\n"
-    "  FILE: file rejected\n"
-    "stderr: \"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of\n"
-    "a file, then a count), and warnings.\n"
-    "\n"
-    "Exit status: 0 valid, 1 rejected data, 2 usage error, 3 a path that cannot\n"
-    "be read.\n";
+enum { O_DB, O_STRICT };
 
-int cmd_check(int argc, char **argv)
+static const struct opt options[] = {
+    [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+               .help = "an imgo database whose residents count as existing (it is only read)" },
+    [O_STRICT] = { .name = "strict", .help = "an unknown column rejects its file (else it is a warning)" },
+    { .name = NULL },
+};
+
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_check_spec = {
+    .name = "check",
+    .run = run,
+    .summary = "validate a cohort directory; writes nothing",
+    .usage = "DIR [--db FILE] [--strict]",
+    .description = "Validates the cohort directory DIR against the input contract and writes nothing. "
+                   "DIR must hold residents.csv unless --db FILE is given, whose residents then count "
+                   "as existing (FILE is only read).",
+    .args = { .name = "DIR", .what = "cohort directory", .min = 1, .max = 1, .complete = OPT_COMPLETE_DIR,
+              .help = "the cohort directory: the CSV files of one export" },
+    .opts = options,
+    .out = "One line per cohort file:\n"
+           "  FILE: N rows read, N valid, N rejected\n"
+           "  FILE: N rows read, 0 valid, N rejected (file rejected)\n"
+           "  FILE: file rejected",
+    .err = "\"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of a file, then a "
+           "count), and warnings.",
+    .exits = { "every file is valid", "a file or a row was rejected", "usage error",
+               "a path could not be read" },
+};
+
+static int run(const struct opt_result *r)
 {
-    const char *db_path = NULL, *dir = NULL;
+    const char *db_path = opt_value(r, O_DB), *dir = r->args[0];
     unsigned flags = INGEST_VALIDATE_ONLY;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(check_usage, stdout);
-            return IMGO_OK;
-        } else if (!strcmp(a, "--db")) {
-            if (i + 1 >= argc)
-                return cmd_usage_error("--db needs a value; see 'imgo check --help'");
-            db_path = argv[++i];
-        } else if (!strncmp(a, "--db=", 5)) {
-            db_path = a + 5;
-        } else if (!strcmp(a, "--strict")) {
-            flags |= INGEST_STRICT;
-        } else if (a[0] == '-' && a[1]) {
-            return cmd_usage_error("unknown option '%s'; see 'imgo check --help'", a);
-        } else if (dir) {
-            return cmd_usage_error("one cohort directory at a time; see 'imgo check --help'");
-        } else {
-            dir = a;
-        }
-    }
-    if (!dir)
-        return cmd_usage_error("no cohort directory given; see 'imgo check --help'");
+    if (opt_count(r, O_STRICT))
+        flags |= INGEST_STRICT;
 
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;

@@ -6,107 +6,61 @@
 #include "cmd.h"
 #include "compute.h"
 #include "db.h"
-#include "mem.h"
 #include "params.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: imgo compute --db FILE --out DIR [--as-of DATE] [--pipeline FILE]\n"
-          "                    [--set KEY=VALUE]...\n\n"
-          "Computes every metric from the database: writes table metrics and\n"
-          "DIR/metrics.csv, the chart data (table chart_points, DIR/tables/*.csv)\n"
-          "and the run's parameters (table compute_info).\n\n"
-          "  --db FILE         the imgo database (made by imgo ingest)\n"
-          "  --out DIR         output directory, created when missing\n"
-          "  --as-of DATE      YYYY-MM-DD; default: the latest event date in the data\n"
-          "  --pipeline FILE   read parameters from a pipeline file\n"
-          "  --set KEY=VALUE   set one pipeline parameter (after --pipeline)\n",
-          out);
-}
+enum { O_DB, O_OUT, O_AS_OF, O_PIPELINE, O_SET };
 
-/* The value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"), or NULL
- * when argv[*i] is not that option. */
-static const char *option(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t len = strlen(name);
-    if (strncmp(argv[*i], name, len))
-        return NULL;
-    if (argv[*i][len] == '=')
-        return argv[*i] + len + 1;
-    if (argv[*i][len])
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
+static const struct opt options[] = {
+    [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+               .help = "the imgo database (made by imgo ingest); never created" },
+    [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                .help = "output directory, created when missing" },
+    [O_AS_OF] = { .name = "as-of", .arg = "DATE",
+                  .help = "YYYY-MM-DD, short for --set as_of=DATE; default: the latest event date in "
+                          "the data" },
+    [O_PIPELINE] = { .name = "pipeline", .arg = "FILE", .complete = OPT_COMPLETE_PIPELINE,
+                     .help = "read the parameters from a pipeline file, or an installed pipeline by "
+                             "name (annual, quarterly)" },
+    [O_SET] = { .name = "set", .arg = "KEY=VALUE", .complete = OPT_COMPLETE_PARAM,
+                .help = "set a pipeline key after the pipeline file (repeatable; the keys: imgo help "
+                        "pipeline)" },
+    { .name = NULL },
+};
 
-int cmd_compute(int argc, char **argv)
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_compute_spec = {
+    .name = "compute",
+    .run = run,
+    .summary = "compute every metric into the database and OUT/metrics.csv",
+    .usage = "--db FILE --out DIR [--as-of DATE] [--pipeline FILE] [--set KEY=VALUE]...",
+    .description = "Computes every metric from the database: writes table metrics and DIR/metrics.csv, "
+                   "the chart data (table chart_points, DIR/tables/*.csv) and the run's parameters "
+                   "(table compute_info). Parameters are the defaults, then the pipeline file, then "
+                   "--set and --as-of in the order given.",
+    .opts = options,
+    .out = "Nothing.",
+    .err = "Errors as \"imgo: message\"; a progress line when stderr is a terminal.",
+    .exits = { "the metrics were written",
+               "the data cannot be computed: no dated record to take the as-of date from, or a "
+               "value out of range",
+               "usage error, or a bad parameter (FILE:LINE: message, --set: message)",
+               "a missing database or pipeline file, or an I/O or database error" },
+};
+
+static int run(const struct opt_result *r)
 {
-    const char *db_path = NULL, *out = NULL, *as_of = NULL, *pipeline = NULL;
-    const char **sets = xmalloc((size_t)argc * sizeof *sets);
-    int n_sets = 0;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            free(sets);
-            return IMGO_OK;
-        } else if ((v = option(argc, argv, &i, "--db", &missing))) {
-            db_path = v;
-        } else if ((v = option(argc, argv, &i, "--out", &missing))) {
-            out = v;
-        } else if ((v = option(argc, argv, &i, "--as-of", &missing))) {
-            as_of = v;
-        } else if ((v = option(argc, argv, &i, "--pipeline", &missing))) {
-            pipeline = v;
-        } else if ((v = option(argc, argv, &i, "--set", &missing))) {
-            sets[n_sets++] = v;
-        } else {
-            free(sets);
-            if (missing)
-                return cmd_usage_error("compute: option '%s' needs a value", argv[i]);
-            return cmd_usage_error("compute: unknown argument '%s'; see 'imgo compute --help'", argv[i]);
-        }
-        if (missing) {
-            free(sets);
-            return cmd_usage_error("compute: option '%s' needs a value", argv[i]);
-        }
-    }
-    if (!db_path || !out) {
-        free(sets);
+    const char *db_path = opt_value(r, O_DB), *out = opt_value(r, O_OUT);
+    if (!db_path || !out)
         return cmd_usage_error("compute: --db and --out are required; see 'imgo compute --help'");
-    }
 
     struct imgo_params p;
     struct imgo_err err = IMGO_ERR_INIT;
     params_init(&p);
-    int rc = pipeline ? params_load(&p, pipeline, &err) : IMGO_OK;
-    for (int i = 0; !rc && i < n_sets; i++) {
-        const char *eq = strchr(sets[i], '=');
-        if (!eq) {
-            rc = imgo_err_set(&err, IMGO_EUSAGE, "--set: '%s' is not KEY=VALUE", sets[i]);
-            break;
-        }
-        char *key = xstrndup(sets[i], (size_t)(eq - sets[i]));
-        struct imgo_err e = IMGO_ERR_INIT;
-        if ((rc = params_set(&p, key, eq + 1, &e)))
-            imgo_err_set(&err, rc, "--set: %s", e.msg);
-        free(key);
-    }
-    if (!rc && as_of) {
-        struct imgo_err e = IMGO_ERR_INIT;
-        if ((rc = params_set(&p, "as_of", as_of, &e)))
-            imgo_err_set(&err, rc, "--as-of: %s", e.msg);
-    }
-    free(sets);
+    int rc = cmd_params(&p, opt_value(r, O_PIPELINE), r, O_SET, O_AS_OF, &err);
     sqlite3 *db = NULL;
     if (!rc) {
         /* an existing database only: compute never creates one */

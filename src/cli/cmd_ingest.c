@@ -83,66 +83,57 @@ void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check)
     s->ctx = o;
 }
 
-static const char ingest_usage[] =
-    "usage: imgo ingest DIR... --db FILE [--skip-bad-rows [--rejects DIR]] [--strict]\n"
-    "\n"
-    "Validates the cohort files in each DIR and upserts them into the database\n"
-    "FILE (created when missing), residents.csv first. Each file is written whole\n"
-    "or not at all, in one transaction; a file byte-identical to the one last\n"
-    "ingested under its name is skipped.\n"
-    "\n"
-    "options:\n"
-    "  --db FILE         the database (required)\n"
-    "  --skip-bad-rows   write a file's good rows; copy its bad rows verbatim,\n"
-    "                    with a last column \"error\", to REJECTS/FILE\n"
-    "  --rejects DIR     REJECTS (default: \"rejects\" beside the database)\n"
-    "  --strict          an unknown column rejects its file (else a warning)\n"
-    "  --help            this text\n"
-    "\n"
-    "stdout, one line per cohort file:\n"
-    "  FILE: N rows read, N written, N rejected\n"
-    "  FILE: N rows read, 0 written, N rejected (file rejected)\n"
-    "  FILE: file rejected\n"
-    "  FILE: unchanged (already ingested, sha256 HEX)\n"
-    "  FILE: not read (i/o error)\n"
-    "stderr: \"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of\n"
-    "a file, then a count), and warnings.\n"
-    "\n"
-    "Exit status: 0 every file written (with --skip-bad-rows, bad rows allowed),\n"
-    "1 a file or row rejected, 2 usage error, 3 a path that cannot be read or a\n"
-    "database error.\n";
+enum { O_DB, O_SKIP_BAD_ROWS, O_REJECTS, O_STRICT };
 
-int cmd_ingest(int argc, char **argv)
+static const struct opt options[] = {
+    [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+               .help = "the database (required; created when missing)" },
+    [O_SKIP_BAD_ROWS] = { .name = "skip-bad-rows",
+                          .help = "write a file's good rows; copy its bad rows verbatim, with a last "
+                                  "column \"error\", to REJECTS/FILE" },
+    [O_REJECTS] = { .name = "rejects", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                    .help = "REJECTS (default: \"rejects\" beside the database)" },
+    [O_STRICT] = { .name = "strict", .help = "an unknown column rejects its file (else it is a warning)" },
+    { .name = NULL },
+};
+
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_ingest_spec = {
+    .name = "ingest",
+    .run = run,
+    .summary = "validate and upsert cohort directories into a database",
+    .usage = "DIR... --db FILE [--skip-bad-rows [--rejects DIR]] [--strict]",
+    .description = "Validates the cohort files in each DIR and upserts them into the database FILE "
+                   "(created when missing), residents.csv first. Each file is written whole or not at "
+                   "all, in one transaction; a file byte-identical to the one last ingested under its "
+                   "name is skipped.",
+    .args = { .name = "DIR...", .what = "cohort directory", .min = 1, .max = -1,
+              .complete = OPT_COMPLETE_DIR, .help = "one or more cohort directories, ingested in order" },
+    .opts = options,
+    .out = "One line per cohort file:\n"
+           "  FILE: N rows read, N written, N rejected\n"
+           "  FILE: N rows read, 0 written, N rejected (file rejected)\n"
+           "  FILE: file rejected\n"
+           "  FILE: unchanged (already ingested, sha256 HEX)\n"
+           "  FILE: not read (i/o error)",
+    .err = "\"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of a file, then a "
+           "count), and warnings.",
+    .exits = { "every file was written or was unchanged (with --skip-bad-rows, bad rows allowed)",
+               "a file or a row was rejected; the rejected file is not written", "usage error",
+               "a path could not be read, or a database error" },
+};
+
+static int run(const struct opt_result *r)
 {
-    const char *db_path = NULL, *rejects = NULL;
+    const char *db_path = opt_value(r, O_DB), *rejects = opt_value(r, O_REJECTS);
     unsigned flags = 0;
-    char **dirs = argv + 1;
-    int ndirs = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(ingest_usage, stdout);
-            return IMGO_OK;
-        } else if (!strcmp(a, "--db") || !strcmp(a, "--rejects")) {
-            if (i + 1 >= argc)
-                return cmd_usage_error("%s needs a value; see 'imgo ingest --help'", a);
-            *(a[2] == 'd' ? &db_path : &rejects) = argv[++i];
-        } else if (!strncmp(a, "--db=", 5)) {
-            db_path = a + 5;
-        } else if (!strncmp(a, "--rejects=", 10)) {
-            rejects = a + 10;
-        } else if (!strcmp(a, "--skip-bad-rows")) {
-            flags |= INGEST_SKIP_BAD_ROWS;
-        } else if (!strcmp(a, "--strict")) {
-            flags |= INGEST_STRICT;
-        } else if (a[0] == '-' && a[1]) {
-            return cmd_usage_error("unknown option '%s'; see 'imgo ingest --help'", a);
-        } else {
-            dirs[ndirs++] = argv[i];
-        }
-    }
-    if (!ndirs)
-        return cmd_usage_error("no cohort directory given; see 'imgo ingest --help'");
+    char **dirs = r->args;
+    int ndirs = r->n_args;
+    if (opt_count(r, O_SKIP_BAD_ROWS))
+        flags |= INGEST_SKIP_BAD_ROWS;
+    if (opt_count(r, O_STRICT))
+        flags |= INGEST_STRICT;
     if (!db_path || !*db_path)
         return cmd_usage_error("--db FILE is required; see 'imgo ingest --help'");
     if (rejects && !(flags & INGEST_SKIP_BAD_ROWS))

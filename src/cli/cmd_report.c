@@ -9,31 +9,40 @@
 #include <stdio.h>
 #include <string.h>
 
-static void usage(FILE *out)
-{
-    fputs("usage: imgo report --db FILE --kind annual|quarterly --out DIR\n\n"
-          "Renders a report from the metrics 'imgo compute' stored in the database:\n"
-          "OUT/report.html (self-contained, printable) and OUT/charts/*.svg, *.png.\n"
-          "Needs gnuplot in PATH.\n", out);
-}
+enum { O_DB, O_KIND, O_OUT };
 
-int cmd_report(int argc, char **argv)
+static const struct opt options[] = {
+    [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+               .help = "the database imgo compute wrote the metrics to (only read)" },
+    [O_KIND] = { .name = "kind", .arg = "KIND", .complete = OPT_COMPLETE_WORDS, .words = "annual quarterly",
+                 .help = "annual (the annual accountability report) or quarterly (the IMG committee "
+                         "packet)" },
+    [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                .help = "output directory, created when missing" },
+    { .name = NULL },
+};
+
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_report_spec = {
+    .name = "report",
+    .run = run,
+    .summary = "render the annual report or the quarterly packet",
+    .usage = "--db FILE --kind annual|quarterly --out DIR",
+    .description = "Renders a report from the metrics imgo compute stored in the database: "
+                   "DIR/report.html (self-contained, printable) and DIR/charts/*.svg, *.png. Needs "
+                   "gnuplot in PATH.",
+    .opts = options,
+    .out = "The path of the report: DIR/report.html.",
+    .err = "Errors as \"imgo: message\".",
+    .exits = { "the report was written", "never: report reads only what compute wrote",
+               "usage error, or a database without computed metrics",
+               "a missing database, gnuplot missing or failing, or an I/O error" },
+};
+
+static int run(const struct opt_result *r)
 {
-    const char *db_path = NULL, *out = NULL, *kind_s = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return IMGO_OK;
-        }
-        const char **dst = !strcmp(a, "--db") ? &db_path : !strcmp(a, "--out") ? &out
-                          : !strcmp(a, "--kind") ? &kind_s : NULL;
-        if (!dst)
-            return cmd_usage_error("report: unknown option '%s'; see 'imgo report --help'", a);
-        if (i + 1 >= argc)
-            return cmd_usage_error("report: %s needs a value", a);
-        *dst = argv[++i];
-    }
+    const char *db_path = opt_value(r, O_DB), *out = opt_value(r, O_OUT), *kind_s = opt_value(r, O_KIND);
     if (!db_path || !out || !kind_s)
         return cmd_usage_error("report: --db, --kind and --out are required; see 'imgo report --help'");
     int kind;

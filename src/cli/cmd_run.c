@@ -1,7 +1,8 @@
 /*
  * cmd_run.c - `imgo run PIPELINE --input DIR --out DIR [--db FILE]
- * [--as-of DATE] [--skip-bad-rows]`: every stage the pipeline file names,
- * in order.
+ * [--as-of DATE] [--set KEY=VALUE]... [--skip-bad-rows]`: every stage the
+ * pipeline file names, in order. PIPELINE is a file or the name of an
+ * installed pipeline (pipeline_find).
  */
 #include "cmd.h"
 #include "err.h"
@@ -9,31 +10,54 @@
 #include "pipeline.h"
 
 #include <stdio.h>
-#include <string.h>
 
-static const char run_usage[] =
-    "usage: imgo run PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE]\n"
-    "                [--skip-bad-rows]\n"
-    "\n"
-    "Runs the stages PIPELINE names (ingest compute report) with its parameters;\n"
-    "options given here override the file. Writes OUT/metrics.csv, OUT/tables/,\n"
-    "OUT/charts/, OUT/report.html and OUT/run.json (provenance); the database is\n"
-    "OUT/outcomes.db unless --db is given. Ingest is all-or-nothing: a rejected\n"
-    "file or row stops the run before compute (exit 1), unless --skip-bad-rows.\n"
-    "\n"
-    "options:\n"
-    "  --input DIR     the cohort directory (required when the pipeline ingests)\n"
-    "  --out DIR       the output directory (required)\n"
-    "  --db FILE       the database (default OUT/outcomes.db)\n"
-    "  --as-of DATE    YYYY-MM-DD, overrides the pipeline's as_of\n"
-    "  --skip-bad-rows write the good rows, copy bad rows to OUT/rejects/FILE\n"
-    "                  with an error column, and go on (a file rejected as a\n"
-    "                  whole still stops the run)\n"
-    "  --help          this text\n"
-    "\n"
-    "stdout: the path of the report, when the pipeline renders one.\n"
-    "Exit status: 0 success, 1 rejected data, 2 usage error or bad pipeline\n"
-    "value (FILE:LINE: message), 3 I/O error (missing pipeline file or input).\n";
+enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS };
+
+static const struct opt options[] = {
+    [O_INPUT] = { .name = "input", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                  .help = "the cohort directory (required when the pipeline ingests)" },
+    [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                .help = "the output directory (required), created when missing" },
+    [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+               .help = "the database (default OUT/outcomes.db)" },
+    [O_AS_OF] = { .name = "as-of", .arg = "DATE", .help = "YYYY-MM-DD, short for --set as_of=DATE" },
+    [O_SET] = { .name = "set", .arg = "KEY=VALUE", .complete = OPT_COMPLETE_PARAM,
+                .help = "set a pipeline key after the pipeline file (repeatable; the keys: imgo help "
+                        "pipeline)" },
+    [O_SKIP_BAD_ROWS] = { .name = "skip-bad-rows",
+                          .help = "write the good rows, copy bad rows to OUT/rejects/FILE with an error "
+                                  "column, and go on (a file rejected as a whole still stops the run)" },
+    { .name = NULL },
+};
+
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_run_spec = {
+    .name = "run",
+    .run = run,
+    .summary = "run the stages of a pipeline file: ingest, compute, report",
+    .usage = "PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE] [--set KEY=VALUE]... "
+             "[--skip-bad-rows]",
+    .description = "Runs the stages PIPELINE names (ingest compute report) with its parameters; --set "
+                   "and --as-of override the file, in the order given. Writes OUT/metrics.csv, "
+                   "OUT/tables/, OUT/charts/, OUT/report.html and OUT/run.json (provenance); the "
+                   "database is OUT/outcomes.db unless --db is given. Ingest is all-or-nothing: a "
+                   "rejected file or row stops the run before compute (exit 1), unless "
+                   "--skip-bad-rows.",
+    .args = { .name = "PIPELINE", .what = "pipeline file", .min = 1, .max = 1,
+              .complete = OPT_COMPLETE_PIPELINE,
+              .help = "a pipeline file, or the name of an installed pipeline: annual finds "
+                      "annual.pipeline (imgo help pipeline says where)" },
+    .opts = options,
+    .out = "The path of the report, when the pipeline renders one.",
+    .err = "\"imgo: FILE:LINE:COLUMN: message\" for each rejected row, and errors.",
+    .exits = { "every stage succeeded",
+               "rejected data: a file or row of the input (nothing computed), or data compute "
+               "cannot use",
+               "usage error, or a bad pipeline value (FILE:LINE: message, --set: message)",
+               "a missing pipeline file or input directory, gnuplot missing, or an I/O or database "
+               "error" },
+};
 
 static void on_message(void *ctx, int is_warning, const char *msg)
 {
@@ -48,52 +72,21 @@ static void on_done(void *ctx, const struct ingest_result *r)
     (void)r;
 }
 
-int cmd_run(int argc, char **argv)
+static int run(const struct opt_result *r)
 {
-    const char *pipeline = NULL, *input = NULL, *out = NULL, *db = NULL, *as_of = NULL;
-    int skip_bad_rows = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(run_usage, stdout);
-            return IMGO_OK;
-        }
-        if (!strcmp(a, "--skip-bad-rows")) {
-            skip_bad_rows = 1;
-            continue;
-        }
-        const char **dst = !strcmp(a, "--input") ? &input : !strcmp(a, "--out") ? &out
-                          : !strcmp(a, "--db") ? &db : !strcmp(a, "--as-of") ? &as_of : NULL;
-        if (dst) {
-            if (i + 1 >= argc)
-                return cmd_usage_error("run: %s needs a value; see 'imgo run --help'", a);
-            *dst = argv[++i];
-        } else if (a[0] == '-' && a[1])
-            return cmd_usage_error("run: unknown option '%s'; see 'imgo run --help'", a);
-        else if (pipeline)
-            return cmd_usage_error("run: one pipeline file only ('%s' and '%s')", pipeline, a);
-        else
-            pipeline = a;
-    }
-    if (!pipeline)
-        return cmd_usage_error("run: no pipeline file given; see 'imgo run --help'");
+    const char *out = opt_value(r, O_OUT);
     if (!out || !*out)
         return cmd_usage_error("run: --out DIR is required; see 'imgo run --help'");
     struct imgo_params p;
     struct imgo_err err = IMGO_ERR_INIT;
     params_init(&p);
-    int rc = params_load(&p, pipeline, &err);
-    if (!rc && as_of) {
-        struct imgo_err e = IMGO_ERR_INIT;
-        if ((rc = params_set(&p, "as_of", as_of, &e)))
-            imgo_err_set(&err, rc, "--as-of: %s", e.msg);
-    }
+    int rc = cmd_params(&p, r->args[0], r, O_SET, O_AS_OF, &err);
     if (!rc) {
         struct pipeline_opts o = { 0 };
-        o.input = input;
+        o.input = opt_value(r, O_INPUT);
         o.out = out;
-        o.db_path = db;
-        o.skip_bad_rows = skip_bad_rows;
+        o.db_path = opt_value(r, O_DB);
+        o.skip_bad_rows = opt_count(r, O_SKIP_BAD_ROWS) > 0;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);

@@ -1,32 +1,14 @@
 /*
  * cmd_synth.c - `imgo synth`: write a synthetic cohort directory.
  *
- * Option parsing only; the generator is synth.c.
+ * The command line only; the generator is synth.c.
  */
 #include "cmd.h"
 #include "err.h"
 #include "synth.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
-
-static const char usage_text[] =
-    "usage: imgo synth --residents N --seed S --out DIR\n"
-    "\n"
-    "Writes a synthetic cohort directory (the eleven CSV files of the input\n"
-    "contract) with known planted effects, described in docs/SYNTH.md.\n"
-    "The same N and S give byte-identical files.\n"
-    "\n"
-    "  --residents N  number of residents, 1..10000000\n"
-    "  --seed S       seed of GSL's mt19937 generator, 0..4294967295\n"
-    "                 (mt19937 treats 0 as its default seed 4357)\n"
-    "  --out DIR      output directory, created if missing; files of the\n"
-    "                 same names in it are replaced\n"
-    "  -h, --help     this help\n"
-    "\n"
-    "Prints the number of rows of each file on stdout.\n"
-    "Exit status: 0 success, 2 usage error, 3 I/O error.\n";
 
 /* The progress line, only when stderr is a terminal. */
 static void show_progress(unsigned long done, unsigned long total, void *arg)
@@ -55,50 +37,40 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
     return 0;
 }
 
-/* Matches "--name VALUE" and "--name=VALUE"; advances *i past the value. */
-static int option_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        *val = NULL;
-        return 1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
+enum { O_RESIDENTS, O_SEED, O_OUT };
 
-int cmd_synth(int argc, char **argv)
+static const struct opt options[] = {
+    [O_RESIDENTS] = { .name = "residents", .arg = "N", .help = "number of residents, 1..10000000" },
+    [O_SEED] = { .name = "seed", .arg = "S",
+                 .help = "seed of GSL's mt19937 generator, 0..4294967295 (mt19937 treats 0 as its "
+                         "default seed 4357)" },
+    [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
+                .help = "output directory, created if missing; files of the same names in it are "
+                        "replaced" },
+    { .name = NULL },
+};
+
+static int run(const struct opt_result *r);
+
+const struct opt_spec cmd_synth_spec = {
+    .name = "synth",
+    .run = run,
+    .summary = "write a synthetic cohort directory with planted effects",
+    .usage = "--residents N --seed S --out DIR",
+    .description = "Writes a synthetic cohort directory (the eleven CSV files of the input contract) "
+                   "with known planted effects, described in docs/SYNTH.md. The same N and S give "
+                   "byte-identical files.",
+    .opts = options,
+    .out = "The number of rows of each file: FILE, a tab, the count.",
+    .err = "Errors as \"imgo: message\"; a progress line when stderr is a terminal.",
+    .exits = { "the cohort was written", "never: synth reads no data", "usage error",
+               "an I/O error" },
+};
+
+static int run(const struct opt_result *r)
 {
-    const char *residents = NULL, *seed = NULL, *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(usage_text, stdout);
-            return IMGO_OK;
-        }
-        const char *name = argv[i];
-        const char **slot = NULL;
-        if (option_value(argc, argv, &i, "--residents", &v))
-            slot = &residents;
-        else if (option_value(argc, argv, &i, "--seed", &v))
-            slot = &seed;
-        else if (option_value(argc, argv, &i, "--out", &v))
-            slot = &out;
-        else
-            return cmd_usage_error("synth: unknown option '%s'; see 'imgo synth --help'", name);
-        if (!v)
-            return cmd_usage_error("synth: option '%s' needs a value", name);
-        *slot = v;
-    }
+    const char *residents = opt_value(r, O_RESIDENTS), *seed = opt_value(r, O_SEED),
+               *out = opt_value(r, O_OUT);
     if (!residents || !seed || !out)
         return cmd_usage_error("synth: --residents, --seed and --out are required; see 'imgo synth --help'");
 

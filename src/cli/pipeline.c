@@ -11,6 +11,7 @@
 #include "mem.h"
 #include "report.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef IMGO_PREFIX
+#define IMGO_PREFIX "/usr/local" /* the Makefile's PREFIX */
+#endif
 
 struct pipeline {
     const struct imgo_params *p;
@@ -217,4 +222,132 @@ int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, str
         rc = run_json(&pl, err);
     db_close(pl.db);
     return rc;
+}
+
+/* Cuts the last path component: "/a/b" -> "/a"; 0 when none is left. */
+static int cut_last(struct buf *b)
+{
+    char *slash = b->len ? strrchr(b->data, '/') : NULL;
+    if (!slash || slash == b->data)
+        return 0;
+    b->len = (size_t)(slash - b->data);
+    *slash = '\0';
+    return 1;
+}
+
+static int add_dir(char *dirs[PIPELINE_MAX_DIRS], int n, struct buf *d)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(dirs[i], buf_str(d)))
+            return n;
+    dirs[n] = buf_detach(d, NULL);
+    return n + 1;
+}
+
+int pipeline_dirs(char *dirs[PIPELINE_MAX_DIRS])
+{
+    int n = 0;
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    struct buf d = BUF_INIT;
+    if (len > 0) {
+        exe[len] = '\0';
+        /* BIN/imgo -> BIN/../share/imgo/pipelines, without the ".." */
+        buf_adds(&d, exe);
+        if (cut_last(&d) && cut_last(&d)) {
+            buf_adds(&d, "/share/imgo/pipelines");
+            n = add_dir(dirs, n, &d);
+        }
+        buf_reset(&d);
+    }
+    buf_adds(&d, IMGO_PREFIX "/share/imgo/pipelines");
+    n = add_dir(dirs, n, &d);
+    if (len > 0) {
+        /* TREE/build/.../imgo -> TREE/pipelines */
+        char *b = NULL;
+        for (char *s = strstr(exe, "/build/"); s; s = strstr(s + 1, "/build/"))
+            b = s;
+        if (b) {
+            buf_reset(&d);
+            buf_add(&d, exe, (size_t)(b - exe));
+            buf_adds(&d, "/pipelines");
+            n = add_dir(dirs, n, &d);
+        }
+    }
+    buf_release(&d);
+    return n;
+}
+
+static int is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode);
+}
+
+int pipeline_find(const char *name, char **path, struct imgo_err *err)
+{
+    if (strchr(name, '/') || is_file(name)) {
+        *path = xstrdup(name);
+        return IMGO_OK;
+    }
+    static const char ext[] = ".pipeline";
+    size_t len = strlen(name);
+    int has_ext = len >= sizeof ext - 1 && !strcmp(name + len - (sizeof ext - 1), ext);
+    char *dirs[PIPELINE_MAX_DIRS];
+    int n = pipeline_dirs(dirs), rc = IMGO_OK;
+    struct buf p = BUF_INIT, where = BUF_INIT;
+    *path = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!*path) {
+            buf_reset(&p);
+            buf_addf(&p, "%s/%s%s", dirs[i], name, has_ext ? "" : ext);
+            if (is_file(buf_str(&p)))
+                *path = buf_detach(&p, NULL);
+        }
+        buf_addf(&where, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", dirs[i]);
+        free(dirs[i]);
+    }
+    if (!*path)
+        rc = imgo_err_set(err, IMGO_EIO, "no pipeline '%s': no file %s here, and no %s%s in %s", name, name,
+                          name, has_ext ? "" : ext, buf_str(&where));
+    buf_release(&p);
+    buf_release(&where);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void pipeline_list(struct buf *b)
+{
+    char *dirs[PIPELINE_MAX_DIRS], **names = NULL;
+    size_t n_names = 0, cap = 0;
+    int n = pipeline_dirs(dirs);
+    for (int i = 0; i < n; i++) {
+        DIR *d = opendir(dirs[i]);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            size_t len = strlen(e->d_name);
+            if (len <= 9 || strcmp(e->d_name + len - 9, ".pipeline"))
+                continue;
+            if (n_names == cap) {
+                cap = cap ? 2 * cap : 16;
+                names = xrealloc(names, cap * sizeof *names);
+            }
+            names[n_names++] = xstrndup(e->d_name, len - 9);
+        }
+        if (d)
+            closedir(d);
+        free(dirs[i]);
+    }
+    if (n_names)
+        qsort(names, n_names, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n_names; i++)
+        if (!i || strcmp(names[i], names[i - 1]))
+            buf_addf(b, "%s\n", names[i]);
+    for (size_t i = 0; i < n_names; i++)
+        free(names[i]);
+    free(names);
 }

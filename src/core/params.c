@@ -2,7 +2,9 @@
  * params.c - pipeline files and run parameters (see params.h).
  *
  * Values are checked here once, whatever their source (file or command
- * line), so that compute and report can trust every field.
+ * line), so that compute and report can trust every field. Keys are rows of
+ * params.def; what happens to a value depends only on its type, through the
+ * parser and formatter of the type table below.
  */
 #include "params.h"
 #include "buf.h"
@@ -12,39 +14,51 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const params_keys[] = {
-    "stages", "report", "as_of", "confidence", "min_cell", "board_exams", "step3_exam",
-    "board_pass_threshold", "max_mentees", "min_evaluator_n", "fdr_q", NULL,
+const struct params_key params_table[] = {
+#define PARAM(k, ...) { .key = #k, .off = offsetof(struct imgo_params, k), __VA_ARGS__ },
+#include "params.def"
+#undef PARAM
+    { .key = NULL },
 };
 
-void params_init(struct imgo_params *p)
+const char *const params_keys[] = {
+#define PARAM(k, ...) #k,
+#include "params.def"
+#undef PARAM
+    NULL,
+};
+
+/* The number of keys, for arrays indexed like the table. */
+enum {
+#define PARAM(k, ...) PARAMS_KEY_##k,
+#include "params.def"
+#undef PARAM
+    PARAMS_N_KEYS
+};
+
+static const char *const report_names[] = {
+    [PARAMS_REPORT_ANNUAL] = "annual",
+    [PARAMS_REPORT_QUARTERLY] = "quarterly",
+};
+
+static void *field(struct imgo_params *p, const struct params_key *k)
 {
-    memset(p, 0, sizeof *p);
-    p->stages[0] = STAGE_INGEST;
-    p->stages[1] = STAGE_COMPUTE;
-    p->stages[2] = STAGE_REPORT;
-    p->n_stages = 3;
-    p->report = PARAMS_REPORT_ANNUAL;
-    p->confidence = 0.95;
-    p->min_cell = 5;
-    p->step3_exam = xstrdup("USMLE-STEP3");
-    p->board_pass_threshold = 0.80;
-    p->max_mentees = 4;
-    p->min_evaluator_n = 5;
-    p->fdr_q = 0.10;
+    return (char *)p + k->off;
 }
 
-void params_release(struct imgo_params *p)
+static const void *cfield(const struct imgo_params *p, const struct params_key *k)
 {
-    free(p->board_exams);
-    free(p->step3_exam);
-    free(p->source);
-    memset(p, 0, sizeof *p);
+    return (const char *)p + k->off;
+}
+
+/* "KEY: 'VALUE' is not RANGE", the message of every type but stages. */
+static int bad_value(const struct params_key *k, const char *value, struct imgo_err *err)
+{
+    return imgo_err_set(err, IMGO_EUSAGE, "%s: '%s' is not %s", k->key, value, k->range);
 }
 
 const char *params_stage_name(int stage)
@@ -57,22 +71,127 @@ const char *params_stage_name(int stage)
     return "?";
 }
 
-/* Pipeline numbers and whole numbers have the input contract's syntax. */
-static int parse_number(const char *s, double *out)
+static int parse_stages(const struct params_key *k, struct imgo_params *p, const char *value,
+                        struct imgo_err *err)
 {
-    return validate_parse_number(s, strlen(s), out);
+    int n = 0, stages[PARAMS_MAX_STAGES];
+    const char *s = value;
+    (void)k;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        size_t len = (size_t)(e - s);
+        int st = 0;
+        for (int c = STAGE_INGEST; c <= STAGE_REPORT; c <<= 1)
+            if (strlen(params_stage_name(c)) == len && !strncmp(s, params_stage_name(c), len))
+                st = c;
+        if (!st)
+            return imgo_err_set(err, IMGO_EUSAGE, "stages: unknown stage '%.*s' (ingest, compute, report)",
+                                (int)len, s);
+        for (int i = 0; i < n; i++)
+            if (stages[i] == st)
+                return imgo_err_set(err, IMGO_EUSAGE, "stages: '%.*s' is named twice", (int)len, s);
+        if (n > 0 && stages[n - 1] > st)
+            return imgo_err_set(err, IMGO_EUSAGE, "stages: must run in the order ingest compute report");
+        stages[n++] = st;
+        s = e;
+    }
+    if (!n)
+        return imgo_err_set(err, IMGO_EUSAGE, "stages: names no stage");
+    memcpy(p->stages, stages, sizeof stages[0] * (size_t)n);
+    p->n_stages = n;
+    return IMGO_OK;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+static void format_stages(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    (void)k;
+    for (int i = 0; i < p->n_stages; i++)
+        buf_addf(out, "%s%s", i ? " " : "", params_stage_name(p->stages[i]));
+}
+
+static int parse_report(const struct params_key *k, struct imgo_params *p, const char *value,
+                        struct imgo_err *err)
+{
+    for (size_t i = 0; i < sizeof report_names / sizeof report_names[0]; i++)
+        if (!strcmp(value, report_names[i])) {
+            *(int *)field(p, k) = (int)i;
+            return IMGO_OK;
+        }
+    return bad_value(k, value, err);
+}
+
+static void format_report(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    int v = *(const int *)cfield(p, k);
+    if (v >= 0 && (size_t)v < sizeof report_names / sizeof report_names[0])
+        buf_adds(out, report_names[v]);
+}
+
+static int parse_date_opt(const struct params_key *k, struct imgo_params *p, const char *value,
+                          struct imgo_err *err)
+{
+    int *has = (int *)(void *)((char *)p + k->off_has), day;
+    if (!*value) {
+        *has = 0;
+        return IMGO_OK;
+    }
+    if (date_parse(value, strlen(value), &day))
+        return bad_value(k, value, err);
+    *has = 1;
+    *(int *)field(p, k) = day;
+    return IMGO_OK;
+}
+
+static void format_date_opt(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    if (*(const int *)(const void *)((const char *)p + k->off_has)) {
+        char d[11];
+        date_format(*(const int *)cfield(p, k), d);
+        buf_adds(out, d);
+    }
+}
+
+/* Pipeline numbers and whole numbers have the input contract's syntax. */
+static int parse_number(const struct params_key *k, struct imgo_params *p, const char *value,
+                        struct imgo_err *err)
+{
+    double d;
+    if (validate_parse_number(value, strlen(value), &d) ||
+        ((k->flags & PARAMS_LO_OPEN) ? !(d > k->lo) : !(d >= k->lo)) ||
+        ((k->flags & PARAMS_HI_OPEN) ? !(d < k->hi) : !(d <= k->hi)))
+        return bad_value(k, value, err);
+    *(double *)field(p, k) = d;
+    return IMGO_OK;
+}
+
+static void format_number(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    buf_addf(out, "%.10g", *(const double *)cfield(p, k));
+}
+
+static int parse_whole(const struct params_key *k, struct imgo_params *p, const char *value,
+                       struct imgo_err *err)
 {
     long long v;
-    if (validate_parse_int(s, strlen(s), &v) || v < lo || v > hi)
-        return -1;
-    *out = (int)v;
-    return 0;
+    if (validate_parse_int(value, strlen(value), &v) || (double)v < k->lo || (double)v > k->hi)
+        return bad_value(k, value, err);
+    *(int *)field(p, k) = (int)v;
+    return IMGO_OK;
 }
 
-/* Exam names as ingest stores them: upper-cased, no surrounding spaces. */
+static void format_whole(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    buf_addf(out, "%d", *(const int *)cfield(p, k));
+}
+
+/* Exam names as ingest stores them: upper-cased, no surrounding spaces.
+ * NULL when value is not such a list (or, single, not one name). */
 static char *exam_list(const char *value, int single)
 {
     struct buf b = BUF_INIT;
@@ -105,124 +224,103 @@ static char *exam_list(const char *value, int single)
     return buf_detach(&b, NULL);
 }
 
-static int set_stages(struct imgo_params *p, const char *value, struct imgo_err *err)
+static int set_exams(const struct params_key *k, struct imgo_params *p, const char *value, int single,
+                     struct imgo_err *err)
 {
-    int n = 0, stages[PARAMS_MAX_STAGES];
-    const char *s = value;
-    while (*s) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s)
-            break;
-        const char *e = s;
-        while (*e && *e != ' ' && *e != '\t')
-            e++;
-        size_t len = (size_t)(e - s);
-        int st = 0;
-        for (int c = STAGE_INGEST; c <= STAGE_REPORT; c <<= 1)
-            if (strlen(params_stage_name(c)) == len && !strncmp(s, params_stage_name(c), len))
-                st = c;
-        if (!st)
-            return imgo_err_set(err, IMGO_EUSAGE, "stages: unknown stage '%.*s' (ingest, compute, report)",
-                                (int)len, s);
-        for (int i = 0; i < n; i++)
-            if (stages[i] == st)
-                return imgo_err_set(err, IMGO_EUSAGE, "stages: '%.*s' is named twice", (int)len, s);
-        if (n > 0 && stages[n - 1] > st)
-            return imgo_err_set(err, IMGO_EUSAGE, "stages: must run in the order ingest compute report");
-        stages[n++] = st;
-        s = e;
+    char **slot = field(p, k), *list = NULL;
+    if (*value || !k->empty) {
+        list = exam_list(value, single);
+        if (!list)
+            return bad_value(k, value, err);
     }
-    if (!n)
-        return imgo_err_set(err, IMGO_EUSAGE, "stages: names no stage");
-    memcpy(p->stages, stages, sizeof stages[0] * (size_t)n);
-    p->n_stages = n;
+    free(*slot);
+    *slot = list;
     return IMGO_OK;
+}
+
+static int parse_exams(const struct params_key *k, struct imgo_params *p, const char *value,
+                       struct imgo_err *err)
+{
+    return set_exams(k, p, value, 0, err);
+}
+
+static int parse_exam(const struct params_key *k, struct imgo_params *p, const char *value,
+                      struct imgo_err *err)
+{
+    return set_exams(k, p, value, 1, err);
+}
+
+static void format_string(const struct params_key *k, const struct imgo_params *p, struct buf *out)
+{
+    const char *s = *(char *const *)cfield(p, k);
+    buf_adds(out, s ? s : "");
+}
+
+/* What each type does with a value. A parser returns IMGO_OK, or
+ * IMGO_EUSAGE with err set, leaving p unchanged. owns: the field is a
+ * malloc'd string (or NULL) that params_release frees. */
+static const struct type_ops {
+    const char *name;
+    int (*parse)(const struct params_key *k, struct imgo_params *p, const char *value, struct imgo_err *err);
+    void (*format)(const struct params_key *k, const struct imgo_params *p, struct buf *out);
+    int owns;
+} types[] = {
+    [PARAMS_T_STAGES] = { "stages list", parse_stages, format_stages, 0 },
+    [PARAMS_T_REPORT] = { "report kind", parse_report, format_report, 0 },
+    [PARAMS_T_DATE_OPT] = { "optional date", parse_date_opt, format_date_opt, 0 },
+    [PARAMS_T_NUMBER] = { "number", parse_number, format_number, 0 },
+    [PARAMS_T_WHOLE] = { "whole number", parse_whole, format_whole, 0 },
+    [PARAMS_T_EXAMS] = { "exam list", parse_exams, format_string, 1 },
+    [PARAMS_T_EXAM] = { "exam name", parse_exam, format_string, 1 },
+};
+
+const char *params_type_name(enum params_type type)
+{
+    return types[type].name;
+}
+
+const struct params_key *params_key_find(const char *key)
+{
+    for (const struct params_key *k = params_table; k->key; k++)
+        if (!strcmp(k->key, key))
+            return k;
+    return NULL;
+}
+
+void params_init(struct imgo_params *p)
+{
+    memset(p, 0, sizeof *p);
+    /* The table's defaults parse (tests/core/test_params.c checks each). */
+    for (const struct params_key *k = params_table; k->key; k++)
+        types[k->type].parse(k, p, k->def, NULL);
+}
+
+void params_release(struct imgo_params *p)
+{
+    for (const struct params_key *k = params_table; k->key; k++)
+        if (types[k->type].owns)
+            free(*(char **)field(p, k));
+    free(p->source);
+    memset(p, 0, sizeof *p);
 }
 
 int params_set(struct imgo_params *p, const char *key, const char *value, struct imgo_err *err)
 {
-    double d;
-    int i;
-    if (!strcmp(key, "stages"))
-        return set_stages(p, value, err);
-    if (!strcmp(key, "report")) {
-        if (!strcmp(value, "annual"))
-            p->report = PARAMS_REPORT_ANNUAL;
-        else if (!strcmp(value, "quarterly"))
-            p->report = PARAMS_REPORT_QUARTERLY;
-        else
-            return imgo_err_set(err, IMGO_EUSAGE, "report: '%s' is not annual or quarterly", value);
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "as_of")) {
-        if (!*value) {
-            p->has_as_of = 0;
-            return IMGO_OK;
-        }
-        if (date_parse(value, strlen(value), &i))
-            return imgo_err_set(err, IMGO_EUSAGE, "as_of: '%s' is not a valid date (YYYY-MM-DD)", value);
-        p->has_as_of = 1;
-        p->as_of = i;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "confidence")) {
-        if (parse_number(value, &d) || !(d > 0.5 && d < 1))
-            return imgo_err_set(err, IMGO_EUSAGE, "confidence: '%s' is not a number between 0.5 and 1", value);
-        p->confidence = d;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "board_pass_threshold")) {
-        if (parse_number(value, &d) || d < 0 || d > 1)
-            return imgo_err_set(err, IMGO_EUSAGE, "board_pass_threshold: '%s' is not a number from 0 to 1", value);
-        p->board_pass_threshold = d;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "fdr_q")) {
-        if (parse_number(value, &d) || !(d > 0 && d <= 1))
-            return imgo_err_set(err, IMGO_EUSAGE, "fdr_q: '%s' is not a number in (0, 1]", value);
-        p->fdr_q = d;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "min_cell")) {
-        if (parse_int(value, 1, 1000000, &i))
-            return imgo_err_set(err, IMGO_EUSAGE, "min_cell: '%s' is not a whole number >= 1", value);
-        p->min_cell = i;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "max_mentees")) {
-        if (parse_int(value, 0, 1000000, &i))
-            return imgo_err_set(err, IMGO_EUSAGE, "max_mentees: '%s' is not a whole number >= 0", value);
-        p->max_mentees = i;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "min_evaluator_n")) {
-        if (parse_int(value, 1, 1000000, &i))
-            return imgo_err_set(err, IMGO_EUSAGE, "min_evaluator_n: '%s' is not a whole number >= 1", value);
-        p->min_evaluator_n = i;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "board_exams")) {
-        if (!*value) {
-            FREE_AND_NULL(p->board_exams);
-            return IMGO_OK;
-        }
-        char *list = exam_list(value, 0);
-        if (!list)
-            return imgo_err_set(err, IMGO_EUSAGE, "board_exams: '%s' is not a comma-separated list of exam names", value);
-        free(p->board_exams);
-        p->board_exams = list;
-        return IMGO_OK;
-    }
-    if (!strcmp(key, "step3_exam")) {
-        char *name = exam_list(value, 1);
-        if (!name)
-            return imgo_err_set(err, IMGO_EUSAGE, "step3_exam: '%s' is not one exam name", value);
-        free(p->step3_exam);
-        p->step3_exam = name;
-        return IMGO_OK;
-    }
-    return imgo_err_set(err, IMGO_EUSAGE, "unknown key '%s'", key);
+    const struct params_key *k = params_key_find(key);
+    if (!k)
+        return imgo_err_set(err, IMGO_EUSAGE, "unknown key '%s'", key);
+    return types[k->type].parse(k, p, value, err);
+}
+
+int params_set_pair(struct imgo_params *p, const char *pair, struct imgo_err *err)
+{
+    const char *eq = strchr(pair, '=');
+    if (!eq)
+        return imgo_err_set(err, IMGO_EUSAGE, "'%s' is not KEY=VALUE", pair);
+    char *key = xstrndup(pair, (size_t)(eq - pair));
+    int rc = params_set(p, key, eq + 1, err);
+    free(key);
+    return rc;
 }
 
 static char *trim(char *s)
@@ -238,7 +336,7 @@ static char *trim(char *s)
 int params_parse(struct imgo_params *p, const char *name, const char *text, size_t len,
                  struct imgo_err *err)
 {
-    int seen[16] = { 0 }; /* line where each of params_keys was set */
+    int seen[PARAMS_N_KEYS] = { 0 }; /* line where each key was set */
     struct buf line = BUF_INIT;
     int rc = IMGO_OK, lineno = 0;
     size_t pos = 0;
@@ -267,13 +365,11 @@ int params_parse(struct imgo_params *p, const char *name, const char *text, size
         }
         *eq = '\0';
         char *key = trim(s), *value = trim(eq + 1);
-        int k;
-        for (k = 0; params_keys[k]; k++)
-            if (!strcmp(params_keys[k], key))
-                break;
-        if (params_keys[k] && seen[k]) {
+        const struct params_key *k = params_key_find(key);
+        int *first = k ? &seen[k - params_table] : NULL;
+        if (first && *first) {
             rc = imgo_err_set(err, IMGO_EUSAGE, "%s:%d: '%s' is set twice (first on line %d)", name,
-                              lineno, key, seen[k]);
+                              lineno, key, *first);
             break;
         }
         struct imgo_err e = IMGO_ERR_INIT;
@@ -281,7 +377,7 @@ int params_parse(struct imgo_params *p, const char *name, const char *text, size
             imgo_err_set(err, rc, "%s:%d: %s", name, lineno, e.msg);
             break;
         }
-        seen[k] = lineno;
+        *first = lineno;
     }
     buf_release(&line);
     return rc;
@@ -311,35 +407,10 @@ int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
 
 void params_format(const struct imgo_params *p, const char *key, char *out, size_t n)
 {
-    out[0] = '\0';
-    if (!strcmp(key, "stages")) {
-        struct buf b = BUF_INIT;
-        for (int i = 0; i < p->n_stages; i++)
-            buf_addf(&b, "%s%s", i ? " " : "", params_stage_name(p->stages[i]));
-        snprintf(out, n, "%s", buf_str(&b));
-        buf_release(&b);
-    } else if (!strcmp(key, "report"))
-        snprintf(out, n, "%s", p->report == PARAMS_REPORT_QUARTERLY ? "quarterly" : "annual");
-    else if (!strcmp(key, "as_of")) {
-        if (p->has_as_of) {
-            char d[11];
-            date_format(p->as_of, d);
-            snprintf(out, n, "%s", d);
-        }
-    } else if (!strcmp(key, "confidence"))
-        snprintf(out, n, "%.10g", p->confidence);
-    else if (!strcmp(key, "min_cell"))
-        snprintf(out, n, "%d", p->min_cell);
-    else if (!strcmp(key, "board_exams"))
-        snprintf(out, n, "%s", p->board_exams ? p->board_exams : "");
-    else if (!strcmp(key, "step3_exam"))
-        snprintf(out, n, "%s", p->step3_exam);
-    else if (!strcmp(key, "board_pass_threshold"))
-        snprintf(out, n, "%.10g", p->board_pass_threshold);
-    else if (!strcmp(key, "max_mentees"))
-        snprintf(out, n, "%d", p->max_mentees);
-    else if (!strcmp(key, "min_evaluator_n"))
-        snprintf(out, n, "%d", p->min_evaluator_n);
-    else if (!strcmp(key, "fdr_q"))
-        snprintf(out, n, "%.10g", p->fdr_q);
+    const struct params_key *k = params_key_find(key);
+    struct buf b = BUF_INIT;
+    if (k)
+        types[k->type].format(k, p, &b);
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_release(&b);
 }

@@ -130,6 +130,154 @@ static void command_line_overrides(void **state)
     params_release(&p);
 }
 
+/* Every row of the table: its default parses, params_init applies it, and
+ * the formatted value reads back to the same value. */
+static void table_defaults_round_trip(void **state)
+{
+    (void)state;
+    struct imgo_params p, q;
+    struct imgo_err err = IMGO_ERR_INIT;
+    char a[256], b[256];
+    params_init(&p);
+    params_init(&q);
+    int n = 0;
+    for (const struct params_key *k = params_table; k->key; k++, n++) {
+        assert_string_equal(params_keys[n], k->key);
+        assert_ptr_equal(params_key_find(k->key), k);
+        assert_non_null(k->help);
+        assert_non_null(k->range);
+        assert_non_null(params_type_name(k->type));
+        assert_int_equal(params_set(&q, k->key, k->def, &err), IMGO_OK);
+        params_format(&p, k->key, a, sizeof a);
+        assert_int_equal(params_set(&q, k->key, a, &err), IMGO_OK);
+        params_format(&q, k->key, b, sizeof b);
+        assert_string_equal(a, b);
+        /* an empty value is allowed exactly where the table says what it means */
+        assert_int_equal(params_set(&q, k->key, "", &err) == IMGO_OK, k->empty != NULL);
+    }
+    assert_null(params_keys[n]);
+    assert_true(n >= 11); /* the keys run.json has always had */
+    assert_null(params_key_find("min_cel"));
+    params_release(&p);
+    params_release(&q);
+}
+
+/* Messages come from the table's range text; the value is left alone. */
+static void table_messages(void **state)
+{
+    (void)state;
+    struct imgo_params p;
+    struct imgo_err err = IMGO_ERR_INIT;
+    params_init(&p);
+    assert_int_equal(params_set(&p, "fdr_q", "0", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "fdr_q: '0' is not a number in (0, 1]");
+    assert_int_equal(params_set(&p, "fdr_q", "1", &err), IMGO_OK);
+    assert_true(p.fdr_q == 1);
+    assert_int_equal(params_set(&p, "board_pass_threshold", "1.01", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "board_pass_threshold: '1.01' is not a number from 0 to 1");
+    assert_int_equal(params_set(&p, "board_pass_threshold", "0", &err), IMGO_OK);
+    assert_true(p.board_pass_threshold == 0);
+    assert_int_equal(params_set(&p, "confidence", "0.5", &err), IMGO_EUSAGE);
+    assert_int_equal(params_set(&p, "confidence", "1", &err), IMGO_EUSAGE);
+    assert_true(p.confidence == 0.95);
+    assert_int_equal(params_set(&p, "max_mentees", "0", &err), IMGO_OK);
+    assert_int_equal(p.max_mentees, 0);
+    assert_int_equal(params_set(&p, "max_mentees", "-1", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "max_mentees: '-1' is not a whole number >= 0");
+    assert_int_equal(params_set(&p, "min_evaluator_n", "1000001", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "min_evaluator_n: '1000001' is not a whole number >= 1");
+    assert_int_equal(params_set(&p, "stages", "  ", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "stages: names no stage");
+    assert_int_equal(params_set(&p, "stages", "compute compute", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "stages: 'compute' is named twice");
+    assert_int_equal(p.n_stages, 3);
+    assert_int_equal(params_set(&p, "as_of", "2025-06-30", &err), IMGO_OK);
+    assert_int_equal(params_set(&p, "as_of", "", &err), IMGO_OK);
+    assert_int_equal(p.has_as_of, 0);
+    assert_int_equal(params_set(&p, "board_exams", "abim-im", &err), IMGO_OK);
+    assert_int_equal(params_set(&p, "board_exams", "", &err), IMGO_OK);
+    assert_null(p.board_exams);
+    assert_int_equal(params_set(&p, "step3_exam", "", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "step3_exam: '' is not one exam name");
+    assert_string_equal(p.step3_exam, "USMLE-STEP3");
+    char out[8];
+    params_format(&p, "stages", out, sizeof out); /* truncated, still a string */
+    assert_string_equal(out, "ingest ");
+    params_format(&p, "nope", out, sizeof out);
+    assert_string_equal(out, "");
+    params_release(&p);
+}
+
+static void set_pair(void **state)
+{
+    (void)state;
+    struct imgo_params p;
+    struct imgo_err err = IMGO_ERR_INIT;
+    params_init(&p);
+    assert_int_equal(params_set_pair(&p, "min_cell=7", &err), IMGO_OK);
+    assert_int_equal(p.min_cell, 7);
+    assert_int_equal(params_set_pair(&p, "board_exams=a=b", &err), IMGO_OK);
+    assert_string_equal(p.board_exams, "A=B");
+    assert_int_equal(params_set_pair(&p, "as_of=", &err), IMGO_OK);
+    assert_int_equal(params_set_pair(&p, "min_cell", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "'min_cell' is not KEY=VALUE");
+    assert_int_equal(params_set_pair(&p, "=5", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "unknown key ''");
+    assert_int_equal(params_set_pair(&p, "min_cell=", &err), IMGO_EUSAGE);
+    assert_string_equal(err.msg, "min_cell: '' is not a whole number >= 1");
+    assert_int_equal(p.min_cell, 7);
+    params_release(&p);
+}
+
+/* The pipelines shipped in pipelines/ document every key of the table: a
+ * comment right above a `key = value` line. They hold the defaults (the
+ * quarterly one differs in report only), as their header says. */
+static void check_pipeline_file(const char *file, const char *report)
+{
+    FILE *f = fopen(file, "r");
+    assert_non_null(f);
+    char lines[200][256];
+    int n = 0;
+    while (n < 200 && fgets(lines[n], sizeof lines[n], f))
+        n++;
+    fclose(f);
+    for (const struct params_key *k = params_table; k->key; k++) {
+        size_t len = strlen(k->key);
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            const char *s = lines[i] + len;
+            while (*s == ' ')
+                s++;
+            if (!strncmp(lines[i], k->key, len) && *s == '=')
+                at = i;
+        }
+        if (at < 1 || lines[at - 1][0] != '#')
+            fail_msg("%s: no '# comment' and '%s = value' lines", file, k->key);
+    }
+    struct imgo_params p, d;
+    struct imgo_err err = IMGO_ERR_INIT;
+    params_init(&p);
+    params_init(&d);
+    assert_int_equal(params_load(&p, file, &err), IMGO_OK);
+    assert_int_equal(params_set(&d, "report", report, &err), IMGO_OK);
+    for (const struct params_key *k = params_table; k->key; k++) {
+        char a[256], b[256];
+        params_format(&p, k->key, a, sizeof a);
+        params_format(&d, k->key, b, sizeof b);
+        if (strcmp(a, b))
+            fail_msg("%s: %s = %s, the default is %s", file, k->key, a, b);
+    }
+    params_release(&p);
+    params_release(&d);
+}
+
+static void shipped_pipelines_document_every_key(void **state)
+{
+    (void)state;
+    check_pipeline_file("pipelines/annual.pipeline", "annual");
+    check_pipeline_file("pipelines/quarterly.pipeline", "quarterly");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +286,10 @@ int main(void)
         cmocka_unit_test(load_errors_name_the_line),
         cmocka_unit_test(missing_file_is_io),
         cmocka_unit_test(command_line_overrides),
+        cmocka_unit_test(table_defaults_round_trip),
+        cmocka_unit_test(table_messages),
+        cmocka_unit_test(set_pair),
+        cmocka_unit_test(shipped_pipelines_document_every_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
