@@ -84,6 +84,11 @@ int cohort_column_index(const struct cohort_file *f, const char *name);
  * SQL function is_img(graduate_type). */
 int cohort_is_img(const char *graduate_type);
 
+/* The words a report uses for an enumerated value of a column ("h1b" of
+ * visa is "H-1B", "non_us_img" of graduate_type "Non-US IMG"), or NULL when
+ * the column has no such value. column is a column name of any file. */
+const char *cohort_value_label(const char *column, const char *value);
+
 /* The canonical spelling of an enumerated value (s, len bytes) matched
  * case-insensitively, or NULL when it is not one of c->enums. */
 const char *cohort_enum_match(const struct cohort_column *c, const char *s, size_t len);

@@ -1,5 +1,5 @@
 /*
- * fsutil.h - the two file-system operations every output stage needs.
+ * fsutil.h - the file-system operations every stage needs.
  *
  * Outputs are never half-written: fs_write_atomic writes a temporary file in
  * the target's directory, flushes it to disk, and renames it over the
@@ -11,11 +11,15 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 
 /* mkdir -p: creates dir and its missing parents (mode 0777 less the umask)
  * and checks that dir is a directory. */
 int fs_mkdirs(const char *dir, struct imgo_err *err);
+
+/* Appends the whole content of the file at path to out. */
+int fs_read_all(const char *path, struct buf *out, struct imgo_err *err);
 
 /* Writes len bytes of data to path atomically (see above). A failure
  * removes the temporary file and leaves path as it was. */

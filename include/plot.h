@@ -28,7 +28,9 @@
 #include "buf.h"
 #include "err.h"
 
-/* Okabe-Ito colours, safe for the common colour-vision deficiencies. */
+/* Okabe-Ito colours, safe for the common colour-vision deficiencies, with
+ * the light ones (orange, sky blue, yellow, purple) darkened so that every
+ * colour has a contrast of at least 3:1 against the white background. */
 enum plot_colour {
     PLOT_BLACK, PLOT_ORANGE, PLOT_SKYBLUE, PLOT_GREEN, PLOT_YELLOW, PLOT_BLUE,
     PLOT_VERMILLION, PLOT_PURPLE, PLOT_N_COLOURS
@@ -41,7 +43,9 @@ enum plot_style {
     PLOT_POINTS_XERR,/* points with horizontal intervals (forest): x=estimate, y, lo, hi */
     PLOT_POINTS,     /* points: x, y */
     PLOT_LINES,      /* a line through x, y (funnel limits) */
-    PLOT_LINESPOINTS /* a line with points through x, y (histograms, adherence) */
+    PLOT_LINESPOINTS,/* a line with points through x, y (adherence) */
+    PLOT_BOXES,      /* bars of height y at x, chart.box_width wide (counts) */
+    PLOT_CENSOR      /* censoring ticks on a curve: x, y */
 };
 
 /* One layer of a chart. NAN values are left out (a gap). */
@@ -56,12 +60,15 @@ struct plot_layer {
 
 struct plot_chart {
     const char *name;     /* file base name: [a-z0-9_-]+, at most 64 bytes */
-    const char *title;
+    const char *title;    /* also the SVG's <title> */
+    const char *desc;     /* the SVG's <desc>: what it shows and where its
+                           * numbers are; NULL for none */
     const char *xlabel, *ylabel;  /* with units */
     int has_xrange, has_yrange;
     double xmin, xmax, ymin, ymax;
     int xlog;             /* logarithmic x axis (odds ratios) */
     int x_integer_tics;   /* x tics every 1 (years) */
+    double box_width;     /* PLOT_BOXES: bar width in x units (0: 0.8) */
     /* Category tics: xlabels[i] at x = i + 1 (groups, visas). */
     const char *const *xlabels;
     size_t n_xlabels;
@@ -94,6 +101,9 @@ int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err
 /* Ends gnuplot, checks its exit status and frees p. Returns the first error
  * of the session if plot_render had failed. p may be NULL. */
 int plot_close(struct plot *p, struct imgo_err *err);
+
+/* The colour as "#RRGGBB". */
+const char *plot_colour_hex(int colour);
 
 /* Appends s as a gnuplot single-quoted string literal: control characters
  * dropped, ' doubled. Exposed for tests. */

@@ -178,3 +178,61 @@ int cohort_is_img(const char *graduate_type)
 {
     return graduate_type && (!strcmp(graduate_type, "us_img") || !strcmp(graduate_type, "non_us_img"));
 }
+
+/* The enumerations in a committee's words, for reports. */
+static const struct {
+    const char *column, *value, *label;
+} value_labels[] = {
+    { "graduate_type", "usmd", "US MD graduate" },
+    { "graduate_type", "usdo", "US DO graduate" },
+    { "graduate_type", "us_img", "US-citizen IMG" },
+    { "graduate_type", "non_us_img", "Non-US IMG" },
+    { "visa", "none", "No visa" },
+    { "visa", "j1", "J-1" },
+    { "visa", "h1b", "H-1B" },
+    { "visa", "other", "Other visa" },
+    { "track", "categorical", "Categorical" },
+    { "track", "preliminary", "Preliminary" },
+    { "exit_reason", "completed", "Completed" },
+    { "exit_reason", "withdrew", "Withdrew" },
+    { "exit_reason", "dismissed", "Dismissed" },
+    { "exit_reason", "transferred", "Transferred" },
+    { "role", "senior_resident", "Senior resident" },
+    { "role", "faculty", "Faculty" },
+    { "role", "peer", "Peer" },
+    { "kind", "scheduled", "Scheduled" },
+    { "kind", "ad_hoc", "Ad hoc" },
+    { "result", "pass", "Pass" },
+    { "result", "fail", "Fail" },
+    { "outcome", "matched", "Matched" },
+    { "outcome", "unmatched", "Unmatched" },
+    { "outcome", "withdrew", "Withdrew" },
+    { "theme", "communication", "Communication" },
+    { "theme", "efficiency", "Efficiency" },
+    { "theme", "medical_knowledge", "Medical knowledge" },
+    { "theme", "professionalism", "Professionalism" },
+    { "theme", "documentation", "Documentation" },
+    { "theme", "teamwork", "Teamwork" },
+    { "theme", "other", "Other" },
+    { "valence", "positive", "Positive" },
+    { "valence", "negative", "Negative" },
+    { "action", "satisfactory", "Satisfactory" },
+    { "action", "focused_review", "Focused review" },
+    { "action", "remediation", "Remediation" },
+    { "action", "probation", "Probation" },
+    { "action", "non_promotion", "Non-promotion" },
+    { "action", "dismissal", "Dismissal" },
+    { "employer", "same_institution", "Same institution" },
+    { "employer", "same_region", "Same region" },
+    { "employer", "elsewhere", "Elsewhere" },
+    { "underserved", "yes", "Yes" },
+    { "underserved", "no", "No" },
+};
+
+const char *cohort_value_label(const char *column, const char *value)
+{
+    for (size_t i = 0; i < N(value_labels); i++)
+        if (!strcmp(value_labels[i].column, column) && !strcmp(value_labels[i].value, value))
+            return value_labels[i].label;
+    return NULL;
+}

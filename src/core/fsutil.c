@@ -70,3 +70,19 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct imgo_
     buf_release(&tmp);
     return rc;
 }
+
+int fs_read_all(const char *path, struct buf *out, struct imgo_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
+    char tmp[8192];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        buf_add(out, tmp, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return imgo_err_set(err, IMGO_EIO, "%s: read error", path);
+    return IMGO_OK;
+}

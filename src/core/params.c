@@ -7,6 +7,7 @@
  * parser and formatter of the type table below.
  */
 #include "params.h"
+#include "fsutil.h"
 #include "buf.h"
 #include "date.h"
 #include "mem.h"
@@ -385,16 +386,8 @@ int params_parse(struct imgo_params *p, const char *name, const char *text, size
 
 int params_load(struct imgo_params *p, const char *path, struct imgo_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
     struct buf text = BUF_INIT;
-    char blk[4096];
-    size_t n;
-    while ((n = fread(blk, 1, sizeof blk, f)) > 0)
-        buf_add(&text, blk, n);
-    int rc = ferror(f) ? imgo_err_set(err, IMGO_EIO, "%s: read error", path) : IMGO_OK;
-    fclose(f);
+    int rc = fs_read_all(path, &text, err);
     if (!rc)
         rc = params_parse(p, path, buf_str(&text), text.len, err);
     buf_release(&text);

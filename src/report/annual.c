@@ -5,9 +5,11 @@
  * in one line that there is no data; nothing is left out silently.
  */
 #include "sections.h"
+#include "cohort.h"
 #include "date.h"
 #include "db.h"
 #include "html.h"
+#include "params.h"
 #include "rhtml.h"
 
 #include <math.h>
@@ -32,48 +34,62 @@ static void academic_year(const struct rep *r, struct buf *b)
         buf_addf(b, "%d-%d", y - 1, y);
 }
 
-/* The ledger's latest row for each file: what the database now holds. */
+/* The ledger's latest row for a file: what the database now holds. */
 static const char LEDGER_SQL[] =
-    "SELECT file, sha256, rows_read, rows_written, rows_rejected FROM ingest_ledger l "
-    "WHERE id = (SELECT MAX(id) FROM ingest_ledger m WHERE m.file = l.file) ORDER BY file";
+    "SELECT sha256, rows_read, rows_written, rows_rejected FROM ingest_ledger WHERE file = ?1 "
+    "ORDER BY id DESC LIMIT 1";
 
-static int ledger_table(struct rep *r, int with_sha, struct imgo_err *err)
+/* Every cohort file: provided or not, its rows read, ingested and rejected,
+ * and (with_sha) the SHA-256 of the bytes ingested. */
+static int files_table(struct rep *r, int with_sha, struct imgo_err *err)
 {
     struct buf *h = r->h;
     sqlite3_stmt *st;
     int rc = db_prepare(r->db, LEDGER_SQL, &st, err);
     if (rc)
         return rc;
-    int any = 0, s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!any) {
-            buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Input file</th>");
-            if (with_sha)
-                buf_adds(h, "<th scope=\"col\">SHA-256</th>");
-            buf_adds(h, "<th scope=\"col\">Rows read</th><th scope=\"col\">Rows ingested</th>"
-                        "<th scope=\"col\">Rows rejected</th></tr></thead>\n<tbody>\n");
+    buf_adds(h, "<table class=\"files\">\n<thead><tr><th scope=\"col\">Input file</th>"
+                "<th scope=\"col\">Provided</th><th scope=\"col\">Rows read</th><th scope=\"col\">Rows "
+                "ingested</th><th scope=\"col\">Rows rejected</th>");
+    if (with_sha)
+        buf_adds(h, "<th scope=\"col\">SHA-256 of the file</th>");
+    buf_adds(h, "</tr></thead>\n<tbody>\n");
+    for (int f = 0; !rc && f < COHORT_NFILES; f++) {
+        const char *name = cohort_file(f)->name;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_ROW && s != SQLITE_DONE) {
+            rc = db_error(r->db, err);
+            break;
         }
-        any = 1;
-        buf_adds(h, "<tr><td>");
-        html_esc(h, (const char *)sqlite3_column_text(st, 0));
-        buf_adds(h, "</td>");
+        int in_ledger = s == SQLITE_ROW, src = rep_source(r, f);
+        int provided = src >= 0 ? src : in_ledger && sqlite3_column_int64(st, 2) > 0;
+        buf_adds(h, "<tr><th scope=\"row\">");
+        html_esc(h, name);
+        buf_adds(h, "</th><td>");
+        buf_adds(h, provided ? "yes" : in_ledger ? "<span class=\"na\">header only: no rows</span>"
+                                                  : "<span class=\"na\">not provided</span>");
+        if (in_ledger)
+            buf_addf(h, "</td><td>%lld</td><td>%lld</td><td>%lld</td>", (long long)sqlite3_column_int64(st, 1),
+                     (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
+        else
+            buf_adds(h, "</td><td>-</td><td>-</td><td>-</td>");
         if (with_sha) {
-            buf_adds(h, "<td><code>");
-            html_esc(h, (const char *)sqlite3_column_text(st, 1));
-            buf_adds(h, "</code></td>");
+            buf_adds(h, "<td>");
+            if (in_ledger) {
+                buf_adds(h, "<code class=\"hash\">");
+                html_esc(h, (const char *)sqlite3_column_text(st, 0));
+                buf_adds(h, "</code>");
+            } else
+                buf_adds(h, "-");
+            buf_adds(h, "</td>");
         }
-        buf_addf(h, "<td>%lld</td><td>%lld</td><td>%lld</td></tr>\n",
-                 (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
-                 (long long)sqlite3_column_int64(st, 4));
+        buf_adds(h, "</tr>\n");
+        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE)
-        return db_error(r->db, err);
-    if (any)
-        buf_adds(h, "</tbody>\n</table>\n");
-    else
-        rep_no_data(h, "the ingest ledger records no input file.");
-    return IMGO_OK;
+    buf_adds(h, "</tbody>\n</table>\n");
+    return rc;
 }
 
 static int programs(struct rep *r, struct imgo_err *err)
@@ -94,6 +110,21 @@ static int programs(struct rep *r, struct imgo_err *err)
     return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
 }
 
+/* Compute's warnings about the data, where a reader cannot miss them. */
+static void warnings(struct rep *r)
+{
+    struct buf *h = r->h;
+    if (!r->n_warnings)
+        return;
+    buf_adds(h, "<div class=\"warn\" role=\"note\">\n<p><strong>Read with care:</strong></p>\n<ul>\n");
+    for (size_t i = 0; i < r->n_warnings; i++) {
+        buf_adds(h, "<li>");
+        html_esc(h, r->warnings[i]);
+        buf_adds(h, "</li>\n");
+    }
+    buf_adds(h, "</ul>\n</div>\n");
+}
+
 static int cover(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
@@ -106,6 +137,9 @@ static int cover(struct rep *r, struct imgo_err *err)
     academic_year(r, h);
     buf_adds(h, "</dd>\n<dt>Data as of</dt><dd>");
     html_esc(h, rep_info(r, "as_of") ? rep_info(r, "as_of") : "n/a");
+    const char *src = rep_info(r, "as_of_source");
+    if (src && !strcmp(src, "latest event date"))
+        buf_adds(h, " (the latest event date in the data)");
     buf_adds(h, "</dd>\n<dt>imgo version</dt><dd>");
     html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
     if (r->prov && r->prov->pipeline) {
@@ -118,83 +152,98 @@ static int cover(struct rep *r, struct imgo_err *err)
         html_esc(h, r->prov->input);
         buf_adds(h, "</code>");
     }
-    buf_adds(h, "</dd>\n</dl>\n<h3>Parameters of the computation</h3>\n");
-    if (r->n_info) {
-        buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"
-                    "</tr></thead>\n<tbody>\n");
-        for (size_t i = 0; i < r->n_info; i++) {
-            buf_adds(h, "<tr><td><code>");
-            html_esc(h, r->info_k[i]);
-            buf_adds(h, "</code></td><td>");
-            html_esc(h, r->info_v[i]);
-            buf_adds(h, "</td></tr>\n");
-        }
-        buf_adds(h, "</tbody>\n</table>\n");
-    } else
+    buf_adds(h, "</dd>\n</dl>\n");
+    warnings(r);
+    buf_adds(h, "<h3>Input files</h3>\n<p class=\"lead\">Each cohort file the program can provide; a section "
+                "whose file was not provided says so and shows no figure.</p>\n");
+    if ((rc = files_table(r, 1, err)))
+        return rc;
+    buf_adds(h, "<h3>Parameters of the computation</h3>\n");
+    if (!r->n_info) {
         rep_no_data(h, "the database records no computation parameters.");
-    buf_adds(h, "<h3>Input files</h3>\n");
-    return ledger_table(r, 1, err);
+        return IMGO_OK;
+    }
+    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"
+                "</tr></thead>\n<tbody>\n");
+    for (int i = 0; params_keys[i]; i++) {
+        const char *v = rep_info(r, params_keys[i]);
+        if (!v)
+            continue;
+        buf_adds(h, "<tr><td><code>");
+        html_esc(h, params_keys[i]);
+        buf_adds(h, "</code></td><td>");
+        if (*v)
+            html_esc(h, v);
+        else
+            buf_adds(h, "<span class=\"na\">(empty: the default)</span>");
+        buf_adds(h, "</td></tr>\n");
+    }
+    buf_adds(h, "</tbody>\n</table>\n");
+    return IMGO_OK;
 }
 
 /* ---- summary -------------------------------------------------------------- */
 
-/* Change from the year before: the metric's latest yearly period against the
- * year before it, when the metric has yearly rows. */
-static void change(struct rep *r, const struct mrow *m)
+/* "13 of 15 (86.7%)" for a rate row. */
+static void count_rate(struct rep *r, const struct mrow *m)
 {
     struct buf *h = r->h;
-    const struct mrow *last = NULL, *prev = NULL;
-    for (size_t i = 0; i < r->n_rows; i++) {
-        const struct mrow *x = &r->rows[i];
-        if (x->id != m->id || strcmp(x->group, m->group) || strcmp(x->stratum, m->stratum) ||
-            strlen(x->period) != 4 || strspn(x->period, "0123456789") != 4)
-            continue;
-        if (!last || strcmp(x->period, last->period) > 0)
-            last = x;
-    }
-    if (last) {
-        char want[16];
-        snprintf(want, sizeof want, "%04d", atoi(last->period) - 1);
-        prev = rep_find(r, m->id, m->group, m->stratum, want);
-    }
-    if (!last || !prev) {
-        buf_adds(h, "<span class=\"na\">no figure for the year before</span>");
+    if (!m) {
+        buf_adds(h, "<span class=\"na\">no data</span>");
         return;
     }
-    if (last->suppressed || prev->suppressed) {
+    if (m->suppressed) {
         rep_supp(r, h);
         return;
     }
-    if (!isfinite(last->value) || !isfinite(prev->value)) {
-        buf_adds(h, "not estimable");
+    buf_addf(h, "%ld of %ld (", m->k, m->n);
+    rep_value(h, m->value, SHOW_PCT);
+    buf_adds(h, ")");
+}
+
+/* The change cell of a yearly series at period: the change row (its
+ * difference and interval) beside the year before's own figure, so both
+ * sides are the same kind of figure, one year each. */
+static void change_cell(struct rep *r, enum metric_id rate, enum metric_id change, const char *stratum,
+                        const char *period)
+{
+    struct buf *h = r->h;
+    char prev[16];
+    snprintf(prev, sizeof prev, "%d", atoi(period) - 1);
+    const struct mrow *c = rep_find(r, change, "all", stratum, period);
+    const struct mrow *now = rep_find(r, rate, "all", stratum, period);
+    const struct mrow *before = rep_find(r, rate, "all", stratum, prev);
+    if (!c || !before) {
+        buf_addf(h, "<span class=\"na\">no figure for %s</span>", prev);
         return;
     }
-    rep_value(h, last->value - prev->value, SHOW_PP);
-    buf_adds(h, " (");
-    html_esc(h, last->period);
-    buf_adds(h, " vs ");
-    html_esc(h, prev->period);
-    buf_adds(h, ")");
+    if (c->suppressed || before->suppressed || (now && now->suppressed)) {
+        rep_supp(r, h);
+        return;
+    }
+    rep_est(r, h, c, SHOW_PP, 0);
+    buf_addf(h, "<br><span class=\"nk\">%s: ", prev);
+    count_rate(r, before);
+    buf_adds(h, "</span>");
 }
 
 struct headline {
     const char *label;
     enum metric_id metric;
     const char *group, *stratum;
-    enum metric_show fmt;
     int show_n; /* as rep_est */
 };
 
+/* Figures over every year up to as-of: no change from the year before. */
 static const struct headline HEADLINES[] = {
-    { "Retained in training at 1 year (Kaplan-Meier)", M_RETENTION_KM, "all", "t=365", SHOW_PCT, 1 },
-    { "Retained in training at 3 years (Kaplan-Meier)", M_RETENTION_KM, "all", "t=1095", SHOW_PCT, 1 },
-    { "Step 3 passed by month 12", M_STEP3_PASS_BY_MONTH12, "all", "", SHOW_PCT, 2 },
-    { "Fellowship match rate, all cycles", M_FELLOWSHIP_MATCH_RATE, "all", "", SHOW_PCT, 2 },
-    { "All required mentors assigned in week 1", M_MENTORSHIP_TIERED_COVERAGE, "all", "", SHOW_PCT, 2 },
-    { "Weekly mentoring in the first six weeks (mean share of weeks)", M_MENTORSHIP_EARLY_CADENCE, "all", "", SHOW_PCT, 1 },
-    { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "", SHOW_PCT, 1 },
-    { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", SHOW_NUM, 1 },
-    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", SHOW_RATIO, 1 },
+    { "Retained in training at 1 year (Kaplan-Meier)", M_RETENTION_KM, "all", "t=365", 1 },
+    { "Retained in training at 3 years (Kaplan-Meier)", M_RETENTION_KM, "all", "t=1095", 1 },
+    { "Step 3 passed by month 12", M_STEP3_PASS_BY_MONTH12, "all", "", 2 },
+    { "All required mentors assigned in week 1", M_MENTORSHIP_TIERED_COVERAGE, "all", "", 2 },
+    { "Weekly mentoring in the first six weeks (mean share of weeks)", M_MENTORSHIP_EARLY_CADENCE, "all", "", 1 },
+    { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "", 1 },
+    { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", 1 },
+    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", 1 },
 };
 
 static void headline_row(struct rep *r, const char *label, const struct mrow *m, enum metric_show fmt, int show_n)
@@ -204,11 +253,32 @@ static void headline_row(struct rep *r, const char *label, const struct mrow *m,
     html_esc(h, label);
     buf_adds(h, "</th><td>");
     rep_est(r, h, m, fmt, show_n);
+    buf_adds(h, "</td><td><span class=\"na\">-</span></td></tr>\n");
+}
+
+/* The latest year of a yearly series in stratum, or NULL. */
+static const char *latest_year(const struct rep *r, enum metric_id metric, const char *stratum)
+{
+    const char **per;
+    size_t n = rep_periods(r, metric, stratum, &per);
+    const char *y = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (*per[i] && !strchr(per[i], '-'))
+            y = per[i];
+    free(per);
+    return y;
+}
+
+static void yearly_row(struct rep *r, const char *label, enum metric_id rate, enum metric_id change,
+                       const char *stratum, const char *year)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<tr><th scope=\"row\">");
+    html_esc(h, label);
+    buf_adds(h, "</th><td>");
+    rep_est(r, h, rep_find(r, rate, "all", stratum, year), SHOW_PCT, 2);
     buf_adds(h, "</td><td>");
-    if (m && fmt == SHOW_PCT)
-        change(r, m);
-    else
-        buf_adds(h, "<span class=\"na\">not a yearly figure</span>");
+    change_cell(r, rate, change, stratum, year);
     buf_adds(h, "</td></tr>\n");
 }
 
@@ -216,6 +286,10 @@ static int summary(struct rep *r, struct imgo_err *err)
 {
     (void)err;
     struct buf *h = r->h;
+    buf_adds(h, "<p class=\"lead\">The headline figures, each with its confidence interval. A yearly figure "
+                "is shown for its latest year with the change from the year before (the difference, its "
+                "interval, and the year before's own figure); the other figures cover every year up to the "
+                "as-of date.</p>\n");
     buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Headline figure</th><th scope=\"col\">Value "
                 "(confidence interval)</th><th scope=\"col\">Change from the year before</th></tr>"
                 "</thead>\n<tbody>\n");
@@ -226,46 +300,44 @@ static int summary(struct rep *r, struct imgo_err *err)
             rep_supp(r, h);
         else
             buf_addf(h, "%ld", res->n);
-        buf_adds(h, "</td><td><span class=\"na\">not a yearly figure</span></td></tr>\n");
+        buf_adds(h, "</td><td><span class=\"na\">-</span></td></tr>\n");
     }
     const char **ex;
     size_t nex = rep_strata(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "exam=", &ex);
     for (size_t e = 0; e < nex; e++) {
         const char **per;
         size_t np = rep_periods(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], &per);
+        struct buf label = BUF_INIT;
         for (size_t i = 0; i < np; i++) {
             if (!strchr(per[i], '-'))
                 continue;
-            const struct mrow *m = rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], per[i]);
-            struct buf label = BUF_INIT;
-            buf_addf(&label, "First-attempt board pass rate, %s, %s", ex[e] + 5, per[i]);
-            buf_adds(h, "<tr><th scope=\"row\">");
-            html_esc(h, buf_str(&label));
-            buf_adds(h, "</th><td>");
-            rep_est(r, h, m, SHOW_PCT, 2);
-            buf_adds(h, "</td><td>");
-            /* the change of the 3-year rate is the latest single year's */
-            const char **yp;
-            size_t ny = rep_periods(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], &yp);
-            const struct mrow *ly = NULL;
-            for (size_t j = 0; j < ny; j++)
-                if (!strchr(yp[j], '-') && *yp[j])
-                    ly = rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], yp[j]);
-            if (ly)
-                change(r, ly);
-            else
-                buf_adds(h, "<span class=\"na\">no figure for the year before</span>");
-            free(yp);
-            buf_adds(h, "</td></tr>\n");
-            buf_release(&label);
+            buf_reset(&label);
+            buf_addf(&label, "First-attempt board pass rate, %s, %s (3 years)", ex[e] + 5, per[i]);
+            headline_row(r, buf_str(&label), rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], per[i]),
+                         SHOW_PCT, 2);
         }
+        const char *y = latest_year(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e]);
+        if (y) {
+            buf_reset(&label);
+            buf_addf(&label, "First-attempt board pass rate, %s, %s", ex[e] + 5, y);
+            yearly_row(r, buf_str(&label), M_BOARD_FIRST_ATTEMPT_PASS_RATE, M_BOARD_FIRST_ATTEMPT_PASS_CHANGE,
+                       ex[e], y);
+        }
+        buf_release(&label);
         free(per);
+    }
+    const char *fy = latest_year(r, M_FELLOWSHIP_MATCH_RATE, "");
+    if (fy) {
+        struct buf label = BUF_INIT;
+        buf_addf(&label, "Fellowship match rate, %s cycle", fy);
+        yearly_row(r, buf_str(&label), M_FELLOWSHIP_MATCH_RATE, M_FELLOWSHIP_MATCH_CHANGE, "", fy);
+        buf_release(&label);
     }
     for (size_t i = 0; i < sizeof HEADLINES / sizeof HEADLINES[0]; i++) {
         const struct headline *x = &HEADLINES[i];
         const struct mrow *m = rep_find(r, x->metric, x->group, x->stratum, "");
         if (m)
-            headline_row(r, x->label, m, x->fmt, x->show_n);
+            headline_row(r, x->label, m, metric_def(x->metric)->show, x->show_n);
     }
     buf_adds(h, "</tbody>\n</table>\n<h3>Accreditation flags</h3>\n");
     int flags = 0;
@@ -339,19 +411,31 @@ static int missing_values(struct rep *r, struct imgo_err *err)
     return rc;
 }
 
+/* A parameter from compute_info, or its default when the database is
+ * older than the key. */
+static const char *param(const struct rep *r, const char *key, const char *def)
+{
+    const char *v = rep_info(r, key);
+    return v && *v ? v : def;
+}
+
 static int methods(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
     buf_adds(h, "<h3>Definitions</h3>\n<ul>\n"
-                "<li>IMG: graduate type us_img or non_us_img; non-IMG: usmd or usdo.</li>\n"
+                "<li>IMG (international medical graduate): graduate type US-citizen IMG or non-US IMG; non-IMG: "
+                "US MD or US DO graduate.</li>\n"
                 "<li>Records dated after the as-of date are ignored, so a later export reproduces this report.</li>\n"
                 "<li>Retention: Kaplan-Meier estimate of remaining in training; withdrawal, dismissal and transfer are "
                 "attrition, other exits are censored.</li>\n"
                 "<li>Board: the first-attempt pass rate of residents whose first attempt of an exam fell in the year; "
                 "the accreditation flag compares the latest 3-year rate with the threshold.</li>\n"
-                "<li>Mentorship: required roles are senior resident, faculty and (for IMGs) peer, assigned within 7 days "
-                "of the start; weekly cadence counts weeks 1-6 with a meeting, monthly cadence months 2-9 with a "
-                "faculty meeting.</li>\n"
+                "<li>Mentorship: the required mentor roles (IMGs: ");
+    html_esc(h, param(r, "required_roles_img", "senior_resident,faculty,peer"));
+    buf_adds(h, "; non-IMGs: ");
+    html_esc(h, param(r, "required_roles_non_img", "senior_resident,faculty"));
+    buf_adds(h, ") assigned within 7 days of the start; weekly cadence counts weeks 1-6 with a meeting, monthly "
+                "cadence months 2-9 with a faculty meeting.</li>\n"
                 "<li>Bias: milestone gap from least squares of rating on IMG status, PGY and subcompetency with "
                 "cluster-robust (CR1) standard errors by resident; evaluator gaps are Welch differences in mean "
                 "score; feedback themes are odds ratios of a negative comment.</li>\n</ul>\n"
@@ -363,7 +447,13 @@ static int methods(struct rep *r, struct imgo_err *err)
                 "with 0.5 added to zero cells. Families of tests (subcompetencies, evaluators, themes) carry "
                 "Benjamini-Hochberg q-values; evaluators are flagged at q &lt; ");
     rep_num(h, r->fdr_q, 2);
-    buf_adds(h, ".</p>\n<h3>Suppression</h3>\n<p>A figure resting on fewer than ");
+    buf_adds(h, ".</p>\n<p>Why an interval and a p-value can seem to disagree: a difference of two rates has its "
+                "interval from one method (Newcombe's, built from the two groups' Wilson intervals) and its p-value "
+                "from another (Fisher's exact test on the two-by-two table). Each is sound, but they answer slightly "
+                "different questions, so near the 5% boundary an interval can just include zero while p is just "
+                "below 0.05, or just exclude zero while p is just above it. Read such a figure as borderline "
+                "evidence either way, not as a contradiction.</p>\n<h3>Suppression</h3>\n<p>A figure resting on "
+                "fewer than ");
     buf_addf(h, "%d", r->min_cell);
     buf_adds(h, " residents (or records) is shown as ");
     rep_supp(r, h);
@@ -372,12 +462,68 @@ static int methods(struct rep *r, struct imgo_err *err)
                 "a breakdown (visa, school region, track, program, graduate type) with one suppressed part, and "
                 "every IMG vs non-IMG comparison built from a suppressed group. The computed values stay in "
                 "metrics.csv for authorised analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
-    int rc = ledger_table(r, 0, err);
+    int rc = files_table(r, 0, err);
     if (!rc) {
         buf_adds(h, "<h3>Missing values per column</h3>\n");
         rc = missing_values(r, err);
     }
     return rc;
+}
+
+/* ---- glossary --------------------------------------------------------------------- */
+
+static const char *const GLOSSARY[][2] = {
+    { "Confidence interval (CI)",
+      "The range of values the data are compatible with, at the stated confidence (95% unless the parameters "
+      "say otherwise). A narrow interval comes from many residents; a wide one from few." },
+    { "Percentage points (pp)",
+      "The unit of a difference between two percentages: 80% against 70% is a difference of +10 pp (not 14%)." },
+    { "Kaplan-Meier estimate",
+      "The share of residents still in training after a given time, counting only the residents followed that "
+      "long: one who started recently is counted for as long as they have been in training (censored), not as "
+      "a departure." },
+    { "Censored",
+      "Followed until a date without the event happening: still in training at the as-of date, or left for a "
+      "reason that is not attrition (such as completing training)." },
+    { "Log-rank test",
+      "A test of whether two Kaplan-Meier curves (IMG and non-IMG) differ more than chance would make them." },
+    { "p-value (p)",
+      "How surprising the observed difference would be if there were truly no difference: a small p (below 0.05) "
+      "is evidence of a real difference. It does not measure how large the difference is." },
+    { "q-value (q, Benjamini-Hochberg)",
+      "A p-value adjusted for testing many things at once (many evaluators, subcompetencies or themes), so that "
+      "among the findings with q below 0.10 at most about one in ten is expected to be a false alarm." },
+    { "Odds ratio",
+      "How much more likely one group is to have something (here: a negative comment on a theme) than the other, "
+      "as a ratio of odds: 1 means no difference, 2 means twice the odds." },
+    { "Risk ratio",
+      "The share of one group with an outcome divided by the share of the other: 1 means no difference." },
+    { "Funnel plot",
+      "Each evaluator's score gap against the number of residents they evaluated, with control limits that "
+      "narrow as the number grows: a point outside the limits differs from the pooled gap more than chance "
+      "would explain." },
+    { "Cluster-robust standard error (CR1)",
+      "An interval that allows for one resident being rated many times: ratings of the same resident are not "
+      "independent, so the interval is as wide as the number of residents, not of ratings, warrants." },
+    { "Suppressed",
+      "Not shown, because it rests on too few residents to publish without pointing at people, or because it "
+      "would let a reader work out such a figure by subtraction." },
+};
+
+static int glossary(struct rep *r, struct imgo_err *err)
+{
+    (void)err;
+    struct buf *h = r->h;
+    buf_adds(h, "<p class=\"lead\">The terms of this report in plain words.</p>\n<dl class=\"glossary\">\n");
+    for (size_t i = 0; i < sizeof GLOSSARY / sizeof GLOSSARY[0]; i++) {
+        buf_adds(h, "<dt>");
+        html_esc(h, GLOSSARY[i][0]);
+        buf_adds(h, "</dt><dd>");
+        html_esc(h, GLOSSARY[i][1]);
+        buf_adds(h, "</dd>\n");
+    }
+    buf_adds(h, "</dl>\n");
+    return IMGO_OK;
 }
 
 static void title(const struct rep *r, struct buf *out)
@@ -397,8 +543,9 @@ static const struct report_section sections[] = {
     { "bias", "Bias patterns", rep_sec_bias },
     { "workforce", "Workforce retention and patient experience", rep_sec_workforce },
     { "methods", "Methods and data quality", methods },
+    { "glossary", "Glossary", glossary },
 };
 
 const struct report_kind_def report_kind_annual = {
-    REPORT_ANNUAL, "annual", title, 0, 2, NULL, NULL, sections, sizeof sections / sizeof sections[0],
+    REPORT_ANNUAL, "annual", title, 0, NULL, NULL, sections, sizeof sections / sizeof sections[0],
 };

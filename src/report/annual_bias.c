@@ -14,21 +14,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How a stratum's value is written in a table's first column. */
+enum stratum_words { WORDS_AS_IS, WORDS_SUBCOMPETENCY, WORDS_THEME };
+
+static void stratum_cell(struct buf *h, const char *value, enum stratum_words words)
+{
+    if (words == WORDS_SUBCOMPETENCY)
+        rep_subcompetency(h, value);
+    else if (words == WORDS_THEME)
+        rep_label(h, "theme", value);
+    else
+        html_esc(h, value);
+}
+
+/* A table of a comparison's rows by stratum: estimate and interval, then p
+ * (named by its test) and the BH q. */
 static void strata_table(struct rep *r, enum metric_id metric, const char *prefix, const char *head,
-                         enum metric_show fmt)
+                         const char *test, enum stratum_words words)
 {
     struct buf *h = r->h;
     const char **st;
     size_t ns = rep_strata(r, metric, prefix, &st);
     buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">");
     html_esc(h, head);
-    buf_adds(h, "</th><th scope=\"col\">Estimate</th><th scope=\"col\">p, q (BH)</th></tr></thead>\n<tbody>\n");
+    buf_adds(h, "</th><th scope=\"col\">Estimate (confidence interval)</th><th scope=\"col\">p (");
+    html_esc(h, test);
+    buf_adds(h, "), q (Benjamini-Hochberg)</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < ns; i++) {
         const struct mrow *m = rep_find(r, metric, "img_vs_non_img", st[i], "");
         buf_adds(h, "<tr><th scope=\"row\">");
-        html_esc(h, st[i] + strlen(prefix));
+        stratum_cell(h, st[i] + strlen(prefix), words);
         buf_adds(h, "</th><td>");
-        rep_est(r, h, m, fmt, 1);
+        rep_est(r, h, m, metric_def(metric)->show, 1);
         buf_adds(h, "</td>");
         rep_p_cell(r, h, m, 1);
         buf_adds(h, "</tr>\n");
@@ -47,7 +64,7 @@ static int funnel(struct rep *r, struct imgo_err *err)
     if (err->status)
         return err->status;
     if (!n) {
-        rep_no_data(r->h, "no evaluator has enough evaluations for the funnel plot.");
+        rep_no_data(r->h, "no evaluator has evaluated enough residents of both groups for the funnel plot.");
         return IMGO_OK;
     }
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *y2 = xcalloc(n, sizeof *y2);
@@ -94,7 +111,8 @@ static int funnel(struct rep *r, struct imgo_err *err)
         }
         i = j;
     }
-    char cap[256] = "Evaluators outside the limits differ from the pooled gap more than chance suggests";
+    char cap[256] = "Evaluators outside the limits differ from the pooled gap more than chance suggests; the "
+                    "flagged ones are in the table below";
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
@@ -118,7 +136,7 @@ static int funnel(struct rep *r, struct imgo_err *err)
     }
     c.name = chart_name(C_EVALUATOR_FUNNEL);
     c.title = "Evaluator funnel: score gap, IMG minus non-IMG";
-    c.xlabel = "Evaluations by the evaluator (count)";
+    c.xlabel = "Residents evaluated by the evaluator (count)";
     c.ylabel = "Mean score gap, IMG minus non-IMG (score points)";
     c.layers = layers;
     c.n_layers = nl;
@@ -128,103 +146,149 @@ static int funnel(struct rep *r, struct imgo_err *err)
     return rc;
 }
 
-int rep_sec_bias(struct rep *r, struct imgo_err *err)
+static int milestones(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
-    int rc;
     buf_adds(h, "<h3>Milestone ratings</h3>\n");
+    if (!rep_require(r, M_BIAS_MILESTONE_GAP))
+        return IMGO_OK;
     const struct mrow *g = rep_find(r, M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", "");
-    if (!g)
-        rep_no_data(h, "no milestone ratings.");
-    else {
-        buf_adds(h, "<p>Gap in milestone rating, IMG minus non-IMG, at the same PGY and subcompetency: ");
-        rep_est(r, h, g, SHOW_NUM, 0);
-        if (!g->suppressed) {
-            buf_adds(h, ", p ");
-            rep_p(h, g->p);
-            buf_addf(h, " (%ld ratings of %ld residents; cluster-robust by resident)", g->n, g->k);
-        }
-        buf_adds(h, ".</p>\n");
-        if ((rc = rep_forest(r, M_BIAS_MILESTONE_GAP, "subcompetency=", C_MILESTONE_FOREST,
-                         "Milestone rating gap by subcompetency, IMG minus non-IMG",
-                         "Rating gap (milestone levels)", 0, err)))
-            return rc;
-        strata_table(r, M_BIAS_MILESTONE_GAP, "subcompetency=", "Subcompetency", SHOW_NUM);
+    if (!g) {
+        rep_no_data(h, "no milestone ratings of both IMGs and non-IMGs by the as-of date.");
+        return IMGO_OK;
     }
+    buf_adds(h, "<p class=\"lead\">Gap in milestone rating, IMG minus non-IMG, at the same PGY and "
+                "subcompetency: ");
+    rep_est(r, h, g, SHOW_NUM, 0);
+    if (!g->suppressed) {
+        buf_adds(h, ", p ");
+        rep_p(h, g->p);
+        buf_addf(h, " (t test, cluster-robust by resident; %ld ratings of %ld residents)", g->n, g->k);
+    }
+    buf_adds(h, ". A negative gap means IMGs were rated lower.</p>\n");
+    int rc = rep_forest(r, M_BIAS_MILESTONE_GAP, "subcompetency=", C_MILESTONE_FOREST,
+                        "Milestone rating gap by subcompetency, IMG minus non-IMG", "Rating gap (milestone levels)",
+                        0, NULL,
+                        "Bars: confidence intervals; dashed: no difference (0). The numbers are in the table "
+                        "by subcompetency below",
+                        err);
+    if (!rc)
+        strata_table(r, M_BIAS_MILESTONE_GAP, "subcompetency=", "Subcompetency", "t, cluster-robust",
+                     WORDS_SUBCOMPETENCY);
+    return rc;
+}
+
+static int evaluators(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
     buf_adds(h, "<h3>Evaluators</h3>\n");
+    if (!rep_require(r, M_BIAS_EVALUATOR_GAP))
+        return IMGO_OK;
     const struct mrow *ev = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", "", "");
-    if (!ev)
-        rep_no_data(h, "no evaluations.");
-    else {
-        buf_adds(h, "<p>Mean evaluation score gap, IMG minus non-IMG, all evaluators pooled: ");
-        rep_est(r, h, ev, SHOW_NUM, 0);
-        if (!ev->suppressed) {
-            buf_adds(h, ", Welch p ");
-            rep_p(h, ev->p);
-            buf_addf(h, " (%ld evaluations, %ld of IMGs)", ev->n, ev->k);
-        }
-        buf_adds(h, ".</p>\n");
-        if ((rc = funnel(r, err)))
-            return rc;
-        const char **st;
-        size_t ns = rep_strata(r, M_BIAS_EVALUATOR_GAP, "evaluator=", &st);
-        int flagged = 0;
-        for (size_t i = 0; i < ns; i++) {
-            const struct mrow *m = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", st[i], "");
-            if (!m || m->suppressed || !(m->q < r->fdr_q) || !(m->value < 0))
-                continue;
-            if (!flagged++) {
-                buf_adds(h, "<p>Evaluators flagged (q &lt; ");
-                rep_num(h, r->fdr_q, 2);
-                buf_adds(h, " and a negative gap):</p>\n<table>\n<thead><tr><th scope=\"col\">Evaluator</th>"
-                            "<th scope=\"col\">Score gap</th><th scope=\"col\">p, q (BH)</th></tr></thead>\n<tbody>\n");
-            }
-            buf_adds(h, "<tr><th scope=\"row\">");
-            html_esc(h, st[i] + 10);
-            buf_adds(h, "</th><td>");
-            rep_est(r, h, m, SHOW_NUM, 1);
-            buf_adds(h, "</td>");
-            rep_p_cell(r, h, m, 1);
-            buf_adds(h, "</tr>\n");
-        }
-        if (flagged)
-            buf_adds(h, "</tbody>\n</table>\n");
-        else {
-            buf_addf(h, "<p>No evaluator is flagged (q &lt; ");
+    if (!ev) {
+        rep_no_data(h, "no evaluations of both IMGs and non-IMGs by the as-of date.");
+        return IMGO_OK;
+    }
+    buf_adds(h, "<p class=\"lead\">Mean evaluation score gap, IMG minus non-IMG, all evaluators pooled: ");
+    rep_est(r, h, ev, SHOW_NUM, 0);
+    if (!ev->suppressed) {
+        buf_adds(h, ", p ");
+        rep_p(h, ev->p);
+        buf_addf(h, " (Welch t; %ld residents evaluated, %ld of them IMGs)", ev->n, ev->k);
+    }
+    buf_adds(h, ".</p>\n");
+    int rc = funnel(r, err);
+    if (rc)
+        return rc;
+    const char **st;
+    size_t ns = rep_strata(r, M_BIAS_EVALUATOR_GAP, "evaluator=", &st);
+    int flagged = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const struct mrow *m = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", st[i], "");
+        if (!m || m->suppressed || !(m->q < r->fdr_q) || !(m->value < 0))
+            continue;
+        if (!flagged++) {
+            buf_adds(h, "<div class=\"keep\">\n<p class=\"lead\">Evaluators flagged (q &lt; ");
             rep_num(h, r->fdr_q, 2);
-            buf_addf(h, " and a negative gap) among the %zu evaluators with enough evaluations of both groups.</p>\n", ns);
+            buf_adds(h, " and a negative gap):</p>\n<table>\n<thead><tr><th scope=\"col\">Evaluator</th>"
+                        "<th scope=\"col\">Score gap (confidence interval)</th><th scope=\"col\">p (Welch t), q "
+                        "(Benjamini-Hochberg)</th></tr></thead>\n<tbody>\n");
         }
-        free(st);
+        buf_adds(h, "<tr><th scope=\"row\">");
+        html_esc(h, st[i] + strlen("evaluator="));
+        buf_adds(h, "</th><td>");
+        rep_est(r, h, m, SHOW_NUM, 1);
+        buf_adds(h, "</td>");
+        rep_p_cell(r, h, m, 1);
+        buf_adds(h, "</tr>\n");
     }
-    buf_adds(h, "<h3>Feedback themes</h3>\n");
-    if (!rep_has(r, M_BIAS_FEEDBACK_THEME))
-        rep_no_data(h, "no negative feedback comments.");
+    if (flagged)
+        buf_adds(h, "</tbody>\n</table>\n</div>\n");
     else {
-        if ((rc = rep_forest(r, M_BIAS_FEEDBACK_THEME, "theme=", C_FEEDBACK_FOREST,
-                         "Negative feedback by theme: odds ratio, IMG vs non-IMG",
-                         "Odds ratio of a negative comment (log scale)", 1, err)))
-            return rc;
-        strata_table(r, M_BIAS_FEEDBACK_THEME, "theme=", "Theme", SHOW_RATIO);
+        buf_addf(h, "<p>No evaluator is flagged (q &lt; ");
+        rep_num(h, r->fdr_q, 2);
+        buf_addf(h, " and a negative gap) among the %zu evaluators with enough residents of both groups.</p>\n", ns);
     }
-    buf_adds(h, "<h3>Adverse CCC actions</h3>\n");
-    if (!rep_has(r, M_BIAS_ADVERSE_ACTION_RATE))
-        rep_no_data(h, "no CCC reviews.");
-    else {
-        rep_group_head(h, "Residents reviewed", NULL);
-        rep_group_row(r, h, "Any remediation, probation, non-promotion or dismissal", M_BIAS_ADVERSE_ACTION_RATE, "",
-                      "", SHOW_PCT, 2);
-        buf_adds(h, "</tbody>\n</table>\n");
-        const struct mrow *rr = rep_find(r, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", "");
-        if (rr) {
-            buf_adds(h, "<p>Risk ratio, IMG vs non-IMG: ");
-            rep_est(r, h, rr, SHOW_RATIO, 0);
-            if (!rr->suppressed) {
-                buf_adds(h, ", Fisher p ");
-                rep_p(h, rr->p);
-            }
-            buf_adds(h, ".</p>\n");
-        }
-    }
+    free(st);
     return IMGO_OK;
 }
 
+static int themes(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<h3>Feedback themes</h3>\n");
+    if (!rep_require(r, M_BIAS_FEEDBACK_THEME))
+        return IMGO_OK;
+    if (!rep_has(r, M_BIAS_FEEDBACK_THEME)) {
+        rep_no_data(h, "no negative feedback comments, or no feedback on both IMGs and non-IMGs.");
+        return IMGO_OK;
+    }
+    int rc = rep_forest(r, M_BIAS_FEEDBACK_THEME, "theme=", C_FEEDBACK_FOREST,
+                        "Negative feedback by theme: odds ratio, IMG vs non-IMG",
+                        "Odds ratio of a negative comment (log scale)", 1, "theme",
+                        "Bars: confidence intervals; dashed: no difference (1). The numbers are in the table by "
+                        "theme below",
+                        err);
+    if (!rc)
+        strata_table(r, M_BIAS_FEEDBACK_THEME, "theme=", "Theme", "Fisher exact", WORDS_THEME);
+    return rc;
+}
+
+static void adverse(struct rep *r)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<h3>Adverse CCC actions</h3>\n");
+    if (!rep_require(r, M_BIAS_ADVERSE_ACTION_RATE))
+        return;
+    if (!rep_has(r, M_BIAS_ADVERSE_ACTION_RATE)) {
+        rep_no_data(h, "no CCC reviews.");
+        return;
+    }
+    rep_group_head(h, "Residents reviewed by the CCC", NULL);
+    rep_group_row(r, h, "Any remediation, probation, non-promotion or dismissal", M_BIAS_ADVERSE_ACTION_RATE, "", "",
+                  SHOW_PCT, 2);
+    buf_adds(h, "</tbody>\n</table>\n");
+    const struct mrow *rr = rep_find(r, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", "");
+    if (rr) {
+        buf_adds(h, "<p>Risk ratio, IMG vs non-IMG: ");
+        rep_est(r, h, rr, SHOW_RATIO, 0);
+        if (!rr->suppressed) {
+            buf_adds(h, ", p ");
+            rep_p(h, rr->p);
+            buf_adds(h, " (Fisher exact)");
+        }
+        buf_adds(h, ".</p>\n");
+    }
+}
+
+int rep_sec_bias(struct rep *r, struct imgo_err *err)
+{
+    int rc = milestones(r, err);
+    if (!rc)
+        rc = evaluators(r, err);
+    if (!rc)
+        rc = themes(r, err);
+    if (!rc)
+        adverse(r);
+    return rc;
+}

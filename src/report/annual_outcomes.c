@@ -26,9 +26,14 @@ int rep_sec_cohort(struct rep *r, struct imgo_err *err)
         rep_no_data(h, "no cohort profile was computed.");
         return IMGO_OK;
     }
-    static const char *const dims[][2] = {
-        { "", "Residents" }, { "graduate_type=", "Graduate type" }, { "visa=", "Visa" },
-        { "school_region=", "School region" }, { "track=", "Track" }, { "program=", "Program" },
+    /* prefix, heading, the cohort column whose values have words */
+    static const char *const dims[][3] = {
+        { "", "Residents", NULL },
+        { "graduate_type=", "Graduate type", "graduate_type" },
+        { "visa=", "Visa", "visa" },
+        { "school_region=", "School region", NULL },
+        { "track=", "Track", "track" },
+        { "program=", "Program", NULL },
     };
     for (size_t d = 0; d < sizeof dims / sizeof dims[0]; d++) {
         const char **st;
@@ -46,7 +51,12 @@ int rep_sec_cohort(struct rep *r, struct imgo_err *err)
             any = 1;
             const char *label = *st[i] ? strchr(st[i], '=') + 1 : "All";
             buf_adds(h, "<tr><th scope=\"row\">");
-            html_esc(h, *label ? label : "(not recorded)");
+            if (!*label)
+                buf_adds(h, "(not recorded)");
+            else if (dims[d][2])
+                rep_label(h, dims[d][2], label);
+            else
+                html_esc(h, label);
             buf_adds(h, "</th>");
             for (int g = 0; g < 3; g++) {
                 const struct mrow *m = rep_find(r, M_COHORT_RESIDENTS, GROUPS[g], st[i], "");
@@ -79,13 +89,15 @@ int rep_sec_retention(struct rep *r, struct imgo_err *err)
                           "Days since the start of training", err);
     if (rc)
         return rc;
+    buf_adds(h, "<p class=\"lead\">Share of residents still in training (Kaplan-Meier), with the confidence "
+                "interval:</p>\n");
     rep_group_head(h, "Retained at", NULL);
     static const char *const T[][2] = { { "t=365", "1 year" }, { "t=730", "2 years" }, { "t=1095", "3 years" } };
     for (int i = 0; i < 3; i++)
         rep_group_row(r, h, T[i][1], M_RETENTION_KM, T[i][0], "", SHOW_PCT, 1);
     buf_adds(h, "</tbody>\n</table>\n");
     const struct mrow *lr = rep_find(r, M_RETENTION_LOGRANK, "img_vs_non_img", "", "");
-    buf_adds(h, "<p>Log-rank test, IMG vs non-IMG: ");
+    buf_adds(h, "<p>Log-rank test of the two curves, IMG vs non-IMG: ");
     if (!lr)
         buf_adds(h, "<span class=\"na\">no data</span>");
     else if (lr->suppressed)
@@ -125,7 +137,8 @@ static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err 
     o.title = buf_str(&title);
     o.xlabel = "Year of the first attempt";
     o.ylabel = "First-attempt pass rate (proportion)";
-    o.caption = "Bars: confidence intervals (Wilson); dashed: threshold";
+    o.caption = "Bars: confidence intervals (Wilson); dashed: the accreditation threshold. The numbers are in the "
+                "table of first attempts below";
     o.style = PLOT_POINTS_YERR;
     o.proportion = o.x_years = 1;
     o.has_hline = 1;
@@ -138,7 +151,11 @@ static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err 
     return rc;
 }
 
-static const char DIFF_HEAD[] = "<th scope=\"col\">IMG minus non-IMG</th><th scope=\"col\">Fisher p</th>";
+/* The header cells of a difference and its p, named by their methods. */
+static const char DIFF_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Newcombe interval)</th>"
+                                "<th scope=\"col\">p (Fisher exact)</th>";
+static const char WELCH_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Welch interval)</th>"
+                                 "<th scope=\"col\">p (Welch t)</th>";
 
 static void diff_cells(struct rep *r, enum metric_id metric, const char *stratum, const char *period)
 {
@@ -149,13 +166,69 @@ static void diff_cells(struct rep *r, enum metric_id metric, const char *stratum
     rep_p_cell(r, r->h, d, 0);
 }
 
+/* Step 3 by month 12: by group, and IMGs by visa. */
+static int step3(struct rep *r, struct imgo_err *err)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<h3>Step 3 passed by month 12</h3>\n");
+    if (!rep_require(r, M_STEP3_PASS_BY_MONTH12))
+        return IMGO_OK;
+    const char *attempts = rep_info(r, "step3_exam_attempts");
+    if (attempts && !strcmp(attempts, "0")) {
+        /* a rate of 0% here would say nobody passed: nobody was recorded */
+        struct buf t = BUF_INIT;
+        buf_addf(&t, "board_exams.csv records no attempt of %s, the step3_exam; see the cover.",
+                 rep_info(r, "step3_exam") ? rep_info(r, "step3_exam") : "USMLE-STEP3");
+        rep_no_data(h, buf_str(&t));
+        buf_release(&t);
+        return IMGO_OK;
+    }
+    if (!rep_has(r, M_STEP3_PASS_BY_MONTH12)) {
+        rep_no_data(h, "no resident has been in training for 12 months.");
+        return IMGO_OK;
+    }
+    struct series_opts o = { 0 };
+    o.chart = C_STEP3_VISA;
+    o.only_series = "visa";
+    o.name = chart_name(C_STEP3_VISA);
+    o.title = "IMGs with a Step 3 pass by month 12, by visa";
+    o.xlabel = "Visa";
+    o.ylabel = "Passed by month 12 (proportion)";
+    o.caption = "Bars: confidence intervals (Wilson). The numbers are in the table of IMGs by visa below";
+    o.style = PLOT_POINTS_YERR;
+    o.proportion = o.x_categories = 1;
+    o.colour = rep_group_colour[1]; /* IMGs */
+    o.label_column = "visa";
+    int rc = rep_series_chart(r, &o, err);
+    if (rc)
+        return rc;
+    rep_group_head(h, "Residents", NULL);
+    rep_group_row(r, h, "All visas", M_STEP3_PASS_BY_MONTH12, "", "", SHOW_PCT, 2);
+    buf_adds(h, "</tbody>\n</table>\n<table>\n<thead><tr><th scope=\"col\">IMGs by visa</th>"
+                "<th scope=\"col\">Passed by month 12</th></tr></thead>\n<tbody>\n");
+    static const char *const V[] = { "none", "j1", "h1b", "other" };
+    for (int v = 0; v < 4; v++) {
+        char stratum[16];
+        snprintf(stratum, sizeof stratum, "visa=%s", V[v]);
+        buf_adds(h, "<tr><th scope=\"row\">");
+        rep_label(h, "visa", V[v]);
+        buf_adds(h, "</th><td>");
+        rep_est(r, h, rep_find(r, M_STEP3_PASS_BY_MONTH12, "img", stratum, ""), SHOW_PCT, 2);
+        buf_adds(h, "</td></tr>\n");
+    }
+    buf_adds(h, "</tbody>\n</table>\n");
+    return IMGO_OK;
+}
+
 int rep_sec_board(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
+    if (!rep_require(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE))
+        return IMGO_OK;
     const char **ex;
     size_t nex = rep_strata(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "exam=", &ex);
     if (!nex)
-        rep_no_data(h, "no certification exam attempts.");
+        rep_no_data(h, "no first attempt of a certification exam by the as-of date.");
     for (size_t e = 0; e < nex; e++) {
         buf_adds(h, "<h3>");
         html_esc(h, ex[e] + 5);
@@ -203,41 +276,7 @@ int rep_sec_board(struct rep *r, struct imgo_err *err)
         }
     }
     free(ex);
-    buf_adds(h, "<h3>Step 3 passed by month 12</h3>\n");
-    if (!rep_has(r, M_STEP3_PASS_BY_MONTH12))
-        rep_no_data(h, "no Step 3 metrics were computed.");
-    else {
-        struct series_opts o = { 0 };
-        o.chart = C_STEP3_VISA;
-        o.only_series = "visa";
-        o.name = chart_name(C_STEP3_VISA);
-        o.title = "IMGs with a Step 3 pass by month 12, by visa";
-        o.xlabel = "Visa";
-        o.ylabel = "Passed by month 12 (proportion)";
-        o.caption = "Bars: confidence intervals (Wilson)";
-        o.style = PLOT_POINTS_YERR;
-        o.proportion = o.x_categories = 1;
-        int rc = rep_series_chart(r, &o, err);
-        if (rc) {
-            return rc;
-        }
-        rep_group_head(h, "Residents", NULL);
-        rep_group_row(r, h, "All visas", M_STEP3_PASS_BY_MONTH12, "", "", SHOW_PCT, 2);
-        buf_adds(h, "</tbody>\n</table>\n<table>\n<thead><tr><th scope=\"col\">IMGs by visa</th>"
-                    "<th scope=\"col\">Passed by month 12</th></tr></thead>\n<tbody>\n");
-        static const char *const V[][2] = {
-            { "visa=none", "No visa" }, { "visa=j1", "J-1" }, { "visa=h1b", "H-1B" }, { "visa=other", "Other visa" },
-        };
-        for (int v = 0; v < 4; v++) {
-            buf_adds(h, "<tr><th scope=\"row\">");
-            html_esc(h, V[v][1]);
-            buf_adds(h, "</th><td>");
-            rep_est(r, h, rep_find(r, M_STEP3_PASS_BY_MONTH12, "img", V[v][0], ""), SHOW_PCT, 2);
-            buf_adds(h, "</td></tr>\n");
-        }
-        buf_adds(h, "</tbody>\n</table>\n");
-    }
-    return IMGO_OK;
+    return step3(r, err);
 }
 
 /* ---- fellowship --------------------------------------------------------------- */
@@ -245,10 +284,12 @@ int rep_sec_board(struct rep *r, struct imgo_err *err)
 int rep_sec_fellowship(struct rep *r, struct imgo_err *err)
 {
     struct buf *h = r->h;
+    if (!rep_require(r, M_FELLOWSHIP_MATCH_RATE))
+        return IMGO_OK;
     const char **per;
     size_t np = rep_periods(r, M_FELLOWSHIP_MATCH_RATE, "", &per);
     if (!np)
-        rep_no_data(h, "no fellowship applications.");
+        rep_no_data(h, "no fellowship application in a cycle up to the as-of year.");
     else {
         struct series_opts o = { 0 };
         o.chart = C_FELLOWSHIP_MATCH;
@@ -256,7 +297,7 @@ int rep_sec_fellowship(struct rep *r, struct imgo_err *err)
         o.title = "Fellowship match rate by cycle";
         o.xlabel = "Cycle year";
         o.ylabel = "Matched applicants (proportion)";
-        o.caption = "Bars: confidence intervals (Wilson)";
+        o.caption = "Bars: confidence intervals (Wilson). The numbers are in the table by cycle below";
         o.style = PLOT_POINTS_YERR;
         o.proportion = o.x_years = 1;
         int rc = rep_series_chart(r, &o, err);
@@ -284,8 +325,10 @@ int rep_sec_workforce(struct rep *r, struct imgo_err *err)
     buf_adds(h, "<h3>Workforce retention after graduation</h3>\n");
     const struct mrow *w = rep_find(r, M_WORKFORCE_RETAINED_KM, "all", "t=730", "");
     const struct mrow *u = rep_find(r, M_WORKFORCE_UNDERSERVED_SHARE, "all", "", "");
-    if ((!w || w->n <= 0) && (!u || u->n <= 0))
-        rep_no_data(h, "no employment records of graduates.");
+    if (!rep_require(r, M_WORKFORCE_RETAINED_KM))
+        ;
+    else if ((!w || w->n <= 0) && (!u || u->n <= 0))
+        rep_no_data(h, "no employment record of a graduate.");
     else {
         int rc = rep_km_chart(r, C_WORKFORCE_KM, "Graduates still in a local position",
                               "Days since the start of the first position", err);
@@ -299,10 +342,12 @@ int rep_sec_workforce(struct rep *r, struct imgo_err *err)
     }
     buf_adds(h, "<h3>Patient experience</h3>\n");
     const struct mrow *p = rep_find(r, M_PATIENT_MEAN_SCORE, "all", "", "");
-    if (!p || p->n <= 0)
-        rep_no_data(h, "no patient experience scores.");
+    if (!rep_require(r, M_PATIENT_MEAN_SCORE))
+        ;
+    else if (!p || p->n <= 0)
+        rep_no_data(h, "no patient experience score of a resident who started by the as-of date.");
     else {
-        rep_group_head(h, "Residents", DIFF_HEAD);
+        rep_group_head(h, "Residents", WELCH_HEAD);
         rep_group_cells(r, h, "Mean patient experience score", M_PATIENT_MEAN_SCORE, "", "", SHOW_NUM, 1);
         const struct mrow *d = rep_find(r, M_PATIENT_MEAN_SCORE_DIFF, "img_vs_non_img", "", "");
         buf_adds(h, "<td>");

@@ -10,6 +10,7 @@
  */
 #include "plot.h"
 #include "fsutil.h"
+#include "html.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -25,8 +26,13 @@
 #include <unistd.h>
 
 static const char *const colours[PLOT_N_COLOURS] = {
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+    "#000000", "#A66A00", "#2F86C0", "#009E73", "#8A7A00", "#0072B2", "#D55E00", "#B85A92",
 };
+
+const char *plot_colour_hex(int colour)
+{
+    return colours[(unsigned)colour % PLOT_N_COLOURS];
+}
 
 struct plot {
     pid_t pid;
@@ -164,6 +170,9 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
         buf_adds(b, "set logscale x\n");
     if (c->x_integer_tics)
         buf_adds(b, "set xtics 1 format '%.0f'\nset mxtics 1\n");
+    buf_adds(b, "set boxwidth ");
+    add_num(b, c->box_width > 0 ? c->box_width : 0.8);
+    buf_adds(b, " absolute\n");
     if (c->n_xlabels) {
         buf_adds(b, "set xtics (");
         for (size_t i = 0; i < c->n_xlabels; i++) {
@@ -223,6 +232,12 @@ void plot_script(struct buf *b, const struct plot_chart *c, unsigned serial)
             break;
         case PLOT_POINTS:
             buf_addf(b, "using 1:2 with points pt %d ps 1 lc rgb '%s'", 7 + 2 * (int)(i % 3), col);
+            break;
+        case PLOT_CENSOR:
+            buf_addf(b, "using 1:2 with points pt 1 ps 0.8 lw 1.5 lc rgb '%s'", col);
+            break;
+        case PLOT_BOXES:
+            buf_addf(b, "using 1:2 with boxes fs solid 0.85 border lc rgb '%s' lc rgb '%s'", col, col);
             break;
         case PLOT_LINESPOINTS:
             buf_addf(b, "using 1:2 with linespoints lw 1.5 pt %d ps 1 dt %d lc rgb '%s'", 5 + 2 * (int)(i % 4),
@@ -400,6 +415,54 @@ static int check_file(const char *path, const char *tail, size_t tail_len, size_
     return IMGO_OK;
 }
 
+/* Replaces the text between the first open and close (exclusive) in b by
+ * text; 0 when they are not found. */
+static int replace_between(struct buf *b, const char *open, const char *close, const char *text)
+{
+    char *s = strstr(b->data ? b->data : "", open);
+    char *e = s ? strstr(s + strlen(open), close) : NULL;
+    if (!e)
+        return 0;
+    struct buf out = BUF_INIT;
+    buf_add(&out, b->data, (size_t)(s - b->data) + strlen(open));
+    buf_adds(&out, text);
+    buf_adds(&out, e);
+    buf_release(b);
+    *b = out;
+    return 1;
+}
+
+/* gnuplot titles every SVG "Gnuplot" and describes it as its own product:
+ * a screen reader, or a reader of the file alone, needs the chart's own
+ * title and what it shows. The gnuplot version stays in the description. */
+static int label_svg(const char *path, const struct plot_chart *c, struct imgo_err *err)
+{
+    struct buf svg = BUF_INIT, title = BUF_INIT, desc = BUF_INIT;
+    int rc = fs_read_all(path, &svg, err);
+    if (!rc) {
+        html_esc(&title, c->title);
+        if (c->desc)
+            html_esc(&desc, c->desc);
+        const char *v = strstr(buf_str(&svg), "<desc>Produced by GNUPLOT ");
+        if (v) {
+            v += strlen("<desc>Produced by GNUPLOT ");
+            size_t n = strcspn(v, "<");
+            while (n && v[n - 1] == ' ')
+                n--;
+            buf_addf(&desc, "%sDrawn by gnuplot %.*s.", desc.len ? " " : "", (int)n, v);
+        }
+        if (!replace_between(&svg, "<title>", "</title>", buf_str(&title)) ||
+            !replace_between(&svg, "<desc>", "</desc>", buf_str(&desc)))
+            rc = imgo_err_set(err, IMGO_EIO, "%s: gnuplot wrote no <title> and <desc>", path);
+    }
+    if (!rc)
+        rc = fs_write_atomic(path, svg.data, svg.len, err);
+    buf_release(&svg);
+    buf_release(&title);
+    buf_release(&desc);
+    return rc;
+}
+
 int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err)
 {
     if (p->failed)
@@ -473,6 +536,8 @@ int plot_render(struct plot *p, const struct plot_chart *c, struct imgo_err *err
         buf_reset(&path);
         buf_addf(&path, "%s/%s.svg", p->dir, c->name);
         rc = check_file(buf_str(&path), "</svg>", 6, 8, err);
+        if (!rc)
+            rc = label_svg(buf_str(&path), c, err);
     }
     if (!rc) {
         buf_reset(&path);

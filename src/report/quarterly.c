@@ -46,15 +46,33 @@ struct qres {
 struct quarter {
     struct rep *r;
     int as_of, qstart, qend, qyear, qnum;
+    unsigned need[2];  /* required mentor roles of non-IMGs, IMGs */
     struct qres *res;  /* residents with start_date <= as-of, by resident_id */
     size_t n;
     size_t *by_rid;    /* indices of res sorted by rid */
     const char *step3;
 };
 
-static unsigned required(int img)
+static unsigned role_bit(const char *role);
+
+/* The roles of a comma-separated list (compute's parameter). */
+static unsigned role_list(const char *list, const char *def)
 {
-    return ROLE_SENIOR | ROLE_FACULTY | (img ? ROLE_PEER : 0);
+    char *s = xstrdup(list ? list : def);
+    unsigned bits = 0;
+    for (char *tok = s, *e; tok; tok = e) {
+        e = strchr(tok, ',');
+        if (e)
+            *e++ = '\0';
+        while (*tok == ' ')
+            tok++;
+        size_t n = strlen(tok);
+        while (n && tok[n - 1] == ' ')
+            tok[--n] = '\0';
+        bits |= role_bit(tok);
+    }
+    free(s);
+    return bits;
 }
 
 static unsigned role_bit(const char *role)
@@ -289,7 +307,7 @@ static void id_cell(struct buf *h, const struct qres *x)
 
 static void roles_text(struct buf *h, unsigned have, unsigned need)
 {
-    static const char *const names[] = { "senior resident", "faculty", "peer" };
+    static const char *const names[] = { "senior resident", "faculty", "peer" }; /* by role bit */
     int n = 0;
     for (int i = 0; i < 3; i++)
         if ((need & (1u << i)) && !(have & (1u << i))) {
@@ -357,14 +375,18 @@ static int new_residents(struct rep *r, struct imgo_err *err)
         if (x->start + 7 > q->as_of)
             buf_adds(h, "<span class=\"na\">day 7 not reached</span>");
         else
-            roles_text(h, x->roles_week1, required(x->img));
+            roles_text(h, x->roles_week1, q->need[x->img]);
         buf_adds(h, "</td><td>");
-        roles_text(h, x->roles_active, required(x->img));
+        roles_text(h, x->roles_active, q->need[x->img]);
         buf_adds(h, "</td></tr>\n");
     }
-    if (n)
-        buf_adds(h, "</tbody>\n</table>\n<p>Required mentors: senior resident and faculty for every resident, "
-                    "and a peer mentor for IMGs, assigned by day 7.</p>\n");
+    if (n) {
+        buf_adds(h, "</tbody>\n</table>\n<p>Required mentors, assigned by day 7: for IMGs ");
+        roles_text(h, 0, q->need[1]);
+        buf_adds(h, "; for non-IMGs ");
+        roles_text(h, 0, q->need[0]);
+        buf_adds(h, ".</p>\n");
+    }
     else
         rep_no_data(h, "no resident started in this quarter.");
     return IMGO_OK;
@@ -421,7 +443,7 @@ static int mentor_load(struct rep *r, struct imgo_err *err)
             const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
             const struct mrow *x = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
             buf_adds(h, "<tr><th scope=\"row\">");
-            html_esc(h, roles[i] + 5);
+            rep_label(h, "role", roles[i] + strlen("role="));
             buf_addf(h, "</th><td>%ld</td><td>%ld</td><td>", o ? o->n : 0L, o && o->k >= 0 ? o->k : 0L);
             rep_est(r, h, x, SHOW_INT, 0);
             buf_adds(h, "</td></tr>\n");
@@ -448,7 +470,7 @@ static int mentor_load(struct rep *r, struct imgo_err *err)
         buf_adds(h, "<tr><th scope=\"row\">");
         html_esc(h, (const char *)sqlite3_column_text(st, 1));
         buf_adds(h, "</th><td>");
-        html_esc(h, (const char *)sqlite3_column_text(st, 0));
+        rep_label(h, "role", (const char *)sqlite3_column_text(st, 0));
         buf_addf(h, "</td><td>%d</td></tr>\n", sqlite3_column_int(st, 2));
     }
     sqlite3_finalize(st);
@@ -497,7 +519,10 @@ static int step3_watch(struct rep *r, struct imgo_err *err)
             const struct qres *x = &q->res[idx[i]];
             id_cell(h, x);
             buf_adds(h, "<td>");
-            html_esc(h, *x->visa ? x->visa : "not recorded");
+            if (*x->visa)
+                rep_label(h, "visa", x->visa);
+            else
+                buf_adds(h, "not recorded");
             buf_adds(h, "</td>");
             date_cell(h, x->start);
             buf_addf(h, "<td>%d</td><td>%d</td></tr>\n", (q->as_of - x->start) / 30 + 1, x->step3_attempts);
@@ -628,10 +653,10 @@ static int early_warning(struct rep *r, struct imgo_err *err)
             rep_num(&why, p10, 1);
             buf_adds(&why, ")");
         }
-        unsigned miss = required(x->img) & ~x->roles_active;
+        unsigned miss = q->need[x->img] & ~x->roles_active;
         if (x->start + 7 <= q->as_of && miss) {
             buf_addf(&why, "%sno active ", why.len ? "; " : "");
-            roles_text(&why, x->roles_active, required(x->img));
+            roles_text(&why, x->roles_active, q->need[x->img]);
             buf_adds(&why, " mentor");
         }
         int nw = weekly_window(q, x) ? weeks_missed(q, x, NULL) : 0;
@@ -727,6 +752,8 @@ static int begin(struct rep *r, struct imgo_err *err)
     q->as_of = r->as_of;
     const char *s3 = rep_info(r, "step3_exam");
     q->step3 = s3 && *s3 ? s3 : "USMLE-STEP3";
+    q->need[1] = role_list(rep_info(r, "required_roles_img"), "senior_resident,faculty,peer");
+    q->need[0] = role_list(rep_info(r, "required_roles_non_img"), "senior_resident,faculty");
     int y, m, d;
     date_to_ymd(q->as_of, &y, &m, &d);
     q->qyear = y;
@@ -747,5 +774,5 @@ static const struct report_section sections[] = {
 };
 
 const struct report_kind_def report_kind_quarterly = {
-    REPORT_QUARTERLY, "quarterly", packet_title, 1, 1, begin, end, sections, sizeof sections / sizeof sections[0],
+    REPORT_QUARTERLY, "quarterly", packet_title, 1, begin, end, sections, sizeof sections / sizeof sections[0],
 };

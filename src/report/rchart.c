@@ -2,11 +2,13 @@
  * rchart.c - drawing and inlining the report's charts (see rchart.h).
  */
 #include "rchart.h"
+#include "fsutil.h"
 #include "html.h"
 #include "mem.h"
 #include "rhtml.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,56 +17,41 @@
 static const char *const GROUPS[] = { "all", "img", "non_img" };
 const int rep_group_colour[3] = { PLOT_BLACK, PLOT_VERMILLION, PLOT_BLUE };
 
-static int read_all(const char *path, struct buf *out, struct imgo_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return imgo_err_set(err, IMGO_EIO, "%s: cannot read: %s", path, strerror(errno));
-    char tmp[8192];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_add(out, tmp, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad)
-        return imgo_err_set(err, IMGO_EIO, "%s: read error", path);
-    return IMGO_OK;
-}
-
-int rep_chart(struct rep *r, const struct plot_chart *c, const char *caption, struct imgo_err *err)
+int rep_chart(struct rep *r, const struct plot_chart *chart, const char *caption, struct imgo_err *err)
 {
     int rc;
-    if (!plot_has_data(c)) {
+    if (!plot_has_data(chart)) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
         struct buf t = BUF_INIT;
-        buf_addf(&t, "%s: nothing to draw (every point is missing or %s).", c->title, s);
+        buf_addf(&t, "%s: nothing to draw (every point is missing or %s).", chart->title, s);
         rep_no_data(r->h, buf_str(&t));
         buf_release(&t);
         return IMGO_OK;
     }
+    /* the SVG describes itself as the caption does */
+    struct plot_chart c = *chart;
+    c.desc = caption;
     if (!r->plot && (rc = plot_open(&r->plot, r->out, err)))
         return rc;
-    if ((rc = plot_render(r->plot, c, err)))
+    if ((rc = plot_render(r->plot, &c, err)))
         return rc;
     struct buf path = BUF_INIT, svg = BUF_INIT;
-    buf_addf(&path, "%s/charts/%s.svg", r->out, c->name);
-    rc = read_all(buf_str(&path), &svg, err);
+    buf_addf(&path, "%s/charts/%s.svg", r->out, c.name);
+    rc = fs_read_all(buf_str(&path), &svg, err);
     if (!rc) {
         struct buf *h = r->h;
         buf_adds(h, "<figure class=\"chart\" role=\"group\" aria-label=\"");
-        html_esc(h, c->title);
+        html_esc(h, c.title);
         buf_adds(h, "\">\n");
-        rc = html_inline_svg(h, svg.data ? svg.data : "", svg.len, c->name, err);
-        buf_adds(h, "\n<figcaption>");
-        html_esc(h, c->title);
+        rc = html_inline_svg(h, svg.data ? svg.data : "", svg.len, c.name, err);
+        buf_addf(h, "\n<figcaption>Figure %d. ", ++r->n_figures);
+        html_esc(h, c.title);
         if (caption && *caption) {
             buf_adds(h, ". ");
             html_esc(h, caption);
         }
-        buf_adds(h, " (charts/");
-        html_esc(h, c->name);
-        buf_adds(h, ".svg, .png)</figcaption>\n</figure>\n");
+        buf_adds(h, "</figcaption>\n</figure>\n");
     }
     buf_release(&path);
     buf_release(&svg);
@@ -113,9 +100,9 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
     }
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *lo = xcalloc(n, sizeof *lo),
            *hi = xcalloc(n, sizeof *hi);
-    const char **cats = xcalloc(n, sizeof *cats);
+    const char **cats = xcalloc(n, sizeof *cats), **cat_text = xcalloc(n, sizeof *cat_text);
     size_t n_cats = 0;
-    struct plot_layer layers[8];
+    struct plot_layer layers[9];
     struct buf titles[8];
     size_t nl = 0, n_series = 0;
     double xmin = INFINITY, xmax = -INFINITY;
@@ -135,8 +122,10 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
                 for (c = 0; c < n_cats; c++)
                     if (!strcmp(cats[c], p->label))
                         break;
-                if (c == n_cats)
+                if (c == n_cats) {
+                    cat_text[n_cats] = o->label_column ? rep_label_text(o->label_column, p->label) : p->label;
                     cats[n_cats++] = p->label;
+                }
                 px = (double)(c + 1);
             }
             if (px < xmin)
@@ -145,15 +134,17 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
                 xmax = px;
             if (p->suppressed) {
                 if (o->x_categories)
-                    buf_addf(&supp, "%s%s", supp.len ? ", " : "", p->label);
+                    buf_addf(&supp, "%s%s", supp.len ? ", " : "",
+                             o->label_column ? rep_label_text(o->label_column, p->label) : p->label);
                 else {
                     buf_addf(&supp, "%s", supp.len ? ", " : "");
                     rep_num(&supp, px, 0);
                 }
             } else if (isfinite(p->value)) {
                 /* several series side by side rather than on top of each other */
-                double dodge = o->style == PLOT_POINTS_YERR && n_series > 1
-                                   ? 0.12 * ((double)nl - (double)(n_series - 1) / 2) : 0;
+                double step = o->style == PLOT_BOXES ? 0.8 / (double)n_series : 0.12;
+                double dodge = (o->style == PLOT_POINTS_YERR || o->style == PLOT_BOXES) && n_series > 1
+                                   ? step * ((double)nl - (double)(n_series - 1) / 2) : 0;
                 x[i + m] = px + dodge;
                 y[i + m] = p->value;
                 lo[i + m] = p->lo;
@@ -163,11 +154,13 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
             j++;
         }
         buf_init(&titles[nl]);
-        buf_adds(&titles[nl], rep_group_label(all[i].series));
+        buf_adds(&titles[nl], o->series_column ? rep_label_text(o->series_column, all[i].series)
+                                               : rep_group_label(all[i].series));
         if (supp.len)
             buf_addf(&titles[nl], " (%s: %s)", stext, buf_str(&supp));
         buf_release(&supp);
-        layers[nl] = (struct plot_layer){ o->style, buf_str(&titles[nl]), series_colour(all[i].series, nl),
+        int colour = o->colour ? o->colour : series_colour(all[i].series, nl);
+        layers[nl] = (struct plot_layer){ o->style, buf_str(&titles[nl]), colour,
                                           o->style == PLOT_LINESPOINTS ? (int)(nl % 3) + 1 : 0, m,
                                           x + i, y + i, lo + i, hi + i };
         nl++;
@@ -183,28 +176,56 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
         c.ymin = 0;
         c.ymax = 1.05;
     }
+    if (o->style == PLOT_BOXES)
+        c.box_width = n_series > 1 ? 0.8 / (double)n_series : 0.6;
+    /* a labelled vertical limit, drawn as a line of the key */
+    size_t n_titles = nl;
+    double vx[2] = { o->vline, o->vline }, vy[2] = { 0, o->proportion ? 1.05 : 0 };
+    if (o->vline_title && o->has_vline && o->proportion) {
+        layers[nl++] = (struct plot_layer){ PLOT_LINES, o->vline_title, PLOT_BLACK, 2, 2, vx, vy, NULL, NULL };
+    }
     if (o->x_categories) {
-        c.xlabels = cats;
+        c.xlabels = cat_text;
         c.n_xlabels = n_cats;
     } else if (o->x_years) {
         c.x_integer_tics = 1;
         c.has_xrange = 1;
         c.xmin = xmin - 0.5;
         c.xmax = xmax + 0.5;
+        if (o->has_vline) {
+            /* the limit stays on the axis, clear of the frame */
+            c.xmin = fmin(c.xmin, o->vline - 1);
+            c.xmax = fmax(c.xmax, o->vline + 1);
+        }
     }
     c.has_hline = o->has_hline;
     c.hline = o->hline;
     c.hline_title = o->hline_title;
-    c.has_vline = o->has_vline;
+    c.has_vline = o->has_vline && !(o->vline_title && o->proportion);
     c.vline = o->vline;
     c.layers = layers;
     c.n_layers = nl;
     int rc = rep_chart(r, &c, o->caption, err);
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; i < n_titles; i++)
         buf_release(&titles[i]);
-    free(x), free(y), free(lo), free(hi), free(cats);
+    free(x), free(y), free(lo), free(hi), free(cats), free(cat_text);
     rep_points_free(all, n);
     return rc;
+}
+
+/* Residents at risk at time t on a curve's points (the first point is the
+ * start, n = subjects; each later one a step with n at risk): those of the
+ * first step at or after t. */
+static long at_risk(const struct cpoint *p, size_t n, double t)
+{
+    if (!n)
+        return 0;
+    if (t <= 0)
+        return p[0].n;
+    for (size_t i = 1; i < n; i++)
+        if (p[i].x >= t)
+            return p[i].n;
+    return 0;
 }
 
 int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err)
@@ -216,21 +237,35 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
         return err->status;
     }
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *lo = xcalloc(n, sizeof *lo),
-           *hi = xcalloc(n, sizeof *hi);
-    struct plot_layer layers[16];
+           *hi = xcalloc(n, sizeof *hi), *cx = xcalloc(n, sizeof *cx), *cy = xcalloc(n, sizeof *cy);
+    struct plot_layer layers[24];
     char titles[8][128];
-    size_t nl = 0, ns = 0, nsupp = 0;
-    for (size_t i = 0; i < n && nl + 2 <= 16 && ns < 8;) {
-        size_t j = i, m = 0;
+    size_t nl = 0, ns = 0, nsupp = 0, first[8], count[8];
+    double ymin = 1, xmax = 0;
+    for (size_t i = 0; i < n && nl + 3 <= 24 && ns < 8;) {
+        size_t j = i, m = 0, mc = 0;
+        int hidden = 0;
         while (j < n && !strcmp(pts[j].series, pts[i].series)) {
-            if (pts[j].suppressed)
+            const struct cpoint *p = &pts[j];
+            xmax = fmax(xmax, p->x);
+            if (p->suppressed) {
                 nsupp++;
-            else {
-                x[i + m] = pts[j].x;
-                y[i + m] = pts[j].value;
-                lo[i + m] = pts[j].lo;
-                hi[i + m] = pts[j].hi;
+                hidden = 1;
+            } else {
+                x[i + m] = p->x;
+                y[i + m] = p->value;
+                lo[i + m] = p->lo;
+                hi[i + m] = p->hi;
+                ymin = fmin(ymin, isfinite(p->lo) ? p->lo : p->value);
                 m++;
+                /* censored at this step: at risk, less events, less those
+                 * at risk at the next step */
+                long next = j + 1 < n && !strcmp(pts[j + 1].series, p->series) ? pts[j + 1].n : 0;
+                if (j > i && p->n - p->k - next > 0) {
+                    cx[i + mc] = p->x;
+                    cy[i + mc] = p->value;
+                    mc++;
+                }
             }
             j++;
         }
@@ -242,27 +277,60 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
         layers[nl++] = (struct plot_layer){ PLOT_BAND, NULL, col, 0, m, x + i, NULL, lo + i, hi + i };
         layers[nl++] = (struct plot_layer){ PLOT_STEPS, titles[ns], col, ns == 1 ? 2 : 1, m, x + i, y + i,
                                             NULL, NULL };
+        layers[nl++] = (struct plot_layer){ PLOT_CENSOR, NULL, col, 0, mc, cx + i, cy + i, NULL, NULL };
+        first[ns] = hidden ? SIZE_MAX : i;
+        count[ns] = j - i;
         ns++;
         i = j;
     }
-    char cap[256] = "Shaded: confidence band";
+    struct buf cap = BUF_INIT;
+    buf_adds(&cap, "Shaded: confidence band; ticks: residents censored (still in training, or left without "
+                   "attrition). The number at risk is in the table below the chart");
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
-        snprintf(cap, sizeof cap, "Shaded: confidence band. %s, not drawn: %zu point(s)", s, nsupp);
+        buf_addf(&cap, ". %s, not drawn: %zu point(s)", s, nsupp);
     }
+    /* the axis from just below the lowest band, not from 0: the curves
+     * stay readable where retention is high */
     struct plot_chart c = { 0 };
     c.name = chart_name(chart);
     c.title = title;
     c.xlabel = xlabel;
     c.ylabel = "Proportion remaining (Kaplan-Meier)";
     c.has_yrange = 1;
-    c.ymin = 0;
-    c.ymax = 1.02;
+    c.ymin = fmax(0, floor(ymin * 20 - 1) / 20);
+    c.ymax = 1.01;
     c.layers = layers;
     c.n_layers = nl;
-    int rc = rep_chart(r, &c, cap, err);
-    free(x), free(y), free(lo), free(hi);
+    int rc = rep_chart(r, &c, buf_str(&cap), err);
+    if (!rc && ns) {
+        /* the number at risk at each year of training, under the chart */
+        struct buf *h = r->h;
+        buf_adds(h, "<table class=\"keep\">\n<thead><tr><th scope=\"col\">Number at risk after</th>");
+        int years = (int)floor(xmax / 365);
+        for (int t = 0; t <= years; t++)
+            buf_addf(h, "<th scope=\"col\">%d year%s</th>", t, t == 1 ? "" : "s");
+        buf_adds(h, "</tr></thead>\n<tbody>\n");
+        for (size_t s = 0; s < ns; s++) {
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, titles[s]);
+            buf_adds(h, "</th>");
+            for (int t = 0; t <= years; t++) {
+                buf_adds(h, "<td>");
+                long k = first[s] == SIZE_MAX ? -1 : at_risk(pts + first[s], count[s], 365.0 * t);
+                if (k < 0 || (k > 0 && k < r->min_cell))
+                    rep_supp(r, h);
+                else
+                    buf_addf(h, "%ld", k);
+                buf_adds(h, "</td>");
+            }
+            buf_adds(h, "</tr>\n");
+        }
+        buf_adds(h, "</tbody>\n</table>\n");
+    }
+    buf_release(&cap);
+    free(x), free(y), free(lo), free(hi), free(cx), free(cy);
     rep_points_free(pts, n);
     return rc;
 }
@@ -270,7 +338,8 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
 /* A forest plot of the rows of metric with strata prefix=..., group
  * img_vs_non_img; suppressed rows are labelled, not drawn. */
 int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum chart_id chart, const char *title,
-               const char *xlabel, int ratio, struct imgo_err *err)
+               const char *xlabel, int ratio, const char *label_column, const char *caption,
+               struct imgo_err *err)
 {
     const char **st;
     size_t ns = rep_strata(r, metric, prefix, &st);
@@ -287,7 +356,8 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
     for (size_t i = 0; i < ns; i++) {
         const struct mrow *m = rep_find(r, metric, "img_vs_non_img", st[i], "");
         struct buf l = BUF_INIT;
-        buf_adds(&l, st[i] + strlen(prefix));
+        const char *v = st[i] + strlen(prefix);
+        buf_adds(&l, label_column ? rep_label_text(label_column, v) : v);
         if (m && m->suppressed)
             buf_addf(&l, ": %s", s);
         else if (!m || !isfinite(m->value))
@@ -305,8 +375,26 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
         if (!labels[i])
             labels[i] = xstrdup("");
     }
+    /* the axis holds every interval and the no-difference line, with a
+     * margin, so that the line never sits on the frame */
+    double ref = ratio ? 1 : 0, x0 = ref, x1 = ref;
+    for (size_t i = 0; i < n; i++) {
+        double a = isfinite(lo[i]) ? lo[i] : x[i], b = isfinite(hi[i]) ? hi[i] : x[i];
+        x0 = fmin(x0, a);
+        x1 = fmax(x1, b);
+    }
     struct plot_layer layer = { PLOT_POINTS_XERR, NULL, PLOT_BLUE, 0, n, x, y, lo, hi };
     struct plot_chart c = { 0 };
+    c.has_xrange = 1;
+    if (ratio) {
+        double pad = pow(x1 / x0, 0.08);
+        c.xmin = x0 / pad;
+        c.xmax = x1 * pad;
+    } else {
+        double pad = 0.08 * (x1 - x0 > 0 ? x1 - x0 : 1);
+        c.xmin = x0 - pad;
+        c.xmax = x1 + pad;
+    }
     c.name = chart_name(chart);
     c.title = title;
     c.xlabel = xlabel;
@@ -318,8 +406,7 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
     c.vline = ratio ? 1 : 0;
     c.layers = &layer;
     c.n_layers = 1;
-    int rc = rep_chart(r, &c, ratio ? "Bars: confidence intervals; dashed: no difference (1)"
-                                    : "Bars: confidence intervals; dashed: no difference (0)", err);
+    int rc = rep_chart(r, &c, caption, err);
     for (size_t i = 0; i < ns; i++)
         free(labels[i]);
     free(labels), free(x), free(y), free(lo), free(hi), free(st);

@@ -23,14 +23,17 @@ struct series_opts {
     const char *only_series;  /* NULL: every series */
     const char *only_label;   /* NULL: every label */
     const char *name, *title, *xlabel, *ylabel, *caption;
-    int style;                /* PLOT_POINTS_YERR or PLOT_LINESPOINTS */
+    int style;                /* PLOT_POINTS_YERR, PLOT_LINESPOINTS or PLOT_BOXES */
+    int colour;               /* 0: each series its group's colour; else this one */
+    const char *label_column; /* x categories are values of this cohort column: in words */
+    const char *series_column;/* series are values of this cohort column: in words */
     int proportion;           /* y from 0 to 1 */
     int x_years;              /* x tics every 1 */
     int x_categories;         /* x tics named by the points' labels */
     double x_shift;           /* added to x (weeks 0..5 shown as 1..6) */
     int has_hline, has_vline;
     double hline, vline;
-    const char *hline_title;
+    const char *hline_title, *vline_title;
 };
 int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err);
 
@@ -38,9 +41,11 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
 int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err);
 
 /* A forest plot of metric's img_vs_non_img rows with strata prefix...;
- * ratio: a log x axis with the no-difference line at 1. */
+ * ratio: a log x axis with the no-difference line at 1; label_column: the
+ * strata are values of this cohort column, shown in words (or NULL). */
 int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum chart_id chart, const char *title,
-               const char *xlabel, int ratio, struct imgo_err *err);
+               const char *xlabel, int ratio, const char *label_column, const char *caption,
+               struct imgo_err *err);
 
 /* The colour of a group's series (all, img, non_img) in every chart. */
 extern const int rep_group_colour[3];

@@ -15,6 +15,7 @@
  * changes: metrics.csv keeps them.
  */
 #include "rdata.h"
+#include "cohort.h"
 #include "date.h"
 #include "db.h"
 #include "mem.h"
@@ -137,6 +138,52 @@ static int load_info(struct rep *r, struct imgo_err *err)
     }
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+}
+
+/* compute_sources: which cohort files had rows when compute ran. */
+static int load_sources(struct rep *r, struct imgo_err *err)
+{
+    if (!table_exists(r->db, "compute_sources"))
+        return IMGO_OK;
+    sqlite3_stmt *st;
+    int rc = db_prepare(r->db, "SELECT file, has_rows FROM compute_sources", &st, err);
+    if (rc)
+        return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const struct cohort_file *f = cohort_find((const char *)sqlite3_column_text(st, 0));
+        r->sources_known = 1;
+        if (f && sqlite3_column_int(st, 1))
+            r->sources |= 1u << f->id;
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+}
+
+/* compute_warnings: what compute found doubtful in the data, in order. */
+static int load_warnings(struct rep *r, struct imgo_err *err)
+{
+    if (!table_exists(r->db, "compute_warnings"))
+        return IMGO_OK;
+    sqlite3_stmt *st;
+    int rc = db_prepare(r->db, "SELECT text FROM compute_warnings ORDER BY seq", &st, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        ALLOC_GROW(r->warnings, r->n_warnings + 1, cap);
+        r->warnings[r->n_warnings++] = col_text(st, 0);
+    }
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+}
+
+int rep_source(const struct rep *r, enum cohort_file_id f)
+{
+    if (!r->sources_known)
+        return -1;
+    return (r->sources >> f) & 1;
 }
 
 const char *rep_info(const struct rep *r, const char *key)
@@ -360,6 +407,10 @@ int rep_load(struct rep *r, struct imgo_err *err)
     int rc = load_metrics(r, err);
     if (!rc)
         rc = load_info(r, err);
+    if (!rc)
+        rc = load_sources(r, err);
+    if (!rc)
+        rc = load_warnings(r, err);
     if (!rc) {
         info_params(r);
         complement_rows(r);
@@ -382,6 +433,11 @@ void rep_release(struct rep *r)
     }
     free(r->info_k);
     free(r->info_v);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    r->warnings = NULL;
+    r->n_warnings = 0;
     r->rows = NULL;
     r->info_k = r->info_v = NULL;
     r->n_rows = r->n_info = 0;

@@ -54,6 +54,11 @@ struct rep {
     int min_cell;
     double conf, fdr_q, threshold;
     int has_as_of, as_of;
+    int sources_known;               /* compute recorded which files had rows */
+    unsigned sources;                /* bit per enum cohort_file_id: it had rows */
+    char **warnings;                 /* compute's warnings about the data */
+    size_t n_warnings;
+    int n_figures;                   /* figures so far, for their numbers */
     struct plot *plot;               /* started at the first chart */
     struct buf *h;                   /* the HTML being written */
     const struct report_prov *prov;  /* may be NULL */
@@ -64,6 +69,10 @@ struct rep {
  * suppression. IMGO_EUSAGE when the database holds no computed metrics. */
 int rep_load(struct rep *r, struct imgo_err *err);
 void rep_release(struct rep *r);
+
+/* 1 when compute found rows of file f, 0 when the file was not provided
+ * (or held only its header), -1 when the database does not say. */
+int rep_source(const struct rep *r, enum cohort_file_id f);
 
 /* compute_info's value of key, or NULL. */
 const char *rep_info(const struct rep *r, const char *key);

@@ -9,11 +9,13 @@
  */
 #include "report.h"
 #include "fsutil.h"
+#include "html.h"
 #include "plot.h"
 #include "rdata.h"
 #include "rhtml.h"
 #include "sections.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct report_kind_def *const kinds[] = { &report_kind_annual, &report_kind_quarterly };
@@ -26,17 +28,54 @@ static const struct report_kind_def *find_kind(int kind)
     return NULL;
 }
 
-/* The head, then each section in its element. */
+/* The printed pages' running header: the programs, the report, as-of. */
+static void running_head(const struct rep *r, const char *title, struct buf *out)
+{
+    const char **prog;
+    size_t n = rep_strata(r, M_COHORT_RESIDENTS, "program=", &prog);
+    if (n > 3)
+        buf_addf(out, "%zu programs", n);
+    for (size_t i = 0; n <= 3 && i < n; i++)
+        buf_addf(out, "%s%s", i ? ", " : "", prog[i] + strlen("program="));
+    free(prog);
+    buf_addf(out, "%s%s", out->len ? " \xc2\xb7 " : "", title);
+    const char *as_of = rep_info(r, "as_of");
+    if (as_of)
+        buf_addf(out, " \xc2\xb7 as of %s", as_of);
+}
+
+/* The contents: every numbered section, linked. */
+static void toc(struct rep *r, const struct report_kind_def *k)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+    for (size_t i = 0; i < k->n_sections; i++) {
+        const struct report_section *s = &k->sections[i];
+        if (!s->title)
+            continue;
+        buf_adds(h, "<li><a href=\"#");
+        html_esc(h, s->id);
+        buf_adds(h, "\">");
+        html_esc(h, s->title);
+        buf_adds(h, "</a></li>\n");
+    }
+    buf_adds(h, "</ol>\n</nav>\n");
+}
+
+/* The head, then each section in its element, numbered from 1; the
+ * contents follow the cover. */
 static int render(struct rep *r, const struct report_kind_def *k, struct imgo_err *err)
 {
     int rc = k->begin ? k->begin(r, err) : IMGO_OK;
     if (rc)
         return rc;
-    struct buf title = BUF_INIT;
+    struct buf title = BUF_INIT, running = BUF_INIT;
     k->title(r, &title);
-    rep_head(r->h, buf_str(&title), k->confidential);
+    running_head(r, buf_str(&title), &running);
+    rep_head(r->h, buf_str(&title), buf_str(&running), k->confidential);
     buf_release(&title);
-    int number = k->number_from;
+    buf_release(&running);
+    int number = 1;
     for (size_t i = 0; !rc && i < k->n_sections; i++) {
         const struct report_section *s = &k->sections[i];
         if (s->title)
@@ -45,6 +84,8 @@ static int render(struct rep *r, const struct report_kind_def *k, struct imgo_er
             buf_addf(r->h, "<section id=\"%s\">\n", s->id);
         rc = s->render(r, err);
         buf_adds(r->h, "</section>\n");
+        if (!s->title)
+            toc(r, k);
     }
     buf_adds(r->h, "</body>\n</html>\n");
     return rc;

@@ -2,6 +2,7 @@
  * rhtml.c - formatting what a report shows (see rhtml.h).
  */
 #include "rhtml.h"
+#include "cohort.h"
 #include "html.h"
 
 #include <math.h>
@@ -151,6 +152,30 @@ void rep_no_data(struct buf *b, const char *what)
     buf_adds(b, "</p>\n");
 }
 
+int rep_missing(const struct rep *r, enum metric_id metric, struct buf *out)
+{
+    unsigned need = metric_def(metric)->sources;
+    int n = 0;
+    for (int f = 0; f < COHORT_NFILES; f++)
+        if ((need & SRC_BIT(f)) && rep_source(r, f) == 0)
+            buf_addf(out, "%s%s", n++ ? " and " : "", cohort_file(f)->name);
+    if (n)
+        buf_addf(out, " %s not provided", n > 1 ? "were" : "was");
+    return n > 0;
+}
+
+int rep_require(struct rep *r, enum metric_id metric)
+{
+    struct buf missing = BUF_INIT;
+    int absent = rep_missing(r, metric, &missing);
+    if (absent) {
+        buf_addc(&missing, '.');
+        rep_no_data(r->h, buf_str(&missing));
+    }
+    buf_release(&missing);
+    return !absent;
+}
+
 void rep_section(struct buf *b, const char *id, int number, const char *title)
 {
     buf_adds(b, "<section id=\"");
@@ -190,26 +215,105 @@ void rep_group_head(struct buf *b, const char *first, const char *extra)
     buf_adds(b, "</tr></thead>\n<tbody>\n");
 }
 
+void rep_label(struct buf *b, const char *column, const char *value)
+{
+    const char *l = cohort_value_label(column, value);
+    if (!l) {
+        html_esc(b, value);
+        return;
+    }
+    html_esc(b, l);
+    buf_adds(b, " <span class=\"code\">");
+    html_esc(b, value);
+    buf_adds(b, "</span>");
+}
+
+const char *rep_label_text(const char *column, const char *value)
+{
+    const char *l = cohort_value_label(column, value);
+    return l ? l : value;
+}
+
+void rep_subcompetency(struct buf *b, const char *code)
+{
+    /* The six ACGME core competencies, by the prefix of their codes. */
+    static const struct {
+        const char *prefix, *name;
+    } comp[] = {
+        { "PBLI", "Practice-based learning and improvement" },
+        { "PROF", "Professionalism" },
+        { "ICS", "Interpersonal and communication skills" },
+        { "SBP", "Systems-based practice" },
+        { "PC", "Patient care" },
+        { "MK", "Medical knowledge" },
+    };
+    for (size_t i = 0; i < sizeof comp / sizeof comp[0]; i++) {
+        size_t pl = strlen(comp[i].prefix);
+        if (strncmp(code, comp[i].prefix, pl) || strspn(code + pl, "0123456789") != strlen(code + pl))
+            continue;
+        html_esc(b, comp[i].name);
+        if (code[pl]) {
+            buf_addc(b, ' ');
+            html_esc(b, code + pl);
+        }
+        buf_adds(b, " <span class=\"code\">");
+        html_esc(b, code);
+        buf_adds(b, "</span>");
+        return;
+    }
+    html_esc(b, code);
+}
+
+/* s as a CSS string literal: ASCII letters, digits and plain punctuation
+ * as they are, other ASCII (quotes, backslash, <) as escapes, control
+ * characters dropped, UTF-8 kept; at most 120 bytes of s, so no text from
+ * data can end the string or the <style> element. */
+static void css_string(struct buf *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (size_t n = 0; s && *s && n < 120; s++, n++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            strchr(" ,.;:-_()/+&#", c))
+            buf_addc(b, (char)c);
+        else if (c >= 0x20 && c != 0x7f)
+            buf_addf(b, "\\%x ", c);
+    }
+    buf_addc(b, '"');
+}
+
 static const char CSS[] =
     "body{font-family:Helvetica,Arial,sans-serif;font-size:11pt;line-height:1.4;color:#111;"
     "max-width:60em;margin:2em auto;padding:0 1em}\n"
     "h1{font-size:1.8em;margin-bottom:.2em}h2{font-size:1.35em;border-bottom:2px solid #0072B2;"
     "padding-bottom:.2em;margin-top:2em}h3{font-size:1.1em}\n"
+    "h1,h2,h3,.lead,figcaption+p{break-after:avoid;page-break-after:avoid}\n"
     "table{border-collapse:collapse;margin:.8em 0;width:100%}\n"
-    "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}\n"
+    "th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}\n"
     "thead th{background:#eef3f8}td{font-variant-numeric:tabular-nums}\n"
     ".ci{color:#444}.nk{color:#555;font-size:.9em}.supp{color:#8a4b00;font-style:italic}\n"
     ".na,.nodata{color:#555;font-style:italic}.flag{color:#A33A00;font-weight:bold}\n"
+    ".code{color:#555;font-size:.8em;font-family:monospace}\n"
+    ".hash{font-size:.75em;word-break:break-all}table.files{font-size:.9em}\n"
+    ".warn{border-left:4px solid #A33A00;background:#fdf3ec;padding:.4em .8em;margin:.8em 0}\n"
     ".confidential{background:#000;color:#fff;text-align:center;font-weight:bold;padding:.3em;"
     "letter-spacing:.1em}\n"
+    "nav.toc ol{padding-left:1.5em}nav.toc a{color:inherit}\n"
     "figure.chart{margin:1em 0}figure.chart svg{width:100%;height:auto;max-width:800px}\n"
     "figcaption{font-size:.9em;color:#333}dl.meta dt{font-weight:bold}dl.meta dd{margin:0 0 .4em 0}\n"
+    "dl.glossary dt{font-weight:bold;margin-top:.5em}dl.glossary dd{margin:0 0 0 1.5em}\n"
     "code{font-size:.95em}\n"
-    "@media print{body{max-width:none;margin:0;font-size:10pt}section{page-break-before:always;"
-    "break-before:page}section#cover{page-break-before:avoid;break-before:avoid}"
-    "tr,figure{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}}\n";
+    "@page{size:Letter;margin:18mm 15mm 18mm 15mm;"
+    "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt Helvetica,Arial,"
+    "sans-serif;color:#555}}\n"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
+    "section{break-before:page;page-break-before:always}section#cover{break-before:auto;"
+    "page-break-before:avoid}"
+    "tr,figure,.keep{page-break-inside:avoid;break-inside:avoid}thead{display:table-header-group}"
+    "a{color:inherit;text-decoration:none}.screen{display:none}}\n";
 
-void rep_head(struct buf *h, const char *title, int confidential)
+void rep_head(struct buf *h, const char *title, const char *running, int confidential)
 {
     buf_adds(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -218,11 +322,16 @@ void rep_head(struct buf *h, const char *title, int confidential)
     html_esc(h, title);
     buf_adds(h, "</title>\n<style>\n");
     buf_adds(h, CSS);
+    /* the running header of printed pages: every page but the cover */
+    buf_adds(h, "@page{@top-left{content:");
+    css_string(h, running);
+    buf_adds(h, ";font:8pt Helvetica,Arial,sans-serif;color:#555}}\n@page:first{@top-left{content:none}}\n");
+    /* in the margin of every printed page, so it covers nothing */
     if (confidential)
-        buf_adds(h, "@media print{.confidential{position:fixed;top:0;left:0;right:0}"
-                    "body{padding-top:2em}}\n");
+        buf_adds(h, "@page{@top-right{content:\"CONFIDENTIAL \\B7  IMG committee only \\B7  do not forward\";"
+                    "font:bold 8pt Helvetica,Arial,sans-serif;color:#000}}\n");
     buf_adds(h, "</style>\n</head>\n<body>\n");
     if (confidential)
-        buf_adds(h, "<div class=\"confidential\" role=\"note\">CONFIDENTIAL: lists residents by ID. "
+        buf_adds(h, "<div class=\"confidential screen\" role=\"note\">CONFIDENTIAL: lists residents by ID. "
                     "For the IMG committee only; do not forward.</div>\n");
 }

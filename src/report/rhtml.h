@@ -40,6 +40,15 @@ void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int wi
 /* A "No data: WHAT" paragraph. */
 void rep_no_data(struct buf *b, const char *what);
 
+/* 1 when every cohort file metric counts was provided; otherwise writes
+ * "No data: FILE was not provided." naming them and returns 0, so that a
+ * section never shows a figure built from a file nobody gave. */
+int rep_require(struct rep *r, enum metric_id metric);
+
+/* The same test: 1 and "FILE was not provided" appended to out when a file
+ * metric counts was not provided, else 0. */
+int rep_missing(const struct rep *r, enum metric_id metric, struct buf *out);
+
 /* A table of all / IMG / non-IMG columns: the head (first column's title,
  * extra header cells as HTML or NULL), a row, and a row left open for
  * extra cells (close it with "</tr>\n"). */
@@ -52,7 +61,22 @@ void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum
 /* "<section id=ID>" and its numbered heading. */
 void rep_section(struct buf *b, const char *id, int number, const char *title);
 
-/* The document head: title, inline CSS (and the confidential banner). */
-void rep_head(struct buf *h, const char *title, int confidential);
+/* An enumerated value of a column in words, with its code in small type
+ * ("H-1B <span class=code>h1b</span>"); the value alone when it has no
+ * label. rep_label_text: the words only (for charts). */
+void rep_label(struct buf *b, const char *column, const char *value);
+const char *rep_label_text(const char *column, const char *value);
+
+/* A subcompetency code in words: its ACGME competency and number, the code
+ * in small type ("Interpersonal and communication skills 1 <span
+ * class=code>ICS1</span>"); the code alone when its prefix is not one of
+ * the six competencies. */
+void rep_subcompetency(struct buf *b, const char *code);
+
+/* The document head: title, inline CSS, the running header of printed
+ * pages (running: text from data, escaped for CSS here), and for a
+ * confidential document the mark in every printed page's top margin and
+ * at the top of the screen. */
+void rep_head(struct buf *h, const char *title, const char *running, int confidential);
 
 #endif

@@ -4,7 +4,8 @@
  * Internal to the report stage. A kind is { kind, title, sections[] } and a
  * section { id, title, render }: report.c walks the table, writes each
  * section's element and numbered heading (numbers follow the table's
- * order) and calls its render function, which writes the body. A section
+ * order, from 1; the cover is not numbered and is followed by the
+ * contents) and calls its render function, which writes the body. A section
  * knows nothing of the others or of the dispatcher; adding one is a row in
  * its kind's table and a render function.
  */
@@ -29,7 +30,6 @@ struct report_kind_def {
     const char *name;                              /* "annual" */
     void (*title)(const struct rep *r, struct buf *out); /* the document's title */
     int confidential;                              /* marked so on every page */
-    int number_from;                               /* the number of the first numbered section */
     /* Optional: before the first section (the kind's own data in
      * r->kind_state) and after the last (frees it, also after an error). */
     int (*begin)(struct rep *r, struct imgo_err *err);
