@@ -102,7 +102,6 @@ struct audit {
     double *val;
     double *acc;
     unsigned *seen, seen_stamp;
-    size_t *colcell;        /* column -> cell (1-based) */
     size_t *devfig;         /* deviation column -> figure (1-based) */
     size_t ndev, capdev;
     int *objcol;
@@ -175,7 +174,6 @@ static void scratch_release(struct audit *a)
     FREE_AND_NULL(a->val);
     FREE_AND_NULL(a->acc);
     FREE_AND_NULL(a->seen);
-    FREE_AND_NULL(a->colcell);
     FREE_AND_NULL(a->devfig);
     FREE_AND_NULL(a->objcol);
     FREE_AND_NULL(a->keep);
@@ -499,7 +497,6 @@ static void scratch_init(struct audit *a)
     a->val = xmalloc((nc + 3) * sizeof *a->val);
     a->acc = xcalloc(nc + 2, sizeof *a->acc);
     a->seen = xcalloc(nc + 2, sizeof *a->seen);
-    a->colcell = xmalloc((nc + 2) * sizeof *a->colcell);
     a->objcol = xmalloc((nc + 3) * sizeof *a->objcol);
     a->keep = xmalloc((nr + 1) * sizeof *a->keep);
     a->figmark = xcalloc(a->nfigs + 1, 1);
@@ -627,7 +624,6 @@ static void add_cell_cols(struct audit *a, int integer, enum walk mode)
         const struct cell *x = &a->cells[c];
         int pub = eff_pub(a, c);
         a->colof[c] = j;
-        a->colcell[j] = c;
         if (integer)
             glp_set_col_kind(a->lp, j, GLP_IV);
         /* in the deviation model a shown cell of a hideable figure moves

@@ -576,10 +576,10 @@ static void misuse_and_bad_values(void **state)
 
 /* ---- rules without true values ------------------------------------------------
  * An audit from public.csv alone knows no true values: a hidden count is
- * judged as if it might be small. x + y = 12 (both hidden): [0, 12], safe.
- * z = 9 - w with w shown as 3... z is published? No: z hidden, z + 3 = 9,
- * so z = 6 for certain: not small, safe. u + 2 = 4: u = 2, a leak. v with
- * v + 0 = 0: 0 for certain, names nobody. */
+ * judged as if it might be small. x + y = 12 (both hidden): each is in
+ * [0, 12], safe. z + 3 = 9 (3 shown): z = 6 for certain, but 6 is not
+ * small, safe. u + 2 = 4: u = 2 for certain, a leak. v = 0 (0 shown): 0 for
+ * certain, which names nobody. */
 static void rules_without_truth(void **state)
 {
     (void)state;
