@@ -50,6 +50,10 @@
  * (audit_suppress; the message names the cell). GLPK never prints and
  * never ends the process: its errors become IMGO_EIO, and its environment
  * is freed at the end of every call, so no GLPK object outlives one.
+ *
+ * Fault injection for tests: when the environment variable IMGO_FAIL_GLPK
+ * is set, audit_check and audit_suppress make a call GLPK refuses before
+ * any work, as if GLPK failed inside.
  */
 #ifndef IMGO_AUDIT_H
 #define IMGO_AUDIT_H

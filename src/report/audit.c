@@ -13,7 +13,9 @@
  *
  * GLPK reports misuse and internal failures through glp_error, which ends
  * the process unless a hook jumps out; every entry point runs under a
- * hook that longjmps back, frees GLPK's environment and returns IMGO_EIO.
+ * hook that longjmps back, frees GLPK's environment and returns IMGO_EIO,
+ * and under a terminal hook that keeps GLPK's text for that message
+ * (GLPK prints its errors even with terminal output off).
  * Nothing this module allocates is held in a local across GLPK calls: the
  * scratch arrays live in struct audit, so a jump loses no memory.
  *
@@ -111,6 +113,7 @@ struct audit {
     size_t *cand;           /* figures that may be hidden next */
 
     glp_prob *lp;
+    struct buf glpk_text;   /* what GLPK would have printed (errors only) */
     glp_smcp smcp;
     glp_iocp iocp;
 };
@@ -199,6 +202,7 @@ void audit_free(struct audit *a)
     free(a->rates);
     free(a->figs);
     scratch_release(a);
+    buf_release(&a->glpk_text);
     free(a);
 }
 
@@ -1451,20 +1455,41 @@ static void glpk_jump(void *info)
     longjmp(*(jmp_buf *)info, 1);
 }
 
+/* GLPK turns its terminal output back on to report an error: keep the
+ * text for the message instead (a little of it), print nothing. */
+static int glpk_text(void *info, const char *s)
+{
+    struct buf *b = info;
+    if (b->len < 300)
+        buf_adds(b, s);
+    return 1;
+}
+
 static int guarded(struct audit *a, int (*fn)(struct audit *, struct imgo_err *), struct imgo_err *err)
 {
     if (a->misused)
         return imgo_err_set(err, IMGO_EIO, "%s", a->misuse);
     a->solved = 0;
     jmp_buf jb;
+    buf_reset(&a->glpk_text);
     if (setjmp(jb)) {
         /* GLPK's state is unusable after an error: free all of it */
         a->lp = NULL;
         glp_free_env();
         scratch_release(a);
         a->stale = 1;
-        return imgo_err_set(err, IMGO_EIO, "audit: glpk failed (internal error)");
+        a->solved = 0;
+        struct buf *t = &a->glpk_text;
+        while (t->len && (t->data[t->len - 1] == '\n' || t->data[t->len - 1] == ' '))
+            t->data[--t->len] = 0;
+        for (size_t i = 0; i < t->len; i++)
+            if (t->data[i] == '\n')
+                t->data[i] = ' ';
+        imgo_err_set(err, IMGO_EIO, "audit: glpk failed: %.300s", t->len ? buf_str(t) : "internal error");
+        buf_reset(t);
+        return IMGO_EIO;
     }
+    glp_term_hook(glpk_text, &a->glpk_text);
     glp_error_hook(glpk_jump, &jb);
     glp_term_out(GLP_OFF);
     glp_init_smcp(&a->smcp);
@@ -1478,11 +1503,18 @@ static int guarded(struct audit *a, int (*fn)(struct audit *, struct imgo_err *)
      * 0.0005 n from a whole k, far above this */
     a->iocp.tol_int = 1e-7;
     scratch_init(a);
+    if (getenv("IMGO_FAIL_GLPK")) {
+        /* fault injection (audit.h): a call GLPK refuses, as an internal
+         * failure of GLPK would end */
+        a->lp = glp_create_prob();
+        glp_set_col_bnds(a->lp, 1, GLP_LO, 0, 0);
+    }
     int rc = fn(a, err);
     if (a->lp)
         glp_delete_prob(a->lp);
     a->lp = NULL;
     glp_error_hook(NULL, NULL);
+    glp_term_hook(NULL, NULL);
     glp_free_env();
     scratch_release(a);
     if (rc) {

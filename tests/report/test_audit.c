@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "buf.h"
@@ -574,6 +575,47 @@ static void misuse_and_bad_values(void **state)
     audit_free(a);
 }
 
+/* GLPK failing inside (IMGO_FAIL_GLPK makes it refuse a call) is IMGO_EIO
+ * with GLPK's reason, prints nothing (GLPK would print its error even with
+ * its output off) and does not end the process; the next audit works. */
+static void glpk_failure(void **state)
+{
+    (void)state;
+    struct abfm t;
+    struct audit *a = abfm_model(&t);
+    audit_figure_hide(a, t.y25.fig);
+    char path[] = "/tmp/imgo-test-audit-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    int out = dup(1), errfd = dup(2);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    setenv("IMGO_FAIL_GLPK", "1", 1);
+    struct imgo_err err = IMGO_ERR_INIT;
+    int rc = audit_check(a, &err);
+    int rc2 = audit_suppress(a, &err);
+    unsetenv("IMGO_FAIL_GLPK");
+    fflush(stdout);
+    fflush(stderr);
+    dup2(out, 1);
+    dup2(errfd, 2);
+    close(out);
+    close(errfd);
+    off_t printed = lseek(fd, 0, SEEK_END);
+    close(fd);
+    unlink(path);
+    assert_int_equal(rc, IMGO_EIO);
+    assert_int_equal(rc2, IMGO_EIO);
+    assert_non_null(strstr(err.msg, "audit: glpk failed: glp_set_col_bnds"));
+    assert_int_equal(printed, 0);
+    assert_int_equal(audit_nleaks(a), 0); /* no results after a failure */
+    check_ok(a);
+    interval_is(a, t.y25.n, 3, 3);
+    audit_free(a);
+}
+
 /* ---- rules without true values ------------------------------------------------
  * An audit from public.csv alone knows no true values: a hidden count is
  * judged as if it might be small. x + y = 12 (both hidden): each is in
@@ -882,6 +924,7 @@ int main(void)
         cmocka_unit_test(rate_relation_with_figure),
         cmocka_unit_test(infeasible_named),
         cmocka_unit_test(misuse_and_bad_values),
+        cmocka_unit_test(glpk_failure),
         cmocka_unit_test(rules_without_truth),
         cmocka_unit_test(empty_and_given),
         cmocka_unit_test(planted_leak),
