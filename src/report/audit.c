@@ -1227,10 +1227,11 @@ static size_t candidates(struct audit *a, size_t c, size_t *out)
             }
         }
     }
-    /* insertion sort: stable, and candidate lists are short */
+    /* by weight, then by creation (insertion sort: candidate lists are short) */
     for (size_t i = 1; i < n; i++) {
         size_t f = out[i], j = i;
-        while (j > 0 && a->figs[out[j - 1]].weight > a->figs[f].weight) {
+        while (j > 0 && (a->figs[out[j - 1]].weight > a->figs[f].weight ||
+                         (a->figs[out[j - 1]].weight == a->figs[f].weight && out[j - 1] > f))) {
             out[j] = out[j - 1];
             j--;
         }

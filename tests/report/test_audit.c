@@ -730,6 +730,35 @@ static void deterministic(void **state)
     audit_free(b);
 }
 
+/* Ties and costs. A span of three years (shown, 14) over 2023 (6), 2024
+ * (6) and 2025 (2, hidden): 2025 = 14 - 6 - 6, so one year more must go.
+ * The span relation names 2024 before 2023, but with equal weights the
+ * figure created first (2023) is the one hidden; a cost the caller gives
+ * (100 on 2023) overrides the default and 2024 goes instead. */
+static void ties_and_costs(void **state)
+{
+    (void)state;
+    for (int given = 0; given < 2; given++) {
+        struct audit *a = audit_new(M);
+        size_t c23, c24, c25, cs;
+        size_t f23 = audit_figure(a, "2023", given ? 100 : -1, 0);
+        c23 = audit_cell(a, "2023", AUDIT_COUNT, 6);
+        size_t f24 = count_fig(a, "2024", 6, &c24);
+        size_t f25 = count_fig(a, "2025", 2, &c25);
+        count_fig(a, "span", 14, &cs);
+        audit_cell_exact(a, c23, 6);
+        audit_figure_cell(a, f23, c23);
+        size_t parts[3] = { c24, c23, c25 };
+        audit_sum(a, "span = 2024 + 2023 + 2025", cs, 3, parts);
+        suppress_ok(a);
+        reason_is(a, f25, AUDIT_PRIMARY, AUDIT_NONE);
+        reason_is(a, given ? f24 : f23, AUDIT_COMPLEMENT, f25);
+        reason_is(a, given ? f23 : f24, AUDIT_VISIBLE, AUDIT_NONE);
+        interval_is(a, c25, 0, 8);
+        audit_free(a);
+    }
+}
+
 /* ---- size -------------------------------------------------------------------------
  * 250 tables like the 2x3 one (IMG, non-IMG, all by 2023, 2024, 2025 and
  * the span, one figure per cell): 3,000 cells and 1,000 relations (the
@@ -929,6 +958,7 @@ int main(void)
         cmocka_unit_test(empty_and_given),
         cmocka_unit_test(planted_leak),
         cmocka_unit_test(deterministic),
+        cmocka_unit_test(ties_and_costs),
         cmocka_unit_test(matches_enumeration),
         cmocka_unit_test(size_3000_cells),
     };
