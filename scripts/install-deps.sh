@@ -3,8 +3,10 @@
 # that are missing. Safe to run on every `make test` / `make demo`.
 set -eu
 
-# unzip is for the tests only: they read tables.xlsx back part by part.
-pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libcsv-dev libgsl-dev libcmocka-dev nettle-dev libglib2.0-dev libglpk-dev libxlsxwriter-dev gnuplot-nox unzip"
+# For the tests only: unzip reads tables.xlsx back part by part; chromium
+# prints the reports to PDF as a reader would, and poppler-utils reads the
+# PDF's text and page positions back.
+pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libcsv-dev libgsl-dev libcmocka-dev nettle-dev libglib2.0-dev libglpk-dev libxlsxwriter-dev gnuplot-nox unzip chromium poppler-utils"
 # clang and its runtime give the fuzzers; optional unless asked for.
 [ "${IMGO_WITH_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-14-dev"
 

@@ -65,7 +65,12 @@ static int files_table(struct rep *r, int with_sha, struct imgo_err *err)
         int in_ledger = s == SQLITE_ROW, src = rep_source(r, f);
         int provided = src >= 0 ? src : in_ledger && sqlite3_column_int64(st, 2) > 0;
         buf_adds(h, "<tr><th scope=\"row\">");
-        html_esc(h, name);
+        /* a narrow page may break a long name after an underscore */
+        for (const char *c = name; *c; c++) {
+            buf_addc(h, *c);
+            if (*c == '_')
+                buf_adds(h, "<wbr>");
+        }
         buf_adds(h, "</th><td>");
         buf_adds(h, provided ? "yes" : in_ledger ? "<span class=\"na\">header only: no rows</span>"
                                                   : "<span class=\"na\">not provided</span>");

@@ -213,6 +213,23 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
     return rc;
 }
 
+void rep_axis_range(double lo, double hi, double ref, int logscale, double *min, double *max)
+{
+    if (!isfinite(lo) || !isfinite(hi))
+        lo = hi = ref;
+    lo = fmin(lo, ref);
+    hi = fmax(hi, ref);
+    if (logscale) {
+        double pad = hi > lo ? pow(hi / lo, 0.08) : 1.5;
+        *min = lo / pad;
+        *max = hi * pad;
+    } else {
+        double pad = 0.08 * (hi > lo ? hi - lo : 1);
+        *min = lo - pad;
+        *max = hi + pad;
+    }
+}
+
 /* Residents at risk at time t on a curve's points (the first point is the
  * start, n = subjects; each later one a step with n at risk): those of the
  * first step at or after t. */
@@ -375,26 +392,15 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
         if (!labels[i])
             labels[i] = xstrdup("");
     }
-    /* the axis holds every interval and the no-difference line, with a
-     * margin, so that the line never sits on the frame */
-    double ref = ratio ? 1 : 0, x0 = ref, x1 = ref;
+    double x0 = INFINITY, x1 = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        double a = isfinite(lo[i]) ? lo[i] : x[i], b = isfinite(hi[i]) ? hi[i] : x[i];
-        x0 = fmin(x0, a);
-        x1 = fmax(x1, b);
+        x0 = fmin(x0, isfinite(lo[i]) ? lo[i] : x[i]);
+        x1 = fmax(x1, isfinite(hi[i]) ? hi[i] : x[i]);
     }
     struct plot_layer layer = { PLOT_POINTS_XERR, NULL, PLOT_BLUE, 0, n, x, y, lo, hi };
     struct plot_chart c = { 0 };
     c.has_xrange = 1;
-    if (ratio) {
-        double pad = pow(x1 / x0, 0.08);
-        c.xmin = x0 / pad;
-        c.xmax = x1 * pad;
-    } else {
-        double pad = 0.08 * (x1 - x0 > 0 ? x1 - x0 : 1);
-        c.xmin = x0 - pad;
-        c.xmax = x1 + pad;
-    }
+    rep_axis_range(x0, x1, ratio ? 1 : 0, ratio, &c.xmin, &c.xmax);
     c.name = chart_name(chart);
     c.title = title;
     c.xlabel = xlabel;

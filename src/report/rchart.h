@@ -47,6 +47,11 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
                const char *xlabel, int ratio, const char *label_column, const char *caption,
                struct imgo_err *err);
 
+/* An axis that holds the data from lo to hi and the reference line ref
+ * (no difference: 0, or 1 for a ratio on a log axis) with a margin of 8%
+ * of the span on each side, so that the line never sits on the frame. */
+void rep_axis_range(double lo, double hi, double ref, int logscale, double *min, double *max);
+
 /* The colour of a group's series (all, img, non_img) in every chart. */
 extern const int rep_group_colour[3];
 

@@ -77,6 +77,6 @@ fi
 mkdir "$T/nopc"
 run env PKG_CONFIG_LIBDIR="$T/nopc" make -s BUILD="$T/b" all
 [ "$rc" != 0 ] && ok "make fails without the libraries" || not_ok "make fails without the libraries"
-expect_err "make names the missing packages" "imgo: cannot build: missing Debian packages: libsqlite3-dev libgsl-dev nettle-dev libglib2.0-dev"
+expect_err "make names the missing packages" "imgo: cannot build: missing Debian packages: libsqlite3-dev libgsl-dev nettle-dev libglib2.0-dev libxlsxwriter-dev"
 grep -q "run 'make deps'" "$T/err" && ok "make says to run make deps" || not_ok "make says to run make deps" "$(cat "$T/err")"
 [ -z "$(find "$T/b" -name '*.o' 2>/dev/null)" ] && ok "nothing compiled" || not_ok "nothing compiled"

@@ -62,10 +62,20 @@ mkdir "$T/only"
 cp fixtures/tiny/residents.csv "$T/only/"
 run "$IMGO" run pipelines/annual.pipeline --input "$T/only" --out "$T/o9"
 expect_rc "residents only" 0
-for what in "no fellowship applications." "no milestone ratings." "no evaluations." "no negative feedback comments." \
-    "no employment records of graduates." "no patient experience scores."; do
+for what in "fellowship_applications.csv was not provided." "milestone_ratings.csv was not provided." \
+    "evaluations.csv was not provided." "feedback.csv was not provided." "employment.csv was not provided." \
+    "patient_experience.csv was not provided." "board_exams.csv was not provided." \
+    "ccc_actions.csv was not provided."; do
     if grep -qF "<p class=\"nodata\">No data: $what</p>" "$T/o9/report.html"; then ok "no data: $what"; else not_ok "no data: $what"; fi
 done
+# a file nobody gave is never a confident 0%, nor a hidden figure
+if grep -q '>0\.0%' "$T/o9/report.html"; then not_ok "residents only: no figure reads 0.0%" "$(grep -o '.\{80\}>0\.0%' "$T/o9/report.html" | head -3)"
+else ok "residents only: no figure reads 0.0%"; fi
+if grep -qF 'no data: mentor_assignments.csv was not provided' "$T/o9/report.html"; then ok "residents only: coverage says its file was not provided"
+else not_ok "residents only: coverage says its file was not provided"; fi
+if grep -q 'Adverse CCC actions</h3>' "$T/o9/report.html" && ! sed -n '/Adverse CCC actions<\/h3>/,/<h[23]/p' "$T/o9/report.html" | grep -q 'suppressed'; then
+    ok "residents only: adverse actions are not 'suppressed' but missing"
+else not_ok "residents only: adverse actions are not 'suppressed' but missing"; fi
 
 # a rejected row stops the run before compute: no report, no metrics
 mkdir "$T/bad"

@@ -52,20 +52,21 @@ else
     expect_rc "umask 0277: synth cannot write into its own 0500 directory and says so (exit 3)" 3
 fi
 
-# The quarterly packet: the banner in the page, repeated on every printed
-# page by the print CSS (fixed position), with the packet's ID lists.
+# The quarterly packet: the banner at the top of the page on screen, and
+# the mark in the top margin of every printed page (a CSS page-margin box,
+# so it covers no text; tests/e2e/report_browser.sh checks the printed PDF).
 run "$IMGO" report --db "$T/u022/o/outcomes.db" --kind quarterly --out "$T/q"
 expect_rc "quarterly packet renders" 0
 q=$T/q/report.html
-if grep -q '<div class="confidential" role="note">CONFIDENTIAL: lists residents by ID' "$q"; then
+if grep -q '<div class="confidential screen" role="note">CONFIDENTIAL: lists residents by ID' "$q"; then
     ok "the packet carries the confidential banner"
 else
     not_ok "the packet carries the confidential banner"
 fi
-if grep -q '@media print{.confidential{position:fixed;top:0' "$q"; then
-    ok "the print CSS repeats the banner on every page"
+if grep -q '@page{@top-right{content:"CONFIDENTIAL' "$q"; then
+    ok "the print CSS puts the mark in every page's margin"
 else
-    not_ok "the print CSS repeats the banner on every page"
+    not_ok "the print CSS puts the mark in every page's margin"
 fi
 expect_eq "the banner comes before any resident is listed" \
     "$(awk '/class="confidential"/ {print NR; exit}' "$q")" "$(awk '/<body>/ {print NR + 1; exit}' "$q")"

@@ -17,16 +17,16 @@ h=$T/q/report.html
 has() { if grep -qF -- "$2" "$h"; then ok "$1"; else not_ok "$1" "missing: $2"; fi; }
 hasnt() { if grep -qF -- "$2" "$h"; then not_ok "$1" "present: $2"; else ok "$1"; fi; }
 
-has "marked confidential" '<div class="confidential" role="note">CONFIDENTIAL'
-has "print repeats the confidential banner" '@media print{.confidential{position:fixed'
+has "marked confidential" '<div class="confidential screen" role="note">CONFIDENTIAL'
+has "print marks every page in its margin" '@page{@top-right{content:"CONFIDENTIAL'
 has "the quarter of the as-of date" '<dt>Quarter</dt><dd>2023-07-01 to 2023-09-30</dd>'
 for s in new-residents cadence mentor-load step3-watch bias-signals early-warning; do
     has "section $s" "<section id=\"$s\">"
 done
 has "new resident and missing mentors" '<tr><th scope="row">R004</th><td>IMG</td><td>2023-07-01</td><td>senior resident, faculty</td><td>senior resident, faculty</td></tr>'
 has "cadence behind" '<tr><th scope="row">R004</th><td>IMG</td><td>2023-07-01</td><td>1, 3, 4, 5, 6</td><td>2, 3</td></tr>'
-has "step 3 watch list" '<tr><th scope="row">R002</th><td>Non-IMG</td><td>none</td><td>2021-07-01</td><td>28</td><td>0</td></tr>'
-hasnt "a Step 3 pass leaves the watch list" '<tr><th scope="row">R001</th><td>IMG</td><td>h1b</td>'
+has "step 3 watch list" '<tr><th scope="row">R002</th><td>Non-IMG</td><td>No visa <span class="code">none</span></td><td>2021-07-01</td><td>28</td><td>0</td></tr>'
+hasnt "a Step 3 pass leaves the watch list" '<tr><th scope="row">R001</th><td>IMG</td><td>H-1B <span class="code">h1b</span></td>'
 has "early warning: graduation gap" '<tr><th scope="row">R001</th><td>IMG</td><td>graduated 6 years before starting; no active senior resident, peer mentor</td></tr>'
 has "early warning: several reasons" '<tr><th scope="row">R004</th><td>IMG</td><td>graduated 11 years before starting; no active senior resident, faculty mentor; cadence behind (5 week(s), 2 month(s) without a meeting)</td></tr>'
 hasnt "residents who left are not listed" '<th scope="row">R003</th>'

@@ -51,6 +51,7 @@ static void chart_init(struct plot_chart *c, struct plot_layer *l, const char *n
     memset(l, 0, 2 * sizeof *l);
     c->name = name;
     c->title = "Title `touch PWNED` system(\"touch PWNED\") @macro </svg><script>";
+    c->desc = "What it shows & where.";
     c->xlabel = "Year";
     c->ylabel = "Pass rate (proportion)";
     l[0].style = PLOT_POINTS_YERR;
@@ -129,6 +130,11 @@ static void test_render_hostile(void **state)
     assert_int_equal(read_file(buf_str(&path), &a), 0);
     assert_non_null(strstr(buf_str(&a), "Title `touch PWNED` system(\"touch PWNED\") @macro &lt;/svg>&lt;script>"));
     assert_null(strstr(buf_str(&a), "<script"));
+    /* the SVG's own title and description, not gnuplot's "Gnuplot" */
+    assert_null(strstr(buf_str(&a), "<title>Gnuplot</title>"));
+    assert_non_null(strstr(buf_str(&a), "<title>Title `touch PWNED` system(&quot;touch PWNED&quot;) @macro "
+                                         "&lt;/svg&gt;&lt;script&gt;</title>"));
+    assert_non_null(strstr(buf_str(&a), "<desc>What it shows &amp; where. Drawn by gnuplot "));
     assert_non_null(strstr(buf_str(&a), "threshold @imgo_cairo"));
     buf_reset(&path);
     buf_addf(&path, "%s/charts/hostile2.svg", dir);
@@ -181,6 +187,60 @@ static void test_render_error(void **state)
     rm_rf(dir);
 }
 
+/* WCAG 2 relative luminance of "#RRGGBB". */
+static double luminance(const char *hex)
+{
+    double c[3];
+    for (int i = 0; i < 3; i++) {
+        unsigned v;
+        assert_int_equal(sscanf(hex + 1 + 2 * i, "%2x", &v), 1);
+        double s = v / 255.0;
+        c[i] = s <= 0.03928 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* Every plotted colour stands out from the white background: a contrast
+ * ratio (WCAG 2, (L1 + 0.05) / (L2 + 0.05)) of at least 3:1, the level for
+ * graphics; the light Okabe-Ito colours (sky blue 2.3:1) are darkened. */
+static void test_palette_contrast(void **state)
+{
+    (void)state;
+    for (int i = 0; i < PLOT_N_COLOURS; i++) {
+        const char *hex = plot_colour_hex(i);
+        assert_int_equal(strlen(hex), 7);
+        double ratio = 1.05 / (luminance(hex) + 0.05);
+        if (ratio < 3)
+            print_message("colour %d %s: contrast %.2f\n", i, hex, ratio);
+        assert_true(ratio >= 3);
+    }
+    /* the reference values of the formula: black 21:1, white 1:1 */
+    assert_float_equal(1.05 / (luminance("#000000") + 0.05), 21, 1e-9);
+    assert_float_equal(1.05 / (luminance("#FFFFFF") + 0.05), 1, 1e-9);
+}
+
+/* Counts are drawn as bars, censoring as ticks; the bar width is the
+ * chart's. */
+static void test_boxes_and_ticks(void **state)
+{
+    (void)state;
+    double x[] = { 1, 2, 3 }, y[] = { 0.5, 0.3, 0.2 };
+    struct plot_layer l[2] = { { PLOT_BOXES, "Peer", PLOT_GREEN, 0, 3, x, y, NULL, NULL },
+                               { PLOT_CENSOR, NULL, PLOT_BLUE, 0, 3, x, y, NULL, NULL } };
+    struct plot_chart c = { 0 };
+    c.name = "load";
+    c.title = "Load";
+    c.box_width = 0.25;
+    c.layers = l;
+    c.n_layers = 2;
+    struct buf b = BUF_INIT;
+    plot_script(&b, &c, 1);
+    assert_non_null(strstr(buf_str(&b), "set boxwidth 0.25 absolute"));
+    assert_non_null(strstr(buf_str(&b), "with boxes"));
+    assert_non_null(strstr(buf_str(&b), "with points pt 1"));
+    buf_release(&b);
+}
+
 static void test_no_gnuplot(void **state)
 {
     (void)state;
@@ -202,6 +262,8 @@ int main(void)
         cmocka_unit_test(test_render_hostile),
         cmocka_unit_test(test_render_error),
         cmocka_unit_test(test_no_gnuplot),
+        cmocka_unit_test(test_palette_contrast),
+        cmocka_unit_test(test_boxes_and_ticks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

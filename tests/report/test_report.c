@@ -142,6 +142,8 @@ static void build_db(const char *path, int with_metrics)
         metric(db, "board.first_attempt_pass_rate", "all", ex, "2023-2025", 22, 17, 17.0 / 22, 0.57, 0.9, NAN, NAN, 0);
         metric(db, "board.first_attempt_pass_diff", "img_vs_non_img", ex, "2025", 10, 7, -0.2, -0.6, 0.3, 1.0, NAN, 0);
         metric(db, "board.accreditation_flag", "all", ex, "2023-2025", 22, 17, 1, NAN, NAN, NAN, NAN, 0);
+        metric(db, "board.first_attempt_pass_change", "all", ex, "2025", 22, 17, 0.7 - 10.0 / 12, -0.45, 0.25, 0.5,
+               NAN, 0);
         metric(db, "step3.pass_by_month12", "all", "", "", 30, 24, 0.8, 0.62, 0.9, NAN, NAN, 0);
         metric(db, "step3.pass_by_month12", "img", "visa=h1b", "", 2, 1, 0.5, 0.09, 0.91, NAN, NAN, 1);
         metric(db, "bias.milestone_gap", "img_vs_non_img", "", "", 400, 40, -0.21, -0.35, -0.07, 0.004, NAN, 0);
@@ -264,13 +266,16 @@ static void test_annual(void **state)
     assert_non_null(strstr(s, "60.0%"));  /* img 2025, n = 5 = min_cell: shown */
     /* the board flag and the change from the year before */
     assert_non_null(strstr(s, "accreditation flag raised"));
-    assert_non_null(strstr(s, "-13.3 pp (2025 vs 2024)"));
+    /* the latest year's change, with its interval and the year before's
+     * own figure beside it */
+    assert_non_null(strstr(s, "-13.3 pp <span class=\"ci\">(-45.0 to 25.0 pp)</span><br><span class=\"nk\">2024: "
+                              "10 of 12 (83.3%)</span>"));
     /* p-values: "p = x", or "p < 0.001" */
-    assert_non_null(strstr(s, ", p = 0.004 (400 ratings of 40 residents"));
+    assert_non_null(strstr(s, ", p = 0.004 (t test, cluster-robust by resident; 400 ratings of 40 residents"));
     assert_non_null(strstr(s, "p &lt; 0.001<br>q &lt; 0.001"));
     /* sections without data say so */
-    assert_non_null(strstr(s, "No data: no fellowship applications."));
-    assert_non_null(strstr(s, "No data: no employment records of graduates."));
+    assert_non_null(strstr(s, "No data: no fellowship application in a cycle up to the as-of year."));
+    assert_non_null(strstr(s, "No data: no employment record of a graduate."));
     /* charts inline and on disk */
     assert_non_null(strstr(s, "<svg"));
     assert_int_equal(access("out/charts/retention_km.svg", F_OK), 0);
@@ -515,14 +520,17 @@ static void test_complementary_suppression(void **state)
                               "suppressed (n&lt;5)</span></td>"));
     const char *supp = "<td><span class=\"supp\">suppressed (n&lt;5)</span></td>";
     struct buf want = BUF_INIT;
-    buf_addf(&want, "<tr><th scope=\"row\">j1</th>%s%s%s</tr>", supp, supp, supp);
+    buf_addf(&want, "<tr><th scope=\"row\">J-1 <span class=\"code\">j1</span></th>%s%s%s</tr>", supp, supp, supp);
     assert_non_null(strstr(s, buf_str(&want)));
-    assert_non_null(strstr(s, "<tr><th scope=\"row\">none</th><td>59</td><td>17</td><td>42</td></tr>"));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">No visa <span class=\"code\">none</span></th><td>59</td>"
+                              "<td>17</td><td>42</td></tr>"));
     buf_release(&want);
-    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1</th><td><span class=\"supp\">suppressed (n&lt;5)"));
-    assert_non_null(strstr(s, "visa (suppressed (n&lt;5): j1, h1b)"));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1 <span class=\"code\">j1</span></th><td><span "
+                              "class=\"supp\">suppressed (n&lt;5)"));
+    assert_non_null(strstr(s, "visa (suppressed (n&lt;5): J-1, H-1B)"));
     assert_null(strstr(s, "66.7%"));
-    assert_non_null(strstr(s, "Log-rank test, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
+    assert_non_null(strstr(s, "Log-rank test of the two curves, IMG vs non-IMG: <span class=\"supp\">suppressed "
+                              "(n&lt;5)</span>"));
     assert_non_null(strstr(s, "Risk ratio, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
     /* and in the charts: neither KM curve is drawn, the 2024 points of both
      * groups are named in the key, the evaluator E9 is not drawn */
