@@ -26,6 +26,12 @@ struct cmd_ingest_out {
 };
 void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check);
 
+/* Loads the map of --map FILE (cmd_map.c): 0, or the exit status after
+ * printing why not (a map that does not parse; one that still holds a
+ * TODO, each named). m is then released. */
+struct imgo_map;
+int cmd_map_load(const char *path, struct imgo_map *m);
+
 /* Prints "imgo: <err->msg>" on stderr and returns err->status. */
 int cmd_fail(const struct imgo_err *err);
 

@@ -1,5 +1,5 @@
 /*
- * cmd_check.c - `imgo check DIR [--db FILE] [--strict]`.
+ * cmd_check.c - `imgo check DIR [--db FILE] [--strict] [--map FILE]`.
  *
  * Runs the ingest stage itself, so that check and ingest can never
  * disagree, on a private temporary database that SQLite deletes when it is
@@ -9,12 +9,13 @@
 #include "cmd.h"
 #include "db.h"
 #include "ingest.h"
+#include "map.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const char check_usage[] =
-    "usage: imgo check DIR [--db FILE] [--strict]\n"
+    "usage: imgo check DIR [--db FILE] [--strict] [--map FILE]\n"
     "\n"
     "Validates the cohort directory DIR against the input contract and writes\n"
     "nothing. DIR must hold residents.csv unless --db FILE is given, whose\n"
@@ -23,6 +24,8 @@ static const char check_usage[] =
     "options:\n"
     "  --db FILE   an imgo database whose residents count as existing\n"
     "  --strict    an unknown column rejects its file (else a warning)\n"
+    "  --map FILE  read DIR as an export through the import map FILE\n"
+    "              (docs/MAPS.md)\n"
     "  --help      this text\n"
     "\n"
     "stdout, one line per cohort file:\n"
@@ -37,7 +40,7 @@ static const char check_usage[] =
 
 int cmd_check(int argc, char **argv)
 {
-    const char *db_path = NULL, *dir = NULL;
+    const char *db_path = NULL, *dir = NULL, *map_path = NULL;
     unsigned flags = INGEST_VALIDATE_ONLY;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -52,6 +55,12 @@ int cmd_check(int argc, char **argv)
             db_path = a + 5;
         } else if (!strcmp(a, "--strict")) {
             flags |= INGEST_STRICT;
+        } else if (!strcmp(a, "--map")) {
+            if (i + 1 >= argc)
+                return cmd_usage_error("--map needs a value; see 'imgo check --help'");
+            map_path = argv[++i];
+        } else if (!strncmp(a, "--map=", 6)) {
+            map_path = a + 6;
         } else if (a[0] == '-' && a[1]) {
             return cmd_usage_error("unknown option '%s'; see 'imgo check --help'", a);
         } else if (dir) {
@@ -63,32 +72,43 @@ int cmd_check(int argc, char **argv)
     if (!dir)
         return cmd_usage_error("no cohort directory given; see 'imgo check --help'");
 
+    struct imgo_map map;
+    int st = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
+    if (st)
+        return st;
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;
     /* One thread uses each connection: no mutexes on the hot path (only
      * possible before SQLite initialises; harmless if it already has). */
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     /* "" is SQLite's private on-disk temporary database. */
-    if (db_open("", 0, &db, &err))
-        return cmd_fail(&err);
+    if (db_open("", 0, &db, &err)) {
+        st = cmd_fail(&err);
+        goto out;
+    }
     if (db_path && ingest_seed_residents(db, db_path, &err)) {
         db_close(db);
-        return cmd_fail(&err);
+        st = cmd_fail(&err);
+        goto out;
     }
     struct ingest ig;
     struct ingest_opts o = { 0 };
     struct cmd_ingest_out out;
     o.flags = flags;
+    o.map = map_path ? &map : NULL;
     cmd_ingest_sink(&o.sink, &out, 1);
-    int st;
     if (ingest_init(&ig, db, &o, &err)) {
         db_close(db);
-        return cmd_fail(&err);
+        st = cmd_fail(&err);
+        goto out;
     }
     st = ingest_dir(&ig, dir, db_path == NULL, &err);
     if (err.status)
         cmd_fail(&err);
     ingest_release(&ig);
     db_close(db);
+out:
+    if (map_path)
+        map_release(&map);
     return st;
 }

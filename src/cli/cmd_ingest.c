@@ -1,6 +1,6 @@
 /*
  * cmd_ingest.c - `imgo ingest DIR... --db FILE [--skip-bad-rows [--rejects
- * DIR]] [--strict]`, and the printing shared with `imgo check`.
+ * DIR]] [--strict] [--map FILE]`, and the printing shared with `imgo check`.
  *
  * stdout gets one summary line per cohort file (the format is documented
  * in --help and docs/SCHEMA.md and is stable); stderr gets the errors and
@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "ingest.h"
+#include "map.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +86,7 @@ void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check)
 
 static const char ingest_usage[] =
     "usage: imgo ingest DIR... --db FILE [--skip-bad-rows [--rejects DIR]] [--strict]\n"
+    "                   [--map FILE]\n"
     "\n"
     "Validates the cohort files in each DIR and upserts them into the database\n"
     "FILE (created when missing), residents.csv first. Each file is written whole\n"
@@ -97,6 +99,8 @@ static const char ingest_usage[] =
     "                    with a last column \"error\", to REJECTS/FILE\n"
     "  --rejects DIR     REJECTS (default: \"rejects\" beside the database)\n"
     "  --strict          an unknown column rejects its file (else a warning)\n"
+    "  --map FILE        read each DIR as an export through the import map FILE\n"
+    "                    (docs/MAPS.md)\n"
     "  --help            this text\n"
     "\n"
     "stdout, one line per cohort file:\n"
@@ -114,7 +118,7 @@ static const char ingest_usage[] =
 
 int cmd_ingest(int argc, char **argv)
 {
-    const char *db_path = NULL, *rejects = NULL;
+    const char *db_path = NULL, *rejects = NULL, *map_path = NULL;
     unsigned flags = 0;
     char **dirs = argv + 1;
     int ndirs = 0;
@@ -135,6 +139,12 @@ int cmd_ingest(int argc, char **argv)
             flags |= INGEST_SKIP_BAD_ROWS;
         } else if (!strcmp(a, "--strict")) {
             flags |= INGEST_STRICT;
+        } else if (!strcmp(a, "--map")) {
+            if (i + 1 >= argc)
+                return cmd_usage_error("--map needs a value; see 'imgo ingest --help'");
+            map_path = argv[++i];
+        } else if (!strncmp(a, "--map=", 6)) {
+            map_path = a + 6;
         } else if (a[0] == '-' && a[1]) {
             return cmd_usage_error("unknown option '%s'; see 'imgo ingest --help'", a);
         } else {
@@ -159,23 +169,30 @@ int cmd_ingest(int argc, char **argv)
         rejects = default_rejects;
     }
 
+    struct imgo_map map;
+    int worst = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
+    if (worst)
+        return worst;
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;
     /* One thread uses each connection: no mutexes on the hot path (only
      * possible before SQLite initialises; harmless if it already has). */
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    if (db_open(db_path, 0, &db, &err))
-        return cmd_fail(&err);
+    if (db_open(db_path, 0, &db, &err)) {
+        worst = cmd_fail(&err);
+        goto out;
+    }
     struct ingest ig;
     struct ingest_opts o = { 0 };
     struct cmd_ingest_out out;
     o.flags = flags;
     o.rejects_dir = rejects;
+    o.map = map_path ? &map : NULL;
     cmd_ingest_sink(&o.sink, &out, 0);
-    int worst = IMGO_OK;
     if (ingest_init(&ig, db, &o, &err)) {
         db_close(db);
-        return cmd_fail(&err);
+        worst = cmd_fail(&err);
+        goto out;
     }
     for (int i = 0; i < ndirs; i++) {
         int st = ingest_dir(&ig, dirs[i], 0, &err);
@@ -188,5 +205,8 @@ int cmd_ingest(int argc, char **argv)
     }
     ingest_release(&ig);
     db_close(db);
+out:
+    if (map_path)
+        map_release(&map);
     return worst;
 }

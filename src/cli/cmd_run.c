@@ -1,10 +1,11 @@
 /*
  * cmd_run.c - `imgo run PIPELINE --input DIR --out DIR [--db FILE]
- * [--as-of DATE] [--skip-bad-rows]`: every stage the pipeline file names,
- * in order.
+ * [--as-of DATE] [--skip-bad-rows] [--map FILE]`: every stage the pipeline
+ * file names, in order.
  */
 #include "cmd.h"
 #include "err.h"
+#include "map.h"
 #include "params.h"
 #include "pipeline.h"
 
@@ -13,7 +14,7 @@
 
 static const char run_usage[] =
     "usage: imgo run PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE]\n"
-    "                [--skip-bad-rows]\n"
+    "                [--skip-bad-rows] [--map FILE]\n"
     "\n"
     "Runs the stages PIPELINE names (ingest compute report) with its parameters;\n"
     "options given here override the file. Writes OUT/metrics.csv, OUT/tables/,\n"
@@ -29,6 +30,8 @@ static const char run_usage[] =
     "  --skip-bad-rows write the good rows, copy bad rows to OUT/rejects/FILE\n"
     "                  with an error column, and go on (a file rejected as a\n"
     "                  whole still stops the run)\n"
+    "  --map FILE      read the input as an export through the import map FILE\n"
+    "                  (docs/MAPS.md); run.json and the report name it\n"
     "  --help          this text\n"
     "\n"
     "stdout: the path of the report, when the pipeline renders one.\n"
@@ -50,7 +53,7 @@ static void on_done(void *ctx, const struct ingest_result *r)
 
 int cmd_run(int argc, char **argv)
 {
-    const char *pipeline = NULL, *input = NULL, *out = NULL, *db = NULL, *as_of = NULL;
+    const char *pipeline = NULL, *input = NULL, *out = NULL, *db = NULL, *as_of = NULL, *map_path = NULL;
     int skip_bad_rows = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -63,7 +66,8 @@ int cmd_run(int argc, char **argv)
             continue;
         }
         const char **dst = !strcmp(a, "--input") ? &input : !strcmp(a, "--out") ? &out
-                          : !strcmp(a, "--db") ? &db : !strcmp(a, "--as-of") ? &as_of : NULL;
+                          : !strcmp(a, "--db") ? &db : !strcmp(a, "--as-of") ? &as_of
+                          : !strcmp(a, "--map") ? &map_path : NULL;
         if (dst) {
             if (i + 1 >= argc)
                 return cmd_usage_error("run: %s needs a value; see 'imgo run --help'", a);
@@ -79,10 +83,14 @@ int cmd_run(int argc, char **argv)
         return cmd_usage_error("run: no pipeline file given; see 'imgo run --help'");
     if (!out || !*out)
         return cmd_usage_error("run: --out DIR is required; see 'imgo run --help'");
+    struct imgo_map map;
+    int rc = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
+    if (rc)
+        return rc;
     struct imgo_params p;
     struct imgo_err err = IMGO_ERR_INIT;
     params_init(&p);
-    int rc = params_load(&p, pipeline, &err);
+    rc = params_load(&p, pipeline, &err);
     if (!rc && as_of) {
         struct imgo_err e = IMGO_ERR_INIT;
         if ((rc = params_set(&p, "as_of", as_of, &e)))
@@ -94,6 +102,7 @@ int cmd_run(int argc, char **argv)
         o.out = out;
         o.db_path = db;
         o.skip_bad_rows = skip_bad_rows;
+        o.map = map_path ? &map : NULL;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);
@@ -102,6 +111,8 @@ int cmd_run(int argc, char **argv)
     for (int i = 0; i < p.n_stages; i++)
         has_report |= p.stages[i] == STAGE_REPORT;
     params_release(&p);
+    if (map_path)
+        map_release(&map);
     if (rc)
         return cmd_fail(&err);
     if (has_report)

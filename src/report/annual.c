@@ -122,6 +122,13 @@ static int cover(struct rep *r, struct imgo_err *err)
         html_esc(h, r->prov->input);
         buf_adds(h, "</code>");
     }
+    if (r->prov && r->prov->map) {
+        buf_adds(h, "</dd>\n<dt>Import map</dt><dd><code>");
+        html_esc(h, r->prov->map);
+        buf_adds(h, "</code> (SHA-256 <code>");
+        html_esc(h, r->prov->map_sha256);
+        buf_adds(h, "</code>)");
+    }
     buf_adds(h, "</dd>\n</dl>\n<h3>Parameters of the computation</h3>\n");
     if (r->n_info) {
         buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"
