@@ -44,5 +44,6 @@ int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif

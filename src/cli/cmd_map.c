@@ -6,9 +6,11 @@
  * parse, or that still holds a TODO, stops the command with exit 2 and
  * every TODO named by its MAPFILE:LINE.
  */
+#include "buf.h"
 #include "cmd.h"
 #include "err.h"
 #include "map.h"
+#include "mapdraft.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,5 +32,64 @@ int cmd_map_load(const char *path, struct imgo_map *m)
         map_release(m);
         return IMGO_EUSAGE;
     }
+    return IMGO_OK;
+}
+
+static const char map_usage[] =
+    "usage: imgo map init EXPORT_DIR\n"
+    "\n"
+    "Prints on stdout a draft import map for the export in EXPORT_DIR: which\n"
+    "file feeds each cohort file, which column each cohort column, the date\n"
+    "formats, encodings and delimiters it detects, and value maps for the\n"
+    "enumerated columns from the values it finds. What it cannot settle is a\n"
+    "TODO line, with what it takes in a comment. Save the draft, fill in the\n"
+    "TODOs, and read the export with it:\n"
+    "  imgo map init export/ > export.map\n"
+    "  imgo check export/ --map export.map\n"
+    "The map's syntax and settings: docs/MAPS.md.\n"
+    "\n"
+    "stderr: how many TODOs the draft holds.\n"
+    "Exit status: 0 success, 2 usage error, 3 EXPORT_DIR cannot be read.\n";
+
+int cmd_map(int argc, char **argv)
+{
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(map_usage, stdout);
+        return IMGO_OK;
+    }
+    if (argc < 2 || strcmp(argv[1], "init"))
+        return cmd_usage_error("map: the only subcommand is 'init'; see 'imgo map --help'");
+    const char *dir = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(map_usage, stdout);
+            return IMGO_OK;
+        } else if (a[0] == '-' && a[1]) {
+            return cmd_usage_error("map init: unknown option '%s'; see 'imgo map --help'", a);
+        } else if (dir) {
+            return cmd_usage_error("map init: one export directory at a time");
+        } else {
+            dir = a;
+        }
+    }
+    if (!dir || !*dir)
+        return cmd_usage_error("map init: no export directory given; see 'imgo map --help'");
+    struct imgo_err err = IMGO_ERR_INIT;
+    struct buf out = BUF_INIT;
+    size_t ntodo = 0;
+    if (mapdraft_write(dir, &out, &ntodo, &err)) {
+        buf_release(&out);
+        return cmd_fail(&err);
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    buf_release(&out);
+    if (fflush(stdout))
+        return cmd_usage_error("map init: cannot write the draft"), IMGO_EIO;
+    if (ntodo)
+        fprintf(stderr, "imgo: the draft holds %zu TODO%s: fill %s in, then: imgo check %s --map MAPFILE\n",
+                ntodo, ntodo > 1 ? "s" : "", ntodo > 1 ? "them" : "it", dir);
+    else
+        fprintf(stderr, "imgo: the draft holds no TODO; check it, then: imgo check %s --map MAPFILE\n", dir);
     return IMGO_OK;
 }

@@ -25,6 +25,7 @@ static const struct command commands[] = {
     { "report", cmd_report, "render the annual report or the quarterly packet" },
     { "run", cmd_run, "run the stages of a pipeline file: ingest, compute, report" },
     { "synth", cmd_synth, "write a synthetic cohort directory with planted effects" },
+    { "map", cmd_map, "draft an import map from an export directory (map init)" },
     { "template", cmd_template, "write the cohort files as empty templates with a README" },
     { NULL, NULL, NULL } /* commands are added here as they are built */
 };
