@@ -88,6 +88,7 @@ struct encoding_sniff {
     int bom;                      /* starts with a UTF-8 byte-order mark */
     enum text_encoding encoding;  /* the guess for the whole file */
     long bad_line;                /* the first line that is not valid UTF-8, 0 when none */
+    int ascii;                    /* every byte is ASCII: any of the encodings reads it */
     char delim;                   /* the guess from the first line */
 };
 

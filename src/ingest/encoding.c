@@ -222,7 +222,7 @@ int encoding_sniff_fd(int fd, const char *name, struct encoding_sniff *s, struct
     s->kind = SNIFF_TEXT;
     s->delim = ',';
     char *b = xmalloc(SNIFF_CHUNK + 4);
-    int rc = 0, utf8 = 1, cp1252 = 1;
+    int rc = 0, utf8 = 1, cp1252 = 1, ascii = 1;
     ssize_t n = pread_all(fd, b, SNIFF_CHUNK, 0);
     if (n < 0)
         goto read_error;
@@ -260,6 +260,8 @@ int encoding_sniff_fd(int fd, const char *name, struct encoding_sniff *s, struct
             utf8 = 0;
             s->bad_line = line + count_lf(b, k);
         }
+        for (size_t i = 0; ascii && i < total - keep; i++)
+            ascii = !((unsigned char)b[i] & 0x80);
         for (size_t i = 0; cp1252 && i < total - keep; i++)
             cp1252 = encoding_is_cp1252((unsigned char)b[i]);
         line += count_lf(b, total - keep);
@@ -269,6 +271,7 @@ int encoding_sniff_fd(int fd, const char *name, struct encoding_sniff *s, struct
             break;
     }
     s->encoding = utf8 ? ENC_UTF8 : cp1252 ? ENC_WINDOWS_1252 : ENC_LATIN1;
+    s->ascii = ascii;
     goto out;
 read_error:
     rc = imgo_err_set(err, IMGO_EIO, "%s: %s", name, strerror(errno));

@@ -103,6 +103,7 @@ struct run {
     struct ingest_result res;
     long line;        /* of the current record */
     int row_bad;
+    int row_shown;    /* an error of the current record was reported */
     struct buf msg, rowerr, header_raw;
     /* resident look-up cache: rows come grouped by resident */
     char last_id[VALIDATE_ID_MAX + 1];
@@ -334,6 +335,11 @@ static void record_error(struct run *r, const char *col, const char *msg, int qu
     if (!r->row_bad) {
         r->row_bad = 1;
         r->res.rows_rejected++;
+    }
+    /* A record counts towards the report's limit once something of it is
+     * reported. */
+    if (!quiet && !r->row_shown) {
+        r->row_shown = 1;
         r->nbad++;
     }
     if (!quiet)
@@ -720,7 +726,7 @@ static int do_row(struct run *r, const struct csvread_record *rec, struct imgo_e
     size_t len[MAX_COLS];
     const char *label[MAX_COLS];
     r->line = rec->line;
-    r->row_bad = 0;
+    r->row_bad = r->row_shown = 0;
     buf_reset(&r->rowerr);
     r->res.rows_read++;
     if (rec->nfields != r->h.nfields) {
@@ -767,7 +773,7 @@ static int do_record(struct run *r, const struct csvread_record *rec, struct img
     if (!maprec_wanted(&r->plan, rec))
         return 0;
     r->line = rec->line;
-    r->row_bad = 0;
+    r->row_bad = r->row_shown = 0;
     buf_reset(&r->rowerr);
     if (rec->nfields != r->h.nfields) {
         r->res.rows_read++;

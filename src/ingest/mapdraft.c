@@ -161,6 +161,17 @@ static const struct {
     { "negative", { "neg", NULL } },
 };
 
+/* Exam names as the pipelines know them (board_exams, step3_exam), and
+ * how exports spell them. */
+static const struct {
+    const char *name;
+    const char *names[8];
+} exam_names[] = {
+    { "ABIM-IM", { "abimim", "abiminternalmedicine", "abimcertification", "abiminternalmedicinecertification",
+                   "internalmedicineboards", NULL } },
+    { "USMLE-STEP3", { "usmlestep3", "step3", "usmlestepiii", NULL } },
+};
+
 /* ---- the sample of an export -------------------------------------------- */
 
 struct column {
@@ -171,6 +182,11 @@ struct column {
 };
 
 struct xfile;
+
+/* A row of a REDCap data dictionary. */
+struct dict_entry {
+    char *field, *type, *choices;
+};
 
 struct view {
     struct xfile *x;
@@ -183,6 +199,10 @@ struct view {
 struct xfile {
     char *name;
     enum text_encoding enc;
+    int ascii;          /* any encoding reads it */
+    int dictionary;     /* a REDCap data dictionary, not data */
+    struct dict_entry *dict;
+    size_t ndict;
     char delim;
     char *problem;      /* why it could not be read, or NULL */
     size_t ncols;
@@ -278,6 +298,7 @@ static void read_sample(struct xfile *x, const char *path)
         return;
     }
     x->enc = sn.encoding;
+    x->ascii = sn.ascii;
     x->delim = sn.delim;
     struct csvread rd;
     struct csvread_record rec;
@@ -292,7 +313,20 @@ static void read_sample(struct xfile *x, const char *path)
             if (!strcasecmp(x->header[i], "redcap_repeat_instrument"))
                 x->instr = (int)i;
         }
+        x->dictionary = x->ncols > 5 && !strcasecmp(x->header[0], "Variable / Field Name") &&
+                        !strcasecmp(x->header[3], "Field Type") &&
+                        !strcasecmp(x->header[5], "Choices, Calculations, OR Slider Labels");
         for (long n = 0; n < MAPDRAFT_SAMPLE_ROWS && (rc = csvread_next(&rd, &rec, &err)) > 0; n++) {
+            if (x->dictionary) {
+                if (rec.nfields > 5) {
+                    x->dict = xrealloc(x->dict, (x->ndict + 1) * sizeof *x->dict);
+                    struct dict_entry *de = &x->dict[x->ndict++];
+                    de->field = xstrndup(rec.field[0], rec.len[0]);
+                    de->type = xstrndup(rec.field[3], rec.len[3]);
+                    de->choices = xstrndup(rec.field[5], rec.len[5]);
+                }
+                continue;
+            }
             struct view *v = view_for(x, &rec);
             v->nrows++;
             for (size_t i = 0; i < x->ncols && i < rec.nfields; i++)
@@ -322,8 +356,89 @@ static void free_xfile(struct xfile *x)
     for (size_t i = 0; i < x->ncols; i++)
         free(x->header[i]);
     free(x->header);
+    for (size_t i = 0; i < x->ndict; i++) {
+        free(x->dict[i].field);
+        free(x->dict[i].type);
+        free(x->dict[i].choices);
+    }
+    free(x->dict);
     free(x->name);
     free(x->problem);
+}
+
+/* ---- a REDCap data dictionary -------------------------------------------- */
+
+/* The label of choice `code` of REDCap field `field` in the dictionary, or
+ * NULL (the caller frees it). Choices are written "1, Completed | 2,
+ * Withdrew"; a yesno field is 1 Yes and 0 No, a truefalse field 1 True and
+ * 0 False. */
+static char *choice_label(const struct xfile *dict, const char *field, const char *code)
+{
+    for (size_t i = 0; dict && i < dict->ndict; i++) {
+        const struct dict_entry *e = &dict->dict[i];
+        if (strcasecmp(e->field, field))
+            continue;
+        if (!strcasecmp(e->type, "yesno") || !strcasecmp(e->type, "truefalse")) {
+            int yes = !strcasecmp(e->type, "yesno");
+            if (!strcmp(code, "1"))
+                return xstrdup(yes ? "Yes" : "True");
+            if (!strcmp(code, "0"))
+                return xstrdup(yes ? "No" : "False");
+            return NULL;
+        }
+        for (const char *c = e->choices; *c;) {
+            const char *bar = strchr(c, '|'), *end = bar ? bar : c + strlen(c);
+            const char *comma = memchr(c, ',', (size_t)(end - c));
+            if (comma) {
+                const char *k = c, *ke = comma;
+                while (k < ke && (*k == ' ' || *k == '\t'))
+                    k++;
+                while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+                    ke--;
+                if ((size_t)(ke - k) == strlen(code) && !strncmp(k, code, (size_t)(ke - k))) {
+                    const char *l = comma + 1, *le = end;
+                    while (l < le && (*l == ' ' || *l == '\t'))
+                        l++;
+                    while (le > l && (le[-1] == ' ' || le[-1] == '\t'))
+                        le--;
+                    return xstrndup(l, (size_t)(le - l));
+                }
+            }
+            c = bar ? bar + 1 : end;
+        }
+    }
+    return NULL;
+}
+
+/* Every choice code of REDCap field `field`, in the dictionary's order. */
+static void choice_codes(const struct xfile *dict, const char *field, char ***codes, size_t *n)
+{
+    for (size_t i = 0; dict && i < dict->ndict; i++) {
+        const struct dict_entry *e = &dict->dict[i];
+        if (strcasecmp(e->field, field))
+            continue;
+        if (!strcasecmp(e->type, "yesno") || !strcasecmp(e->type, "truefalse")) {
+            *codes = xrealloc(*codes, (*n + 2) * sizeof **codes);
+            (*codes)[(*n)++] = xstrdup("1");
+            (*codes)[(*n)++] = xstrdup("0");
+            return;
+        }
+        for (const char *c = e->choices; *c;) {
+            const char *bar = strchr(c, '|'), *end = bar ? bar : c + strlen(c);
+            const char *comma = memchr(c, ',', (size_t)(end - c));
+            if (comma) {
+                const char *k = c, *ke = comma;
+                while (k < ke && (*k == ' ' || *k == '\t'))
+                    k++;
+                while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+                    ke--;
+                *codes = xrealloc(*codes, (*n + 1) * sizeof **codes);
+                (*codes)[(*n)++] = xstrndup(k, (size_t)(ke - k));
+            }
+            c = bar ? bar + 1 : end;
+        }
+        return;
+    }
 }
 
 /* ---- matching ----------------------------------------------------------- */
@@ -455,6 +570,7 @@ static void match_columns(const struct view *v, const struct cohort_file *f, str
 /* ---- writing ------------------------------------------------------------- */
 
 struct draft {
+    const struct xfile *dict; /* a REDCap data dictionary of the export, or NULL */
     struct buf *out;
     size_t ntodo;
     int enc_all, delim_all;   /* every file agrees: written once in [map], else -1 */
@@ -527,8 +643,25 @@ static void fits_text(unsigned m, struct buf *out)
         }
 }
 
-/* The canonical value an export value stands for, or NULL. */
+static const char *guess_plain(const struct cohort_column *cc, const char *v);
+
+/* The canonical value an export value stands for, or NULL: the value, or
+ * failing that the value without a part in parentheses ("US IMG (US
+ * citizen)"). */
 static const char *guess_value(const struct cohort_column *cc, const char *v)
+{
+    const char *g = guess_plain(cc, v), *open = strchr(v, '('), *close = open ? strchr(open, ')') : NULL;
+    if (g || !close)
+        return g;
+    struct buf b = BUF_INIT;
+    buf_add(&b, v, (size_t)(open - v));
+    buf_adds(&b, close + 1);
+    g = guess_plain(cc, buf_str(&b));
+    buf_release(&b);
+    return g;
+}
+
+static const char *guess_plain(const struct cohort_column *cc, const char *v)
 {
     const char *exact = cohort_enum_match(cc, v, strlen(v));
     if (exact)
@@ -563,11 +696,17 @@ static void allowed(const struct cohort_column *cc, struct buf *out)
         buf_addf(out, "%s%s", *e, e[1] ? ", " : "");
 }
 
-/* The value map of an enumerated column, when its values need one. */
-static void value_section(struct draft *d, const struct cohort_file *f, size_t c, const struct column *col)
+/* The value map of an enumerated column fed by export column `field`,
+ * when its values need one: every value seen, and every choice the REDCap
+ * dictionary gives the field. */
+static void value_section(struct draft *d, const struct cohort_file *f, size_t c, const struct column *col,
+                          const char *field)
 {
     const struct cohort_column *cc = &f->cols[c];
-    int needed = col->more;
+    char **codes = NULL;
+    size_t ncodes = 0;
+    choice_codes(d->dict, field, &codes, &ncodes);
+    int needed = col->more || ncodes;
     for (size_t i = 0; i < col->nvals && !needed; i++)
         needed = !cohort_enum_match(cc, col->vals[i], strlen(col->vals[i]));
     if (!needed)
@@ -578,20 +717,87 @@ static void value_section(struct draft *d, const struct cohort_file *f, size_t c
     if (col->more)
         buf_addf(d->out, "# more than %d distinct values, the first of them below: is this the right column?\n",
                  MAPDRAFT_DISTINCT);
-    char **v = xmalloc((col->nvals + 1) * sizeof *v);
-    memcpy(v, col->vals, col->nvals * sizeof *v);
-    qsort(v, col->nvals, sizeof *v, cmp_str);
+    /* the dictionary's codes first, in its order, then values it lacks */
+    size_t n = ncodes;
+    char **v = xmalloc((ncodes + col->nvals + 1) * sizeof *v);
+    memcpy(v, codes, ncodes * sizeof *v);
+    char **seen = v + ncodes;
+    size_t nseen = 0;
     for (size_t i = 0; i < col->nvals; i++) {
-        const char *g = guess_value(cc, v[i]);
+        int dup = 0;
+        for (size_t k = 0; k < ncodes && !dup; k++)
+            dup = !strcmp(codes[k], col->vals[i]);
+        if (!dup)
+            seen[nseen++] = col->vals[i];
+    }
+    qsort(seen, nseen, sizeof *seen, cmp_str);
+    n += nseen;
+    for (size_t i = 0; i < n; i++) {
+        char *label = choice_label(d->dict, field, v[i]);
+        const char *g = guess_value(cc, label ? label : v[i]);
         value(d->out, v[i]);
         buf_adds(d->out, " = ");
-        if (g)
+        if (g && label) {
+            buf_addf(d->out, "%s    # %s\n", g, label);
+        } else if (g) {
             buf_addf(d->out, "%s\n", g);
-        else
+        } else if (label) {
+            struct buf lc = BUF_INIT;
+            buf_addf(&lc, "\"%s\": %s", label, buf_str(&cm));
+            todo(d, buf_str(&lc));
+            buf_release(&lc);
+        } else {
             todo(d, buf_str(&cm));
+        }
+        free(label);
     }
+    for (size_t k = 0; k < ncodes; k++)
+        free(codes[k]);
+    free(codes);
     free(v);
     buf_release(&cm);
+}
+
+/* The value map of board_exams' exam, when the export spells a known exam
+ * another way ("USMLE Step 3"): every value seen, the others as they are. */
+static void exam_section(struct draft *d, const struct column *col)
+{
+    struct buf k = BUF_INIT, m = BUF_INIT;
+    const char **to = xcalloc(col->nvals + 1, sizeof *to);
+    int needed = 0;
+    for (size_t i = 0; i < col->nvals; i++) {
+        const char *n = norm(col->vals[i], strlen(col->vals[i]), &k);
+        for (size_t e = 0; e < sizeof exam_names / sizeof exam_names[0] && !to[i]; e++)
+            for (int j = 0; exam_names[e].names[j] && !to[i]; j++)
+                if (!strcmp(n, exam_names[e].names[j]))
+                    to[i] = exam_names[e].name;
+        if (to[i] && strcasecmp(to[i], col->vals[i]))
+            needed = 1;
+    }
+    if (needed) {
+        buf_adds(d->out, "\n[board_exams: exam]    # the exam names the pipelines use (board_exams, step3_exam)\n");
+        char **v = xmalloc((col->nvals + 1) * sizeof *v);
+        memcpy(v, col->vals, col->nvals * sizeof *v);
+        qsort(v, col->nvals, sizeof *v, cmp_str);
+        for (size_t i = 0; i < col->nvals; i++) {
+            const char *g = NULL;
+            for (size_t j = 0; j < col->nvals; j++)
+                if (col->vals[j] == v[i])
+                    g = to[j];
+            value(d->out, v[i]);
+            buf_adds(d->out, " = ");
+            if (g) {
+                buf_addf(d->out, "%s\n", g);
+            } else {
+                value(d->out, v[i]);
+                buf_adds(d->out, "    # kept as it is\n");
+            }
+        }
+        free(v);
+    }
+    free(to);
+    buf_release(&k);
+    buf_release(&m);
 }
 
 /* A name for the file line: REDCap's dated export names as a glob, so the
@@ -763,9 +969,13 @@ static void section(struct draft *d, const struct view *v)
     }
     if (v->instrument || nunused)
         buf_addc(o, '\n');
-    for (size_t c = 0; c < f->ncols; c++)
+    for (size_t c = 0; c < f->ncols; c++) {
         if (f->cols[c].type == COHORT_ENUM && p.src[c] >= 0)
-            value_section(d, f, c, &v->cols[p.src[c]]);
+            value_section(d, f, c, &v->cols[p.src[c]], x->header[p.src[c]]);
+        if (f->id == COHORT_BOARD_EXAMS && !strcmp(f->cols[c].name, "exam") && p.src[c] >= 0 &&
+            !v->cols[p.src[c]].more)
+            exam_section(d, &v->cols[p.src[c]]);
+    }
     free(p.used);
     buf_release(&t);
 }
@@ -794,7 +1004,7 @@ int mapdraft_write(const char *dir, struct buf *out, size_t *ntodo, struct imgo_
         qsort(names, nnames, sizeof *names, name_cmp);
     struct xfile *xs = xcalloc(nnames + 1, sizeof *xs);
     struct buf path = BUF_INIT;
-    struct draft d = { out, 0, -2, -2, 0 };
+    struct draft d = { NULL, out, 0, -2, -2, 0 };
     const struct view *chosen[COHORT_NFILES] = { NULL };
     for (size_t i = 0; i < nnames; i++) {
         buf_reset(&path);
@@ -803,7 +1013,13 @@ int mapdraft_write(const char *dir, struct buf *out, size_t *ntodo, struct imgo_
         read_sample(&xs[i], buf_str(&path));
         if (xs[i].problem)
             continue;
-        d.enc_all = d.enc_all == -2 || d.enc_all == (int)xs[i].enc ? (int)xs[i].enc : -1;
+        if (xs[i].dictionary) {
+            if (!d.dict)
+                d.dict = &xs[i];
+            continue;
+        }
+        if (!xs[i].ascii)
+            d.enc_all = d.enc_all == -2 || d.enc_all == (int)xs[i].enc ? (int)xs[i].enc : -1;
         d.delim_all = d.delim_all == -2 || d.delim_all == xs[i].delim ? xs[i].delim : -1;
         for (size_t v = 0; v < xs[i].nviews; v++) {
             struct view *vw = &xs[i].views[v];
@@ -826,6 +1042,8 @@ int mapdraft_write(const char *dir, struct buf *out, size_t *ntodo, struct imgo_
         }
     }
     free(names);
+    if (d.enc_all == -2)
+        d.enc_all = ENC_UTF8; /* only ASCII: any reading is right */
     d.dates = 0;
     for (int id = 0; id < COHORT_NFILES; id++)
         if (chosen[id]) {
@@ -843,12 +1061,15 @@ int mapdraft_write(const char *dir, struct buf *out, size_t *ntodo, struct imgo_
                   "# Check every line; fill in each TODO (what it takes is in its comment),\n"
                   "# then: imgo check EXPORT_DIR --map THIS_FILE. The syntax: docs/MAPS.md.\n",
              dir);
+    if (d.dict)
+        buf_addf(out, "# The codes of the value maps are named by the REDCap data dictionary %s.\n",
+                 d.dict->name);
     if (d.enc_all >= 0 || d.delim_all >= 0)
         buf_adds(out, "\n[map]\n");
     if (d.enc_all >= 0)
-        buf_addf(out, "encoding = %s    # detected in every file\n", encoding_name((enum text_encoding)d.enc_all));
+        buf_addf(out, "encoding = %s    # detected\n", encoding_name((enum text_encoding)d.enc_all));
     if (d.delim_all >= 0)
-        buf_addf(out, "delimiter = %s    # detected in every file\n",
+        buf_addf(out, "delimiter = %s    # detected\n",
                  d.delim_all == '\t' ? "tab" : d.delim_all == ';' ? ";" : ",");
     for (int id = 0; id < COHORT_NFILES; id++) {
         if (chosen[id]) {
@@ -870,6 +1091,8 @@ int mapdraft_write(const char *dir, struct buf *out, size_t *ntodo, struct imgo_
             buf_addf(out, "# Not read: %s: %s\n", xs[i].name, xs[i].problem);
             continue;
         }
+        if (xs[i].dictionary)
+            continue;
         for (size_t v = 0; v < xs[i].nviews; v++)
             if (xs[i].views[v].file < 0) {
                 if (xs[i].views[v].instrument)

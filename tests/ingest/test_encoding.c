@@ -141,10 +141,12 @@ static void sniffing_files(void **state)
     assert_int_equal(s.encoding, ENC_UTF8);
     assert_int_equal(s.delim, ';');
     assert_int_equal(s.bad_line, 0);
+    assert_int_equal(s.ascii, 1);
     SNIFF("\xEF\xBB\xBF\n\na\tb\n1\tcaf\xC3\xA9\n", &s);
     assert_int_equal(s.bom, 1);
     assert_int_equal(s.delim, '\t');
     assert_int_equal(s.encoding, ENC_UTF8);
+    assert_int_equal(s.ascii, 0);
     SNIFF("a;b\n1;2\n3;caf\xE9\n4;\x93x\x94\n", &s);
     assert_int_equal(s.encoding, ENC_WINDOWS_1252);
     assert_int_equal(s.bad_line, 3);
