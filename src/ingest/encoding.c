@@ -104,7 +104,8 @@ int encoding_conv_bytes(struct encoding_conv *c, const char *in, size_t n, char 
                         size_t *outlen, size_t *bad)
 {
     if (!c->cd) {
-        memcpy(out, in, n);
+        if (n)
+            memcpy(out, in, n);
         *outlen = n;
         return 0;
     }

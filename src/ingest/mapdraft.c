@@ -720,7 +720,8 @@ static void value_section(struct draft *d, const struct cohort_file *f, size_t c
     /* the dictionary's codes first, in its order, then values it lacks */
     size_t n = ncodes;
     char **v = xmalloc((ncodes + col->nvals + 1) * sizeof *v);
-    memcpy(v, codes, ncodes * sizeof *v);
+    if (ncodes)
+        memcpy(v, codes, ncodes * sizeof *v);
     char **seen = v + ncodes;
     size_t nseen = 0;
     for (size_t i = 0; i < col->nvals; i++) {
@@ -730,7 +731,8 @@ static void value_section(struct draft *d, const struct cohort_file *f, size_t c
         if (!dup)
             seen[nseen++] = col->vals[i];
     }
-    qsort(seen, nseen, sizeof *seen, cmp_str);
+    if (nseen)
+        qsort(seen, nseen, sizeof *seen, cmp_str);
     n += nseen;
     for (size_t i = 0; i < n; i++) {
         char *label = choice_label(d->dict, field, v[i]);
@@ -777,7 +779,7 @@ static void exam_section(struct draft *d, const struct column *col)
     if (needed) {
         buf_adds(d->out, "\n[board_exams: exam]    # the exam names the pipelines use (board_exams, step3_exam)\n");
         char **v = xmalloc((col->nvals + 1) * sizeof *v);
-        memcpy(v, col->vals, col->nvals * sizeof *v);
+        memcpy(v, col->vals, col->nvals * sizeof *v); /* needed: at least one value */
         qsort(v, col->nvals, sizeof *v, cmp_str);
         for (size_t i = 0; i < col->nvals; i++) {
             const char *g = NULL;
