@@ -32,6 +32,8 @@ static const char check_usage[] =
     "  FILE: N rows read, N valid, N rejected\n"
     "  FILE: N rows read, 0 valid, N rejected (file rejected)\n"
     "  FILE: file rejected\n"
+    "(through a map, FILE is the export's name and the cohort file it feeds:\n"
+    "\"Milestones.csv (milestone_ratings.csv)\")\n"
     "stderr: \"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of\n"
     "a file, then a count), and warnings.\n"
     "\n"

@@ -109,6 +109,8 @@ static const char ingest_usage[] =
     "  FILE: file rejected\n"
     "  FILE: unchanged (already ingested, sha256 HEX)\n"
     "  FILE: not read (i/o error)\n"
+    "(through a map, FILE is the export's name and the cohort file it feeds:\n"
+    "\"Milestones.csv (milestone_ratings.csv)\")\n"
     "stderr: \"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of\n"
     "a file, then a count), and warnings.\n"
     "\n"

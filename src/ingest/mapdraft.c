@@ -764,7 +764,7 @@ static void value_section(struct draft *d, const struct cohort_file *f, size_t c
  * another way ("USMLE Step 3"): every value seen, the others as they are. */
 static void exam_section(struct draft *d, const struct column *col)
 {
-    struct buf k = BUF_INIT, m = BUF_INIT;
+    struct buf k = BUF_INIT;
     const char **to = xcalloc(col->nvals + 1, sizeof *to);
     int needed = 0;
     for (size_t i = 0; i < col->nvals; i++) {
@@ -799,7 +799,6 @@ static void exam_section(struct draft *d, const struct column *col)
     }
     free(to);
     buf_release(&k);
-    buf_release(&m);
 }
 
 /* A name for the file line: REDCap's dated export names as a glob, so the
