@@ -76,7 +76,7 @@ struct map_section {
     int line;                /* of [FILE], 0: no such section */
     char *glob;              /* the export file's name or glob */
     int glob_line;
-    int encoding, delim, date_fmt;   /* -1: the map's */
+    int encoding, delim, date_fmt;   /* -1: the map's; -2 (encoding, delimiter): detect */
     int encoding_line, delim_line, date_line;
     char *where_col, *where_val;     /* rows where; where_val "" is "empty" */
     int where_line;
@@ -97,7 +97,7 @@ struct map_todo {
 struct imgo_map {
     char *path;              /* the name messages use */
     char sha256[65];         /* of the file's bytes (map_load) */
-    int encoding, delim, date_fmt;   /* -1: detect, detect, ISO */
+    int encoding, delim, date_fmt;   /* -1: detect, detect, ISO (-2: detect, said so) */
     int encoding_line, delim_line, date_line, line;
     struct map_section files[COHORT_NFILES];
     struct map_todo *todos;

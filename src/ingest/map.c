@@ -153,14 +153,18 @@ int map_glob_match(const char *glob, const char *name)
     return ok;
 }
 
+/* A setting's value: -1 not set, MAP_DETECT set to detect. */
+#define MAP_DETECT (-2)
+
 int map_encoding(const struct imgo_map *m, int id)
 {
-    return m->files[id].encoding >= 0 ? m->files[id].encoding : m->encoding;
+    int e = m->files[id].encoding != -1 ? m->files[id].encoding : m->encoding;
+    return e >= 0 ? e : -1;
 }
 
 char map_delim(const struct imgo_map *m, int id)
 {
-    int d = m->files[id].delim >= 0 ? m->files[id].delim : m->delim;
+    int d = m->files[id].delim != -1 ? m->files[id].delim : m->delim;
     return d > 0 ? (char)d : 0;
 }
 
@@ -482,7 +486,7 @@ static int common_setting(struct parser *p, const char *key, const struct buf *v
         if (is_todo(v, quoted))
             return add_todo(p, "encoding of %s", where), 0;
         if (!strcasecmp(s, "detect"))
-            return 0;
+            return *encoding = MAP_DETECT, 0;
         int e = encoding_lookup(s, v->len);
         if (e < 0)
             return fail(p, "encoding: '%s' is not one of utf-8, windows-1252, latin-1, detect", s);
@@ -495,7 +499,7 @@ static int common_setting(struct parser *p, const char *key, const struct buf *v
         if (is_todo(v, quoted))
             return add_todo(p, "delimiter of %s", where), 0;
         if (!strcasecmp(s, "detect"))
-            return 0;
+            return *delim = MAP_DETECT, 0;
         if (!strcmp(s, ",") || !strcasecmp(s, "comma"))
             *delim = ',';
         else if (!strcmp(s, ";") || !strcasecmp(s, "semicolon"))
@@ -822,7 +826,7 @@ static int finish(struct parser *p)
         if (s->line && !s->glob_line) {
             p->line = s->line;
             rc = fail(p, "[%s] has no 'file = ...' (the export file that feeds it)", file_short(f, &t));
-        } else if (s->nunpivot && (name_col < 0 || value_col < 0)) {
+        } else if (s->nunpivot && (name_col < 0 || value_col < 0) && !p->m->ntodos) {
             p->line = s->unpivot_line;
             rc = fail(p, "unpivot needs a column set to 'unpivot name' and one set to 'unpivot value'");
         }

@@ -45,10 +45,16 @@ static void quiet_row(void *ctx, size_t row, const char *label, const char *msg)
 
 static void check_map(struct imgo_map *m)
 {
-    if (m->encoding < -1 || m->encoding >= ENC_COUNT || m->date_fmt < -1 || m->date_fmt > 4)
+    if (m->encoding < -2 || m->encoding >= ENC_COUNT || m->date_fmt < -1 || m->date_fmt > 4)
         abort();
-    if (m->delim != -1 && m->delim != ',' && m->delim != ';' && m->delim != '\t')
+    if (m->delim != -1 && m->delim != -2 && m->delim != ',' && m->delim != ';' && m->delim != '\t')
         abort();
+    for (int f = 0; f < COHORT_NFILES; f++) {
+        int e = map_encoding(m, f);
+        char d = map_delim(m, f);
+        if (e < -1 || e >= ENC_COUNT || (d && d != ',' && d != ';' && d != '\t'))
+            abort();
+    }
     for (size_t i = 0; i < m->ntodos; i++)
         if (m->todos[i].line < 1 || !m->todos[i].what)
             abort();

@@ -93,6 +93,7 @@ static void a_whole_map(void **state)
     assert_int_equal(map_delim(&m, COHORT_BOARD_EXAMS), 0);
     assert_int_equal(map_encoding(&m, COHORT_BOARD_EXAMS), -1);
     assert_int_equal(map_date_fmt(&m, COHORT_RESIDENTS, 3), DATE_FMT_MDY);
+    assert_int_equal(map_encoding(&m, COHORT_MILESTONE_RATINGS), -1);
     assert_int_equal(map_date_fmt(&m, COHORT_RESIDENTS, 4), DATE_FMT_EXCEL);
 
     const struct map_column *g = &r->cols[6];
@@ -244,6 +245,23 @@ static void failed_map_is_empty(void **state)
     map_release(&m);
 }
 
+/* "detect" in a file's section overrides the map's setting. */
+static void detect_overrides(void **state)
+{
+    (void)state;
+    struct imgo_map m;
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(parse(&m, "encoding = latin-1\ndelimiter = ;\n[residents]\nfile = r.csv\n"
+                               "encoding = detect\ndelimiter = Detect\n",
+                           &err),
+                     0);
+    assert_int_equal(map_encoding(&m, COHORT_RESIDENTS), -1);
+    assert_int_equal(map_delim(&m, COHORT_RESIDENTS), 0);
+    assert_int_equal(map_encoding(&m, COHORT_FEEDBACK), ENC_LATIN1);
+    assert_int_equal(map_delim(&m, COHORT_FEEDBACK), ';');
+    map_release(&m);
+}
+
 static void globs(void **state)
 {
     (void)state;
@@ -298,6 +316,7 @@ int main(void)
         cmocka_unit_test(todos_are_listed),
         cmocka_unit_test(errors_name_their_line),
         cmocka_unit_test(failed_map_is_empty),
+        cmocka_unit_test(detect_overrides),
         cmocka_unit_test(globs),
         cmocka_unit_test(folding),
         cmocka_unit_test(load_and_digest),
