@@ -25,6 +25,8 @@ extern const struct opt_spec cmd_compute_spec;
 extern const struct opt_spec cmd_report_spec;
 extern const struct opt_spec cmd_run_spec;
 extern const struct opt_spec cmd_synth_spec;
+extern const struct opt_spec cmd_map_spec;
+extern const struct opt_spec cmd_template_spec;
 
 /* The printing shared by check and ingest: summary lines on stdout, errors
  * and warnings on stderr, progress when stderr is a terminal. */
@@ -43,6 +45,12 @@ void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check)
  * pipeline that cannot be found or read (IMGO_EIO). */
 int cmd_params(struct imgo_params *p, const char *pipeline, const struct opt_result *r, int o_set,
                int o_as_of, struct imgo_err *err);
+
+/* Loads the map of --map FILE (cmd_map.c): 0, or the exit status after
+ * printing why not (a map that does not parse; one that still holds a
+ * TODO, each named). m is then released. */
+struct imgo_map;
+int cmd_map_load(const char *path, struct imgo_map *m);
 
 /* Prints "imgo: <err->msg>" on stderr and returns err->status (cmd.c). */
 int cmd_fail(const struct imgo_err *err);

@@ -1,12 +1,13 @@
 /*
  * cohort.h - the eleven files of a cohort directory, as data.
  *
- * The single source of truth for the input contract (docs: the input
- * contract): each file's name, its database table, and for each column its
- * type, whether it is required, its enumerated values, its range and
- * whether it is part of the natural key. The validator, the ingest stage,
- * the synthetic-data generator and the documentation all read this table;
- * nothing else spells a column list.
+ * The single source of truth for the input contract (docs/INPUTS.md): each
+ * file's name, its database table, what a row is, and for each column its
+ * type, whether it is required, its enumerated values, its range, whether
+ * it is part of the natural key and what it holds. The validator, the
+ * ingest stage, import maps, the synthetic-data generator and the
+ * templates (`imgo template`) all read this table; nothing else spells a
+ * column list.
  *
  * The database column of a CSV column has the same name, except that
  * resident_id in every file but residents.csv is stored as the integer rid
@@ -42,6 +43,7 @@ struct cohort_column {
     unsigned flags;            /* enum cohort_column_flags */
     const char *const *enums;  /* COHORT_ENUM: canonical spellings, NULL-ended */
     double min, max;           /* inclusive, when COHORT_MIN / COHORT_MAX */
+    const char *help;          /* what the column holds, and its rules between columns */
 };
 
 /* The files, in the order they are ingested (residents.csv first). */
@@ -66,6 +68,7 @@ struct cohort_file {
     const char *table;  /* database table */
     const struct cohort_column *cols;
     size_t ncols;
+    const char *help;   /* what one row is */
 };
 
 /* The file with this id. */
@@ -88,6 +91,10 @@ int cohort_is_img(const char *graduate_type);
  * visa is "H-1B", "non_us_img" of graduate_type "Non-US IMG"), or NULL when
  * the column has no such value. column is a column name of any file. */
 const char *cohort_value_label(const char *column, const char *value);
+
+/* The name of a column type as the documentation gives it ("date
+ * (YYYY-MM-DD)", "integer", ...). */
+const char *cohort_type_name(enum cohort_type t);
 
 /* The canonical spelling of an enumerated value (s, len bytes) matched
  * case-insensitively, or NULL when it is not one of c->enums. */

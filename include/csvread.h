@@ -14,13 +14,21 @@
  * only spaces and tabs (skipped, never records).
  * What fails the whole file (csvread_next returns -1, status IMGO_EDATA,
  * message "NAME:LINE: ..."): a CR not followed by LF (bare-CR line
- * endings), a UTF-16 byte-order mark, a first line holding a NUL byte,
- * control characters or invalid UTF-8 (UTF-16 or binary content), malformed
+ * endings), a UTF-16 byte-order mark, an Excel workbook, a first line
+ * holding a NUL byte or control characters (UTF-16 or binary content) or
+ * invalid UTF-8 (the message then says which encoding the line looks
+ * like, encoding_hint), malformed
  * quoting (after which record boundaries cannot be known), a quoted field
  * left open at the end of the file, and a record longer than
  * CSVREAD_RECORD_MAX bytes. A read error is IMGO_EIO.
  * Field contents (NUL bytes, invalid UTF-8, length) are not checked here:
  * they are row errors, the validator's business.
+ *
+ * Formats (import maps): csvread_init_format reads ';'- or tab-separated
+ * files, and Windows-1252 or Latin-1 text converted to UTF-8 as it is read
+ * (encoding.h), so that everything after the reader sees UTF-8; a byte the
+ * encoding does not define fails the file ("NAME:LINE: byte 0x81 is not a
+ * Windows-1252 character"). Records' raw bytes are then the converted text.
  *
  * Ownership: the caller owns fd (csvread never closes it) and calls
  * csvread_release after csvread_init. A record's fields and raw bytes stay
@@ -32,6 +40,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "encoding.h"
 #include "err.h"
 
 /* The fuzzers build with a small chunk and record limit (-D), so that
@@ -44,6 +53,12 @@
 #endif
 #define CSVREAD_MAX_FIELDS 1024        /* fields kept per record (more are counted) */
 
+/* What a workbook gets instead of "binary content" (also for .xlsx and .xls
+ * files found beside the cohort files). */
+#define CSVREAD_EXCEL_HINT                                                                   \
+    "an Excel workbook, not a CSV file: in Excel, use File > Save As > \"CSV UTF-8 (Comma " \
+    "delimited) (*.csv)\", one file per sheet"
+
 struct csvread_record {
     long line;        /* physical line where the record starts */
     size_t nfields;   /* fields in the record (may exceed CSVREAD_MAX_FIELDS) */
@@ -51,6 +66,12 @@ struct csvread_record {
     size_t *len;      /* their lengths (a field may hold NUL bytes) */
     const char *raw;  /* the record's bytes, without its final line ending */
     size_t raw_len;
+};
+
+/* How a file is written: its delimiter and encoding. */
+struct csvread_format {
+    char delim;                  /* ',', ';' or '\t' */
+    enum text_encoding encoding; /* converted to UTF-8 as read */
 };
 
 struct csvread {
@@ -71,12 +92,20 @@ struct csvread {
     size_t off[CSVREAD_MAX_FIELDS];
     size_t flen[CSVREAD_MAX_FIELDS];
     char *fptr[CSVREAD_MAX_FIELDS];
+    struct encoding_conv conv;  /* conv.cd NULL: the file is UTF-8 */
+    char *in;                   /* bytes read before conversion */
+    size_t unit;                /* most bytes one input byte becomes */
+    char conv_error[160];       /* the conversion could not be opened */
 };
 
 /* Prepares to read fd from its current offset; name labels messages.
  * keep_raw: keep each record's verbatim bytes (else raw is "" after the
  * header; the header's are always kept). */
 void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw);
+
+/* The same for a file of format f (csvread_init is f = { ',', ENC_UTF8 }). */
+void csvread_init_format(struct csvread *r, int fd, const char *name, int keep_raw,
+                         const struct csvread_format *f);
 void csvread_release(struct csvread *r);
 
 /* The next record: 1 and *rec filled, 0 at the end of the file, or -1 with

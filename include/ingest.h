@@ -29,6 +29,7 @@
 #ifndef IMGO_INGEST_H
 #define IMGO_INGEST_H
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -68,9 +69,12 @@ struct ingest_sink {
     void *ctx;
 };
 
+struct imgo_map;
+
 struct ingest_opts {
     unsigned flags;           /* enum ingest_flags */
     const char *rejects_dir;  /* INGEST_SKIP_BAD_ROWS: where rejects go */
+    const struct imgo_map *map; /* the import map exports are read through, or NULL */
     struct ingest_sink sink;
 };
 
@@ -78,6 +82,10 @@ struct ingest {
     sqlite3 *db;
     struct ingest_opts o;
     unsigned rejects_started; /* bit per cohort file: REJECTS/FILE begun in this run */
+    const char *residents_bad; /* while a directory is read: why its residents.csv
+                                * did not count ("residents.csv was rejected"), or NULL */
+    char **stated;            /* export files whose detected format was stated */
+    size_t nstated;
 };
 
 /* Prepares db for bulk loading (cache size; foreign-key checks off, since

@@ -10,7 +10,9 @@
  * run.json and the report's cover count the rejected rows. After the last
  * stage it writes OUT/run.json: imgo version,
  * pipeline file, resolved parameters, as-of, and every input file of the
- * database with its SHA-256 and row counts from the ingest ledger. run.json
+ * database with its SHA-256 and row counts from the ingest ledger (and,
+ * for a file read through an import map, the export's name), and the map
+ * ("map": its path and SHA-256, or null). run.json
  * holds no clock time unless SOURCE_DATE_EPOCH is set, and no output or
  * database path, so that the same data and parameters give the same bytes.
  *
@@ -29,6 +31,7 @@ struct pipeline_opts {
     const char *out;      /* output directory, created when missing */
     const char *db_path;  /* NULL: OUT/outcomes.db */
     int skip_bad_rows;    /* ingest writes good rows, bad ones to OUT/rejects */
+    const struct imgo_map *map; /* the import map the input is read through, or NULL */
     struct ingest_sink sink; /* where ingest reports files and bad rows */
 };
 

@@ -26,10 +26,12 @@
 enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY };
 
 /* Provenance the database does not hold, shown on the cover when set
- * (imgo run sets both; imgo report passes NULL). */
+ * (imgo run sets them; imgo report passes NULL). */
 struct report_prov {
     const char *pipeline; /* the pipeline file */
     const char *input;    /* the cohort directory ingested */
+    const char *map;      /* the import map it was read through, or NULL */
+    const char *map_sha256;
 };
 
 /* Renders the report of `kind` into outdir (created if missing); prov may

@@ -3,8 +3,8 @@
 # $FUZZ_SECONDS seconds (inputs up to 64 KiB), seeded with the fixtures.
 # Fails when a harness finds a crash, a leak or a broken promise; the input
 # is kept as $BUILD/crash-NAME-*: copy it to tests/fuzz/regress/csv-WHAT (or
-# pipeline-WHAT), where test_fuzz_regress replays it in every build, or
-# public-WHAT, which test_public replays. Prints
+# pipeline-WHAT, map-WHAT), where test_fuzz_regress replays it in every build,
+# or public-WHAT, which test_public replays. Prints
 # the executions each harness ran without a finding ("Done N runs").
 set -u
 BUILD=${BUILD:-build/fuzz}
@@ -34,6 +34,7 @@ for bin in "$@"; do
     fuzz_csv) seed_csv "$corpus"; cp tests/fuzz/regress/csv-* "$corpus"/ ;;
     fuzz_pipeline) cp pipelines/*.pipeline tests/fuzz/regress/pipeline-* "$corpus"/ ;;
     fuzz_public) cp tests/fuzz/regress/public-* "$corpus"/ ;;
+    fuzz_map) cp maps/*.map maps/redcap/*.map fixtures/exports/rms.map tests/fuzz/regress/map-* "$corpus"/ ;;
     esac
     log=$BUILD/$name.log
     echo "fuzz: $name for $S s"

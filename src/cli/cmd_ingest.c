@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "ingest.h"
+#include "map.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,7 +84,7 @@ void cmd_ingest_sink(struct ingest_sink *s, struct cmd_ingest_out *o, int check)
     s->ctx = o;
 }
 
-enum { O_DB, O_SKIP_BAD_ROWS, O_REJECTS, O_STRICT };
+enum { O_DB, O_SKIP_BAD_ROWS, O_REJECTS, O_STRICT, O_MAP };
 
 static const struct opt options[] = {
     [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
@@ -94,6 +95,8 @@ static const struct opt options[] = {
     [O_REJECTS] = { .name = "rejects", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
                     .help = "REJECTS (default: \"rejects\" beside the database)" },
     [O_STRICT] = { .name = "strict", .help = "an unknown column rejects its file (else it is a warning)" },
+    [O_MAP] = { .name = "map", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+                .help = "read each DIR as an export through the import map FILE (docs/MAPS.md)" },
     { .name = NULL },
 };
 
@@ -103,7 +106,7 @@ const struct opt_spec cmd_ingest_spec = {
     .name = "ingest",
     .run = run,
     .summary = "validate and upsert cohort directories into a database",
-    .usage = "DIR... --db FILE [--skip-bad-rows [--rejects DIR]] [--strict]",
+    .usage = "DIR... --db FILE [--skip-bad-rows [--rejects DIR]] [--strict] [--map FILE]",
     .description = "Validates the cohort files in each DIR and upserts them into the database FILE "
                    "(created when missing), residents.csv first. Each file is written whole or not at "
                    "all, in one transaction; a file byte-identical to the one last ingested under its "
@@ -116,7 +119,9 @@ const struct opt_spec cmd_ingest_spec = {
            "  FILE: N rows read, 0 written, N rejected (file rejected)\n"
            "  FILE: file rejected\n"
            "  FILE: unchanged (already ingested, sha256 HEX)\n"
-           "  FILE: not read (i/o error)",
+           "  FILE: not read (i/o error)\n"
+           "(Through a map, FILE is the export's name and the cohort file it feeds: "
+           "\"Milestones.csv (milestone_ratings.csv)\".)",
     .err = "\"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of a file, then a "
            "count), and warnings.",
     .exits = { "every file was written or was unchanged (with --skip-bad-rows, bad rows allowed)",
@@ -150,23 +155,30 @@ static int run(const struct opt_result *r)
         rejects = default_rejects;
     }
 
+    const char *map_path = opt_value(r, O_MAP);
+    struct imgo_map map;
+    int worst = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
+    if (worst)
+        return worst;
     struct imgo_err err = IMGO_ERR_INIT;
-    sqlite3 *db;
-    /* One thread uses each connection: no mutexes on the hot path (only
-     * possible before SQLite initialises; harmless if it already has). */
-    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    if (db_open(db_path, 0, &db, &err))
-        return cmd_fail(&err);
+    sqlite3 *db = NULL;
     struct ingest ig;
     struct ingest_opts o = { 0 };
     struct cmd_ingest_out out;
+    /* One thread uses each connection: no mutexes on the hot path (only
+     * possible before SQLite initialises; harmless if it already has). */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    if (db_open(db_path, 0, &db, &err)) {
+        worst = cmd_fail(&err);
+        goto out;
+    }
     o.flags = flags;
     o.rejects_dir = rejects;
+    o.map = map_path ? &map : NULL;
     cmd_ingest_sink(&o.sink, &out, 0);
-    int worst = IMGO_OK;
     if (ingest_init(&ig, db, &o, &err)) {
-        db_close(db);
-        return cmd_fail(&err);
+        worst = cmd_fail(&err);
+        goto out;
     }
     for (int i = 0; i < ndirs; i++) {
         int st = ingest_dir(&ig, dirs[i], 0, &err);
@@ -178,6 +190,9 @@ static int run(const struct opt_result *r)
         }
     }
     ingest_release(&ig);
+out:
     db_close(db);
+    if (map_path)
+        map_release(&map);
     return worst;
 }

@@ -6,12 +6,13 @@
  */
 #include "cmd.h"
 #include "err.h"
+#include "map.h"
 #include "params.h"
 #include "pipeline.h"
 
 #include <stdio.h>
 
-enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS };
+enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS, O_MAP };
 
 static const struct opt options[] = {
     [O_INPUT] = { .name = "input", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
@@ -27,6 +28,9 @@ static const struct opt options[] = {
     [O_SKIP_BAD_ROWS] = { .name = "skip-bad-rows",
                           .help = "write the good rows, copy bad rows to OUT/rejects/FILE with an error "
                                   "column, and go on (a file rejected as a whole still stops the run)" },
+    [O_MAP] = { .name = "map", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
+                .help = "read the input as an export through the import map FILE (docs/MAPS.md); run.json "
+                        "and the report name it" },
     { .name = NULL },
 };
 
@@ -37,7 +41,7 @@ const struct opt_spec cmd_run_spec = {
     .run = run,
     .summary = "run the stages of a pipeline file: ingest, compute, report",
     .usage = "PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE] [--set KEY=VALUE]... "
-             "[--skip-bad-rows]",
+             "[--skip-bad-rows] [--map FILE]",
     .description = "Runs the stages PIPELINE names (ingest compute report) with its parameters; --set "
                    "and --as-of override the file, in the order given. Writes OUT/metrics.csv, "
                    "OUT/tables/, OUT/charts/, OUT/report.html and OUT/run.json (provenance); the "
@@ -77,16 +81,22 @@ static int run(const struct opt_result *r)
     const char *out = opt_value(r, O_OUT);
     if (!out || !*out)
         return cmd_usage_error("run: --out DIR is required; see 'imgo run --help'");
+    const char *map_path = opt_value(r, O_MAP);
+    struct imgo_map map;
+    int rc = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
+    if (rc)
+        return rc;
     struct imgo_params p;
     struct imgo_err err = IMGO_ERR_INIT;
     params_init(&p);
-    int rc = cmd_params(&p, r->args[0], r, O_SET, O_AS_OF, &err);
+    rc = cmd_params(&p, r->args[0], r, O_SET, O_AS_OF, &err);
     if (!rc) {
         struct pipeline_opts o = { 0 };
         o.input = opt_value(r, O_INPUT);
         o.out = out;
         o.db_path = opt_value(r, O_DB);
         o.skip_bad_rows = opt_count(r, O_SKIP_BAD_ROWS) > 0;
+        o.map = map_path ? &map : NULL;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);
@@ -95,6 +105,8 @@ static int run(const struct opt_result *r)
     for (int i = 0; i < p.n_stages; i++)
         has_report |= p.stages[i] == STAGE_REPORT;
     params_release(&p);
+    if (map_path)
+        map_release(&map);
     if (rc)
         return cmd_fail(&err);
     if (has_report)

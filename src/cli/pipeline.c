@@ -8,6 +8,7 @@
 #include "compute.h"
 #include "db.h"
 #include "fsutil.h"
+#include "map.h"
 #include "mem.h"
 #include "report.h"
 
@@ -38,6 +39,7 @@ static int stage_ingest(struct pipeline *pl, struct imgo_err *err)
     struct ingest_opts io = { 0 };
     struct buf rejects = BUF_INIT;
     io.sink = pl->o->sink;
+    io.map = pl->o->map;
     if (pl->o->skip_bad_rows) {
         /* inputs.md: `imgo run` puts its rejects in OUT/rejects. */
         buf_addf(&rejects, "%s/rejects", pl->o->out);
@@ -65,7 +67,10 @@ static int stage_compute(struct pipeline *pl, struct imgo_err *err)
 
 static int stage_report(struct pipeline *pl, struct imgo_err *err)
 {
-    struct report_prov prov = { pl->p->source, named(pl->p, STAGE_INGEST) ? pl->o->input : NULL };
+    int ingests = named(pl->p, STAGE_INGEST);
+    const struct imgo_map *m = ingests ? pl->o->map : NULL;
+    struct report_prov prov = { pl->p->source, ingests ? pl->o->input : NULL, m ? m->path : NULL,
+                                m ? m->sha256 : NULL };
     return report_write(pl->db, pl->p->report == PARAMS_REPORT_QUARTERLY ? REPORT_QUARTERLY : REPORT_ANNUAL,
                         pl->o->out, &prov, err);
 }
@@ -155,9 +160,21 @@ static int run_json(struct pipeline *pl, struct imgo_err *err)
         pipeline_json_string(&j, pl->o->input);
     else
         buf_adds(&j, "null");
+    buf_adds(&j, ",\n  \"map\": ");
+    if (pl->o->map && named(pl->p, STAGE_INGEST)) {
+        buf_adds(&j, "{\"path\": ");
+        pipeline_json_string(&j, pl->o->map->path);
+        buf_adds(&j, ", \"sha256\": ");
+        pipeline_json_string(&j, pl->o->map->sha256);
+        buf_adds(&j, "}");
+    } else {
+        buf_adds(&j, "null");
+    }
     buf_adds(&j, ",\n  \"files\": [");
     rc = db_prepare(pl->db,
-                    "SELECT file, sha256, rows_read, rows_written, rows_rejected FROM ingest_ledger l "
+                    "SELECT file, sha256, rows_read, rows_written, rows_rejected, "
+                    "CASE WHEN EXISTS (SELECT 1 FROM ingest_map WHERE ingest_id = l.id) THEN path END "
+                    "FROM ingest_ledger l "
                     "WHERE id = (SELECT MAX(id) FROM ingest_ledger m WHERE m.file = l.file) ORDER BY file",
                     &st, err);
     if (rc)
@@ -168,6 +185,12 @@ static int run_json(struct pipeline *pl, struct imgo_err *err)
         buf_adds(&j, n++ ? ",\n    {" : "\n    {");
         buf_adds(&j, "\"file\": ");
         pipeline_json_string(&j, (const char *)sqlite3_column_text(st, 0));
+        if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+            /* Read through a map: the export's own file name. */
+            const char *path = (const char *)sqlite3_column_text(st, 5), *slash = strrchr(path, '/');
+            buf_adds(&j, ", \"export\": ");
+            pipeline_json_string(&j, slash ? slash + 1 : path);
+        }
         buf_adds(&j, ", \"sha256\": ");
         pipeline_json_string(&j, (const char *)sqlite3_column_text(st, 1));
         buf_addf(&j, ", \"rows_read\": %lld, \"rows_written\": %lld, \"rows_rejected\": %lld}",

@@ -31,116 +31,186 @@ static const char *const employers[] = { "same_institution", "same_region", "els
 static const char *const yes_no[] = { "yes", "no", NULL };
 
 static const struct cohort_column residents[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "program", COHORT_TEXT, REQ, NULL, 0, 0 },
-    { "specialty", COHORT_TEXT, REQ, NULL, 0, 0 },
-    { "start_date", COHORT_DATE, REQ, NULL, 0, 0 },
-    { "end_date", COHORT_DATE, 0, NULL, 0, 0 },
-    { "exit_reason", COHORT_ENUM, 0, exit_reasons, 0, 0 },
-    { "graduate_type", COHORT_ENUM, REQ, graduate_types, 0, 0 },
-    { "school_region", COHORT_TEXT, 0, NULL, 0, 0 },
-    { "graduation_year", COHORT_INT, RANGE, NULL, 1950, 2100 },
-    { "visa", COHORT_ENUM, 0, visas, 0, 0 },
-    { "step2_score", COHORT_INT, RANGE, NULL, 1, 300 },
-    { "track", COHORT_ENUM, 0, tracks, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "pseudonymous id of the resident, stable across exports" },
+    { "program", COHORT_TEXT, REQ, NULL, 0, 0,
+      "program code, e.g. IM-001" },
+    { "specialty", COHORT_TEXT, REQ, NULL, 0, 0,
+      "e.g. Internal Medicine" },
+    { "start_date", COHORT_DATE, REQ, NULL, 0, 0,
+      "first day of residency" },
+    { "end_date", COHORT_DATE, 0, NULL, 0, 0,
+      "last day of residency; empty while in training; not before start_date" },
+    { "exit_reason", COHORT_ENUM, 0, exit_reasons, 0, 0,
+      "why residency ended; required when end_date is set, empty when it is not" },
+    { "graduate_type", COHORT_ENUM, REQ, graduate_types, 0, 0,
+      "US MD, US DO, US citizen IMG, or non-US IMG" },
+    { "school_region", COHORT_TEXT, 0, NULL, 0, 0,
+      "region of the medical school, e.g. Caribbean, South Asia" },
+    { "graduation_year", COHORT_INT, RANGE, NULL, 1950, 2100,
+      "year of medical school graduation; not after the year of start_date" },
+    { "visa", COHORT_ENUM, 0, visas, 0, 0,
+      "visa during residency" },
+    { "step2_score", COHORT_INT, RANGE, NULL, 1, 300,
+      "USMLE Step 2 CK score" },
+    { "track", COHORT_ENUM, 0, tracks, 0, 0,
+      "categorical or preliminary position" },
 };
 
 static const struct cohort_column mentor_assignments[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "mentor_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "role", COHORT_ENUM, KEY, roles, 0, 0 },
-    { "assigned_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "ended_date", COHORT_DATE, 0, NULL, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "mentor_id", COHORT_ID, KEY, NULL, 0, 0,
+      "pseudonymous id of the mentor" },
+    { "role", COHORT_ENUM, KEY, roles, 0, 0,
+      "the mentor's role" },
+    { "assigned_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "first day of the pairing" },
+    { "ended_date", COHORT_DATE, 0, NULL, 0, 0,
+      "last day of the pairing; empty while it lasts; not before assigned_date" },
 };
 
 static const struct cohort_column mentorship_meetings[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "mentor_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "meeting_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "kind", COHORT_ENUM, 0, kinds, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "mentor_id", COHORT_ID, KEY, NULL, 0, 0,
+      "pseudonymous id of the mentor met" },
+    { "meeting_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "day of the meeting" },
+    { "kind", COHORT_ENUM, 0, kinds, 0, 0,
+      "scheduled or ad hoc" },
 };
 
 static const struct cohort_column board_exams[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "exam", COHORT_UPPER, KEY, NULL, 0, 0 },
-    { "exam_date", COHORT_DATE, REQ, NULL, 0, 0 },
-    { "attempt", COHORT_INT, KEY | RANGE, NULL, 1, 99 },
-    { "result", COHORT_ENUM, REQ, results, 0, 0 },
-    { "score", COHORT_NUM, RANGE, NULL, 0, 1000 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "exam", COHORT_UPPER, KEY, NULL, 0, 0,
+      "exam name, upper-cased on ingest, e.g. ABIM-IM, USMLE-STEP3" },
+    { "exam_date", COHORT_DATE, REQ, NULL, 0, 0,
+      "day of the exam" },
+    { "attempt", COHORT_INT, KEY | RANGE, NULL, 1, 99,
+      "attempt number for this resident and exam" },
+    { "result", COHORT_ENUM, REQ, results, 0, 0,
+      "pass or fail" },
+    { "score", COHORT_NUM, RANGE, NULL, 0, 1000,
+      "scaled score, if reported" },
 };
 
 static const struct cohort_column fellowship_applications[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "cycle_year", COHORT_INT, KEY | RANGE, NULL, 1950, 2100 },
-    { "fellowship_specialty", COHORT_TEXT, KEY, NULL, 0, 0 },
-    { "outcome", COHORT_ENUM, REQ, outcomes, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "cycle_year", COHORT_INT, KEY | RANGE, NULL, 1950, 2100,
+      "appointment year of the match cycle" },
+    { "fellowship_specialty", COHORT_TEXT, KEY, NULL, 0, 0,
+      "e.g. Cardiology" },
+    { "outcome", COHORT_ENUM, REQ, outcomes, 0, 0,
+      "result of the application" },
 };
 
 static const struct cohort_column milestone_ratings[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "review_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "pgy", COHORT_INT, REQ | RANGE, NULL, 1, 8 },
-    { "subcompetency", COHORT_UPPER, KEY, NULL, 0, 0 },
-    { "rating", COHORT_NUM, REQ | RANGE | COHORT_HALF, NULL, 1, 5 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "review_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "date of the Clinical Competency Committee review" },
+    { "pgy", COHORT_INT, REQ | RANGE, NULL, 1, 8,
+      "postgraduate year at the review" },
+    { "subcompetency", COHORT_UPPER, KEY, NULL, 0, 0,
+      "upper-cased on ingest, e.g. PC1, MK2, ICS1, PROF3" },
+    { "rating", COHORT_NUM, REQ | RANGE | COHORT_HALF, NULL, 1, 5,
+      "milestone level, in steps of 0.5" },
 };
 
 static const struct cohort_column evaluations[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "eval_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "rotation", COHORT_TEXT, KEY, NULL, 0, 0 },
-    { "pgy", COHORT_INT, REQ | RANGE, NULL, 1, 8 },
-    { "score", COHORT_NUM, REQ | RANGE, NULL, 1, 9 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0,
+      "pseudonymous id of the faculty evaluator" },
+    { "eval_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "date of the evaluation" },
+    { "rotation", COHORT_TEXT, KEY, NULL, 0, 0,
+      "e.g. Wards, ICU" },
+    { "pgy", COHORT_INT, REQ | RANGE, NULL, 1, 8,
+      "postgraduate year of the resident" },
+    { "score", COHORT_NUM, REQ | RANGE, NULL, 1, 9,
+      "overall score" },
 };
 
 static const struct cohort_column feedback[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "feedback_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "theme", COHORT_ENUM, KEY, themes, 0, 0 },
-    { "valence", COHORT_ENUM, KEY, valences, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0,
+      "pseudonymous id of who gave the feedback" },
+    { "feedback_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "date of the comment" },
+    { "theme", COHORT_ENUM, KEY, themes, 0, 0,
+      "the theme the comment was coded with" },
+    { "valence", COHORT_ENUM, KEY, valences, 0, 0,
+      "positive or negative" },
 };
 
 static const struct cohort_column ccc_actions[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "review_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "action", COHORT_ENUM, REQ, actions, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "review_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "date of the Clinical Competency Committee review" },
+    { "action", COHORT_ENUM, REQ, actions, 0, 0,
+      "what the committee decided" },
 };
 
 static const struct cohort_column employment[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "start_date", COHORT_DATE, KEY, NULL, 0, 0 },
-    { "end_date", COHORT_DATE, 0, NULL, 0, 0 },
-    { "employer", COHORT_ENUM, REQ, employers, 0, 0 },
-    { "underserved", COHORT_ENUM, 0, yes_no, 0, 0 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "start_date", COHORT_DATE, KEY, NULL, 0, 0,
+      "first day of the position" },
+    { "end_date", COHORT_DATE, 0, NULL, 0, 0,
+      "last day of the position; empty while still there; not before start_date" },
+    { "employer", COHORT_ENUM, REQ, employers, 0, 0,
+      "where the position is" },
+    { "underserved", COHORT_ENUM, 0, yes_no, 0, 0,
+      "whether the position serves an underserved area" },
 };
 
 static const struct cohort_column patient_experience[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0 },
-    { "period", COHORT_TEXT, KEY, NULL, 0, 0 },
-    { "responses", COHORT_INT, REQ | COHORT_MIN, NULL, 1, 0 },
-    { "mean_score", COHORT_NUM, REQ | RANGE, NULL, 1, 5 },
+    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
+      "a resident of residents.csv (or of the database)" },
+    { "period", COHORT_TEXT, KEY, NULL, 0, 0,
+      "survey period, e.g. 2025-Q3" },
+    { "responses", COHORT_INT, REQ | COHORT_MIN, NULL, 1, 0,
+      "number of survey responses" },
+    { "mean_score", COHORT_NUM, REQ | RANGE, NULL, 1, 5,
+      "mean patient rating" },
 };
 
-#define FILE_ENTRY(id, name, table, cols) { id, name, table, cols, N(cols) }
+#define FILE_ENTRY(id, name, table, cols, help) { id, name, table, cols, N(cols), help }
 
 static const struct cohort_file files[COHORT_NFILES] = {
-    FILE_ENTRY(COHORT_RESIDENTS, "residents.csv", "residents", residents),
+    FILE_ENTRY(COHORT_RESIDENTS, "residents.csv", "residents", residents,
+               "one row per resident"),
     FILE_ENTRY(COHORT_MENTOR_ASSIGNMENTS, "mentor_assignments.csv", "mentor_assignments",
-               mentor_assignments),
+               mentor_assignments,
+               "one row per pairing of a resident with a mentor"),
     FILE_ENTRY(COHORT_MENTORSHIP_MEETINGS, "mentorship_meetings.csv", "mentorship_meetings",
-               mentorship_meetings),
-    FILE_ENTRY(COHORT_BOARD_EXAMS, "board_exams.csv", "board_exams", board_exams),
+               mentorship_meetings,
+               "one row per meeting of a resident with a mentor"),
+    FILE_ENTRY(COHORT_BOARD_EXAMS, "board_exams.csv", "board_exams", board_exams,
+               "one row per attempt at a certification or licensing exam"),
     FILE_ENTRY(COHORT_FELLOWSHIP_APPLICATIONS, "fellowship_applications.csv",
-               "fellowship_applications", fellowship_applications),
+               "fellowship_applications", fellowship_applications,
+               "one row per fellowship application in a match cycle"),
     FILE_ENTRY(COHORT_MILESTONE_RATINGS, "milestone_ratings.csv", "milestone_ratings",
-               milestone_ratings),
-    FILE_ENTRY(COHORT_EVALUATIONS, "evaluations.csv", "evaluations", evaluations),
-    FILE_ENTRY(COHORT_FEEDBACK, "feedback.csv", "feedback", feedback),
-    FILE_ENTRY(COHORT_CCC_ACTIONS, "ccc_actions.csv", "ccc_actions", ccc_actions),
-    FILE_ENTRY(COHORT_EMPLOYMENT, "employment.csv", "employment", employment),
+               milestone_ratings,
+               "one row per subcompetency rating at a semiannual Clinical Competency Committee review"),
+    FILE_ENTRY(COHORT_EVALUATIONS, "evaluations.csv", "evaluations", evaluations,
+               "one row per faculty end-of-rotation evaluation"),
+    FILE_ENTRY(COHORT_FEEDBACK, "feedback.csv", "feedback", feedback,
+               "one row per narrative comment, coded by theme and valence"),
+    FILE_ENTRY(COHORT_CCC_ACTIONS, "ccc_actions.csv", "ccc_actions", ccc_actions,
+               "one row per Clinical Competency Committee decision on a resident"),
+    FILE_ENTRY(COHORT_EMPLOYMENT, "employment.csv", "employment", employment,
+               "one row per position held after graduation"),
     FILE_ENTRY(COHORT_PATIENT_EXPERIENCE, "patient_experience.csv", "patient_experience",
-               patient_experience),
+               patient_experience,
+               "one row per resident and survey period"),
 };
 
 const struct cohort_file *cohort_file(enum cohort_file_id id)
@@ -162,6 +232,20 @@ int cohort_column_index(const struct cohort_file *f, const char *name)
         if (!strcmp(f->cols[i].name, name))
             return (int)i;
     return -1;
+}
+
+const char *cohort_type_name(enum cohort_type t)
+{
+    switch (t) {
+    case COHORT_ID: return "id";
+    case COHORT_TEXT: return "text";
+    case COHORT_UPPER: return "text, upper-cased";
+    case COHORT_DATE: return "date";
+    case COHORT_INT: return "integer";
+    case COHORT_NUM: return "number";
+    case COHORT_ENUM: return "one of";
+    }
+    return "?";
 }
 
 const char *cohort_enum_match(const struct cohort_column *c, const char *s, size_t len)

@@ -124,6 +124,15 @@ static const char *const migrations[] = {
     "  k INTEGER, value REAL, ci_low REAL, ci_high REAL, suppressed INTEGER,\n"
     "  PRIMARY KEY (chart, seq)\n"
     ");\n",
+
+    /* 2 -> 3: the import map a file was read through (none: no row), so
+     * that the same export read through another map is not taken as
+     * unchanged. A table of its own, so the ledger's columns stay as they
+     * were. */
+    "CREATE TABLE ingest_map (\n"
+    "  ingest_id  INTEGER PRIMARY KEY REFERENCES ingest_ledger(id),\n"
+    "  map_sha256 TEXT NOT NULL    -- hex digest of the map file's bytes\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -48,14 +48,25 @@ static void on_row(int c, void *data)
     r->rec_done = 1;
 }
 
-static void parser_init(struct csvread *r)
+/* With tab as the delimiter, a tab must not count as the space libcsv
+ * skips before a field (the reader trims fields itself). */
+static int space_only(unsigned char c)
+{
+    return c == ' ';
+}
+
+static void parser_init(struct csvread *r, char delim)
 {
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI);
     csv_set_realloc_func(&r->parser, xrealloc);
     csv_set_free_func(&r->parser, free);
+    csv_set_delim(&r->parser, (unsigned char)delim);
+    if (delim == '\t')
+        csv_set_space_func(&r->parser, space_only);
 }
 
-void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw)
+void csvread_init_format(struct csvread *r, int fd, const char *name, int keep_raw,
+                         const struct csvread_format *f)
 {
     memset(r, 0, sizeof *r);
     r->keep_raw = keep_raw;
@@ -65,7 +76,19 @@ void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw)
     r->line = 1;
     buf_init(&r->raw);
     buf_init(&r->arena);
-    parser_init(r);
+    parser_init(r, f->delim == ';' || f->delim == '\t' ? f->delim : ',');
+    struct imgo_err e = IMGO_ERR_INIT;
+    if (encoding_conv_open(&r->conv, f->encoding, &e))
+        snprintf(r->conv_error, sizeof r->conv_error, "%s", e.msg);
+    r->unit = encoding_conv_max(&r->conv);
+    if (r->conv.cd)
+        r->in = xmalloc(CSVREAD_CHUNK / r->unit + 1);
+}
+
+void csvread_init(struct csvread *r, int fd, const char *name, int keep_raw)
+{
+    static const struct csvread_format plain = { ',', ENC_UTF8 };
+    csvread_init_format(r, fd, name, keep_raw, &plain);
 }
 
 void csvread_release(struct csvread *r)
@@ -73,6 +96,9 @@ void csvread_release(struct csvread *r)
     csv_free(&r->parser);
     free(r->chunk);
     r->chunk = NULL;
+    free(r->in);
+    r->in = NULL;
+    encoding_conv_close(&r->conv);
     buf_release(&r->raw);
     buf_release(&r->arena);
 }
@@ -97,16 +123,29 @@ static int fail(struct csvread *r, struct imgo_err *err, int status, long line, 
     return imgo_err_set(err, status, "%s: %s", r->name, msg), -1;
 }
 
-/* Reads more bytes after the unread part; 0, or -1 on a read error. */
-static int fill(struct csvread *r)
+static long count_lf(const char *s, size_t n);
+
+/* No room for one more input byte: the chunk holds all it can. */
+static int chunk_full(const struct csvread *r)
+{
+    return CSVREAD_CHUNK - r->end < r->unit;
+}
+
+/* Reads more bytes after the unread part, converted to UTF-8 when the file
+ * is in another encoding; 0, -1 on a read error (errno), or -2 for a byte
+ * the encoding does not define (err filled). */
+static int fill(struct csvread *r, struct imgo_err *err)
 {
     if (r->pos > 0) {
         memmove(r->chunk, r->chunk + r->pos, r->end - r->pos);
         r->end -= r->pos;
         r->pos = 0;
     }
-    while (r->end < CSVREAD_CHUNK && !r->eof) {
-        ssize_t n = read(r->fd, r->chunk + r->end, CSVREAD_CHUNK - r->end);
+    while (!chunk_full(r) && !r->eof) {
+        size_t room = CSVREAD_CHUNK - r->end;
+        char *dst = r->conv.cd ? r->in : r->chunk + r->end;
+        size_t want = r->conv.cd ? room / r->unit : room;
+        ssize_t n = read(r->fd, dst, want);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -114,6 +153,19 @@ static int fill(struct csvread *r)
         }
         if (n == 0)
             r->eof = 1;
+        if (r->conv.cd && n > 0) {
+            size_t got, bad;
+            if (encoding_conv_bytes(&r->conv, r->in, (size_t)n, r->chunk + r->end, room, &got, &bad)) {
+                long line = r->line + count_lf(r->chunk + r->pos, r->end - r->pos) +
+                            count_lf(r->chunk + r->end, got);
+                r->finished = r->failed = 1;
+                imgo_err_set(err, IMGO_EDATA, "%s:%ld: byte 0x%02X is not a %s character (is the "
+                             "encoding right?)", r->name, line, (unsigned char)r->in[bad],
+                             encoding_name(r->conv.from));
+                return -2;
+            }
+            n = (ssize_t)got;
+        }
         r->end += (size_t)n;
         if (r->end >= 4096)
             break;
@@ -121,13 +173,16 @@ static int fill(struct csvread *r)
     return 0;
 }
 
-/* The start of the file: byte-order marks and binary content. */
+/* The start of the file: byte-order marks, workbooks and binary content. */
 static int check_start(struct csvread *r, struct imgo_err *err)
 {
     const unsigned char *u = (const unsigned char *)r->chunk;
     size_t n = r->end;
     if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
         return fail(r, err, IMGO_EDATA, 1, "UTF-16 text is not accepted (export as UTF-8)");
+    if ((n >= 4 && !memcmp(r->chunk, "PK\003\004", 4)) ||
+        (n >= 8 && !memcmp(r->chunk, "\320\317\021\340\241\261\032\341", 8)))
+        return fail(r, err, IMGO_EDATA, 1, CSVREAD_EXCEL_HINT);
     if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
         r->pos = 3;
     const char *first = r->chunk + r->pos;
@@ -141,16 +196,27 @@ static int check_start(struct csvread *r, struct imgo_err *err)
         if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F)
             return fail(r, err, IMGO_EDATA, 1, "not a UTF-8 text file (UTF-16 or binary content)");
     }
-    if (!csvread_is_utf8(first, len))
-        return fail(r, err, IMGO_EDATA, 1, "not a UTF-8 text file (UTF-16 or binary content)");
+    if (!csvread_is_utf8(first, len)) {
+        /* Text in another encoding (most likely Windows-1252 from Excel)
+         * when nothing that was read holds a control character. */
+        for (size_t i = r->pos; i < r->end; i++) {
+            unsigned char c = (unsigned char)r->chunk[i];
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F)
+                return fail(r, err, IMGO_EDATA, 1, "not a UTF-8 text file (UTF-16 or binary content)");
+        }
+        char m[300];
+        snprintf(m, sizeof m, "not valid UTF-8: %s", encoding_hint(encoding_guess(first, len)));
+        return fail(r, err, IMGO_EDATA, 1, m);
+    }
     return 0;
 }
 
 /* The next piece to parse: a whole line with its LF, or, for a line longer
  * than the chunk or at the end of the file, as much of it as there is.
  * A CR at the end of a partial piece is held back until its next byte is
- * known. Returns 0 and sets *s, *n (0 at the end of the file), or -1. */
-static int next_piece(struct csvread *r, const char **s, size_t *n)
+ * known. Returns 0 and sets *s, *n (0 at the end of the file), or what
+ * fill returns. */
+static int next_piece(struct csvread *r, const char **s, size_t *n, struct imgo_err *err)
 {
     for (;;) {
         size_t avail = r->end - r->pos;
@@ -163,7 +229,7 @@ static int next_piece(struct csvread *r, const char **s, size_t *n)
                 r->pos += *n;
                 return 0;
             }
-            if (r->eof || (r->pos == 0 && r->end == CSVREAD_CHUNK)) {
+            if (r->eof || (r->pos == 0 && chunk_full(r))) {
                 size_t k = avail;
                 if (!r->eof && p[k - 1] == '\r')
                     k--;
@@ -177,8 +243,9 @@ static int next_piece(struct csvread *r, const char **s, size_t *n)
             *n = 0;
             return 0;
         }
-        if (fill(r))
-            return -1;
+        int rc = fill(r, err);
+        if (rc)
+            return rc;
     }
 }
 
@@ -222,7 +289,12 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
         return 0;
     if (!r->started) {
         r->started = 1;
-        if (fill(r))
+        if (r->conv_error[0])
+            return fail(r, err, IMGO_EIO, 0, r->conv_error);
+        int rc = fill(r, err);
+        if (rc == -2)
+            return -1;
+        if (rc)
             return fail(r, err, IMGO_EIO, 0, strerror(errno));
         if (check_start(r, err))
             return -1;
@@ -230,7 +302,10 @@ int csvread_next(struct csvread *r, struct csvread_record *rec, struct imgo_err 
     for (;;) {
         const char *s;
         size_t n;
-        if (next_piece(r, &s, &n))
+        int rc = next_piece(r, &s, &n, err);
+        if (rc == -2)
+            return -1;
+        if (rc)
             return fail(r, err, IMGO_EIO, 0, strerror(errno));
         if (n == 0)
             break;

@@ -7,12 +7,20 @@
  * column, a cached resident look-up and a copy of the values into the
  * batch; every 64 rows, one bind and step of the multi-row upsert. Nothing
  * is allocated per row or per field.
+ *
+ * Through an import map, the same path runs on the cohort rows that the
+ * record layer (maprec.h) makes of each export record: one record is
+ * written whole or rejected whole, its errors name the export's line and
+ * column, and its verbatim line is what goes to the rejects file.
  */
 #include "ingest.h"
 #include "buf.h"
 #include "cohort.h"
 #include "csvread.h"
 #include "db.h"
+#include "encoding.h"
+#include "map.h"
+#include "maprec.h"
 #include "mem.h"
 #include "validate.h"
 
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,8 +40,12 @@
 #define PROGRESS_EVERY 65536
 #define MAX_COLS 32
 
+/* A row rejected as a duplicate key, for the second pass: its line, the
+ * line of the row it duplicates and its key ("duplicate key (...)"): one
+ * export line may hold several rows through a map. */
 struct dup {
     long line, other;
+    char *key;
 };
 
 /* Rows are written INGEST_BATCH at a time by one multi-row upsert: the
@@ -55,11 +68,31 @@ struct brow {
     struct bval v[MAX_COLS];
 };
 
+/* Where a file's rows come from: a cohort file as found, or an export read
+ * through a map section. */
+struct source {
+    const struct cohort_file *f;
+    const char *name;       /* the file as found in the directory */
+    const char *path;
+    const struct map_section *ms; /* NULL: no map */
+    const struct map_section *others[COHORT_NFILES]; /* map sections of the same export */
+    size_t nothers;
+};
+
 struct run {
     struct ingest *ig;
     const struct cohort_file *f;
     const char *name; /* as found */
     const char *path;
+    const struct source *src;
+    struct csvread_format fmt;
+    struct maprec_plan plan;  /* through a map: made from the header */
+    struct maprec_out mout;
+    long nbad;        /* bad records and duplicate rows, for INGEST_REPORT_MAX */
+    long unchecked;   /* rows of unknown residents, residents.csv rejected */
+    long bad_utf8, bad_utf8_line; /* fields not UTF-8, and the first line of one */
+    int utf8_latin1;  /* one of them is not Windows-1252 */
+    long dup_hits;    /* second pass: rows found in dups */
     int fd;
     int pass;         /* 1, or 2 when redoing a file without its duplicates */
     struct csvread rd;
@@ -70,6 +103,7 @@ struct run {
     struct ingest_result res;
     long line;        /* of the current record */
     int row_bad;
+    int row_shown;    /* an error of the current record was reported */
     struct buf msg, rowerr, header_raw;
     /* resident look-up cache: rows come grouped by resident */
     char last_id[VALIDATE_ID_MAX + 1];
@@ -89,6 +123,8 @@ struct run {
     /* rejects */
     FILE *rej;
     struct buf rej_tmp, rej_final;
+    const char *const *labels;     /* of the current row's columns, for messages */
+    struct buf res_label;          /* res.file */
 };
 
 static void message(struct ingest *ig, int warning, const char *fmt, ...)
@@ -130,6 +166,11 @@ void ingest_release(struct ingest *ig)
     if (ig->db)
         db_exec(ig->db, "PRAGMA foreign_keys = ON", NULL);
     ig->db = NULL;
+    for (size_t i = 0; i < ig->nstated; i++)
+        free(ig->stated[i]);
+    free(ig->stated);
+    ig->stated = NULL;
+    ig->nstated = 0;
 }
 
 /* ---- SQL built from the cohort table (names only, never data) ----------- */
@@ -259,7 +300,7 @@ static int bind_key(struct run *r, sqlite3_stmt *st, const struct brow *b)
 
 static void row_error(struct run *r, long line, const char *col, const char *msg)
 {
-    if (r->pass == 1 && r->res.rows_rejected <= INGEST_REPORT_MAX) {
+    if (r->pass == 1 && r->nbad <= INGEST_REPORT_MAX) {
         if (col)
             message(r->ig, 0, "%s:%ld:%s: %s", r->name, line, col, msg);
         else
@@ -267,14 +308,42 @@ static void row_error(struct run *r, long line, const char *col, const char *msg
     }
 }
 
-/* An error of the current row (col NULL: of the whole row). */
-static void cur_error(struct run *r, const char *col, const char *msg)
+/* 1 when the current record's errors already hold "col: msg" (a record
+ * of several rows through a map meets the same error on each). */
+static int said(struct run *r, const char *col, const char *msg)
 {
+    struct buf e = BUF_INIT;
+    if (col)
+        buf_addf(&e, "%s: ", col);
+    buf_adds(&e, msg);
+    const char *all = buf_str(&r->rowerr), *at = all;
+    int found = 0;
+    while (!found && (at = strstr(at, buf_str(&e)))) {
+        found = (at == all || !strncmp(at - 2, "; ", 2)) && (at[e.len] == '\0' || at[e.len] == ';');
+        at++;
+    }
+    buf_release(&e);
+    return found;
+}
+
+/* An error of the current record (col NULL: of the whole record); quiet:
+ * kept for the rejects file but not reported. */
+static void record_error(struct run *r, const char *col, const char *msg, int quiet)
+{
+    if (r->src->ms && said(r, col, msg))
+        return;
     if (!r->row_bad) {
         r->row_bad = 1;
         r->res.rows_rejected++;
     }
-    row_error(r, r->line, col, msg);
+    /* A record counts towards the report's limit once something of it is
+     * reported. */
+    if (!quiet && !r->row_shown) {
+        r->row_shown = 1;
+        r->nbad++;
+    }
+    if (!quiet)
+        row_error(r, r->line, col, msg);
     if (r->rowerr.len)
         buf_adds(&r->rowerr, "; ");
     if (col)
@@ -282,10 +351,15 @@ static void cur_error(struct run *r, const char *col, const char *msg)
     buf_adds(&r->rowerr, msg);
 }
 
+static void cur_error(struct run *r, const char *col, const char *msg)
+{
+    record_error(r, col, msg, 0);
+}
+
 static void on_rule(void *ctx, int col, const char *msg)
 {
     struct run *r = ctx;
-    cur_error(r, r->f->cols[col].name, msg);
+    cur_error(r, r->labels[col], msg);
 }
 
 /* "duplicate key (col "v", ...)" of row b, or of the current row when b
@@ -322,7 +396,7 @@ static int rejects_open(struct run *r, struct imgo_err *err)
     if (!r->rej)
         return imgo_err_set(err, IMGO_EIO, "%s: %s", buf_str(&r->rej_tmp), strerror(errno));
     fwrite(r->header_raw.data, 1, r->header_raw.len, r->rej);
-    fputs(",error\n", r->rej);
+    fprintf(r->rej, "%cerror\n", r->fmt.delim);
     return 0;
 }
 
@@ -331,7 +405,7 @@ static void rejects_row(struct run *r, const char *raw, size_t len)
     if (!r->rej)
         return;
     fwrite(raw, 1, len, r->rej);
-    fputc(',', r->rej);
+    fputc(r->fmt.delim, r->rej);
     csv_fwrite(r->rej, r->rowerr.data ? r->rowerr.data : "", r->rowerr.len);
     fputc('\n', r->rej);
 }
@@ -423,10 +497,11 @@ static int lookup_rid(struct run *r, const struct validate_value *v, struct imgo
 static int dup_cmp(const void *a, const void *b)
 {
     const struct dup *x = a, *y = b;
-    return (x->line > y->line) - (x->line < y->line);
+    int c = (x->line > y->line) - (x->line < y->line);
+    return c ? c : strcmp(x->key, y->key);
 }
 
-static void dup_add(struct run *r, long line, long other)
+static void dup_add(struct run *r, long line, long other, const char *key)
 {
     if (r->ndups == r->capdups) {
         r->capdups = r->capdups ? 2 * r->capdups : 64;
@@ -434,7 +509,17 @@ static void dup_add(struct run *r, long line, long other)
     }
     r->dups[r->ndups].line = line;
     r->dups[r->ndups].other = other;
+    r->dups[r->ndups].key = xstrdup(key);
     r->ndups++;
+}
+
+static void dups_free(struct run *r)
+{
+    for (size_t i = 0; i < r->ndups; i++)
+        free(r->dups[i].key);
+    free(r->dups);
+    r->dups = NULL;
+    r->ndups = r->capdups = 0;
 }
 
 /* Row b of this ingest may not have been written because an earlier row of
@@ -480,69 +565,168 @@ static int duplicate_row(struct run *r, const struct brow *b, struct imgo_err *e
         }
         sqlite3_reset(r->dup_mark);
         r->res.rows_rejected++;
+        r->nbad++;
         buf_addf(&m, " also on line %ld", b->line);
         row_error(r, first, NULL, buf_str(&m));
+        m.len = keylen;
+        m.data[keylen] = '\0';
         if (r->ig->o.flags & INGEST_SKIP_BAD_ROWS)
-            dup_add(r, first, b->line);
+            dup_add(r, first, b->line, buf_str(&m));
     } else {
         first = -first;
     }
     m.len = keylen;
+    m.data[keylen] = '\0';
+    if (r->ig->o.flags & INGEST_SKIP_BAD_ROWS)
+        dup_add(r, b->line, first, buf_str(&m));
     buf_addf(&m, " also on line %ld", first);
     r->res.rows_rejected++;
+    r->nbad++;
     row_error(r, b->line, NULL, buf_str(&m));
-    if (r->ig->o.flags & INGEST_SKIP_BAD_ROWS)
-        dup_add(r, b->line, first);
     buf_release(&m);
     return 0;
 }
 
-/* Writes the batch: a full one with the multi-row statement, a partial
- * one (the end of a file) row by row. Fewer changes than rows means that
- * some rows met a key already written by this ingest: each is looked at. */
+/* Writes the batch: full batches of INGEST_BATCH rows with the multi-row
+ * statement, the rest (the end of a file, or what a record of several rows
+ * left over) row by row. Fewer changes than rows means that some rows met
+ * a key already written by this ingest: each is looked at. */
 static int flush_batch(struct run *r, struct imgo_err *err)
 {
     sqlite3 *db = r->ig->db;
-    size_t n = r->nbatch;
+    size_t n = r->nbatch, done = 0;
     int rc;
     if (n == 0)
         return 0;
-    if (n == INGEST_BATCH) {
+    for (; n - done >= INGEST_BATCH; done += INGEST_BATCH) {
         sqlite3_stmt *st = r->upsert_batch;
         int per = (int)r->f->ncols + 2;
-        for (size_t k = 0; k < n; k++)
-            if (bind_row(r, st, (int)k * per, &r->batch[k]))
+        for (size_t k = 0; k < INGEST_BATCH; k++)
+            if (bind_row(r, st, (int)k * per, &r->batch[done + k]))
                 return db_error(db, err);
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             return db_error(db, err);
-        if ((size_t)sqlite3_changes(db) < n)
-            for (size_t k = 0; k < n; k++)
-                if ((rc = duplicate_row(r, &r->batch[k], err)))
+        if ((size_t)sqlite3_changes(db) < INGEST_BATCH)
+            for (size_t k = 0; k < INGEST_BATCH; k++)
+                if ((rc = duplicate_row(r, &r->batch[done + k], err)))
                     return rc;
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            if (bind_row(r, r->upsert, 0, &r->batch[k]))
-                return db_error(db, err);
-            rc = sqlite3_step(r->upsert);
-            sqlite3_reset(r->upsert);
-            if (rc != SQLITE_DONE)
-                return db_error(db, err);
-            if (sqlite3_changes(db) == 0 && (rc = duplicate_row(r, &r->batch[k], err)))
-                return rc;
-        }
+    }
+    for (size_t k = done; k < n; k++) {
+        if (bind_row(r, r->upsert, 0, &r->batch[k]))
+            return db_error(db, err);
+        rc = sqlite3_step(r->upsert);
+        sqlite3_reset(r->upsert);
+        if (rc != SQLITE_DONE)
+            return db_error(db, err);
+        if (sqlite3_changes(db) == 0 && (rc = duplicate_row(r, &r->batch[k], err)))
+            return rc;
     }
     r->nbatch = 0;
     buf_reset(&r->barena);
     return 0;
 }
 
+/* Notes a field that is not UTF-8, for the hint at the end of the file. */
+static void note_not_utf8(struct run *r, const char *s, size_t len)
+{
+    if (memchr(s, '\0', len) || csvread_is_utf8(s, len))
+        return;
+    if (!r->bad_utf8++)
+        r->bad_utf8_line = r->line;
+    if (encoding_guess(s, len) == ENC_LATIN1)
+        r->utf8_latin1 = 1;
+}
+
+/* Validates one cohort row of the current record: field[c] (len[c] bytes,
+ * NULL when the column is absent) for each column, reported on label[c];
+ * quiet[c]: the record has already reported that column (a field shared
+ * by the rows of an unpivoted record); mapped_bad[c]: the map could not
+ * make a value of it (reported). Fills r->vals; errors make the record
+ * bad. Returns 0, or -1 on a database failure. */
+static int check_row(struct run *r, char *const *field, const size_t *len, const char *const *label,
+                     const unsigned char *quiet, const unsigned char *mapped_bad, struct imgo_err *err)
+{
+    const struct cohort_file *f = r->f;
+    r->labels = label;
+    for (size_t c = 0; c < f->ncols; c++) {
+        if (mapped_bad && mapped_bad[c]) {
+            memset(&r->vals[c], 0, sizeof r->vals[c]);
+            r->vals[c].bad = 1;
+            r->vals[c].s = "";
+            continue;
+        }
+        if (!field[c]) {
+            memset(&r->vals[c], 0, sizeof r->vals[c]);
+            r->vals[c].missing = 1;
+            r->vals[c].s = "";
+            continue;
+        }
+        buf_reset(&r->msg);
+        if (validate_field(&f->cols[c], field[c], len[c], &r->vals[c], &r->msg)) {
+            if (!quiet || !quiet[c]) {
+                note_not_utf8(r, field[c], len[c]);
+                cur_error(r, label[c], buf_str(&r->msg));
+            } else {
+                record_error(r, label[c], buf_str(&r->msg), 1);
+            }
+        }
+    }
+    validate_row(f, r->vals, on_rule, r);
+    if (f->id != COHORT_RESIDENTS && !r->vals[0].bad) {
+        int found = lookup_rid(r, &r->vals[0], err);
+        if (found < 0)
+            return -1;
+        if (!found) {
+            buf_reset(&r->msg);
+            validate_quote(&r->msg, r->vals[0].s, r->vals[0].len);
+            if (r->ig->residents_bad) {
+                /* One line for the file at its end, not one per row. */
+                buf_addf(&r->msg, " not checked: %s", r->ig->residents_bad);
+                r->unchecked++;
+                record_error(r, label[0], buf_str(&r->msg), 1);
+            } else {
+                buf_adds(&r->msg, " is not a known resident");
+                cur_error(r, label[0], buf_str(&r->msg));
+            }
+        }
+    }
+    /* Every row of a record is looked up: a record of several rows may
+     * hold a duplicate after a row that made it bad. */
+    if (r->pass == 2 && r->ndups) {
+        struct dup key = { r->line, 0, NULL };
+        buf_reset(&r->msg);
+        key_text(r, NULL, &r->msg);
+        key.key = r->msg.data;
+        struct dup *d = bsearch(&key, r->dups, r->ndups, sizeof *r->dups, dup_cmp);
+        if (d) {
+            r->dup_hits++;
+            buf_addf(&r->msg, " also on line %ld", d->other);
+            cur_error(r, NULL, buf_str(&r->msg));
+        }
+    }
+    return 0;
+}
+
+/* Keeps the current row (r->vals) in the batch. */
+static void push_row(struct run *r)
+{
+    struct brow *b = &r->batch[r->nbatch++];
+    b->line = r->line;
+    for (size_t c = 0; c < r->f->ncols; c++)
+        store_value(r, b, c);
+}
+
+/* A record read without a map: one row. */
 static int do_row(struct run *r, const struct csvread_record *rec, struct imgo_err *err)
 {
     const struct cohort_file *f = r->f;
+    char *field[MAX_COLS];
+    size_t len[MAX_COLS];
+    const char *label[MAX_COLS];
     r->line = rec->line;
-    r->row_bad = 0;
+    r->row_bad = r->row_shown = 0;
     buf_reset(&r->rowerr);
     r->res.rows_read++;
     if (rec->nfields != r->h.nfields) {
@@ -553,44 +737,15 @@ static int do_row(struct run *r, const struct csvread_record *rec, struct imgo_e
     }
     for (size_t c = 0; c < f->ncols; c++) {
         int fi = r->h.field_of[c];
-        if (fi < 0) {
-            memset(&r->vals[c], 0, sizeof r->vals[c]);
-            r->vals[c].missing = 1;
-            r->vals[c].s = "";
-            continue;
-        }
-        buf_reset(&r->msg);
-        if (validate_field(&f->cols[c], rec->field[fi], rec->len[fi], &r->vals[c], &r->msg))
-            cur_error(r, f->cols[c].name, buf_str(&r->msg));
+        field[c] = fi < 0 ? NULL : rec->field[fi];
+        len[c] = fi < 0 ? 0 : rec->len[fi];
+        label[c] = f->cols[c].name;
     }
-    validate_row(f, r->vals, on_rule, r);
-    if (f->id != COHORT_RESIDENTS && !r->vals[0].bad) {
-        int found = lookup_rid(r, &r->vals[0], err);
-        if (found < 0)
-            return -1;
-        if (!found) {
-            buf_reset(&r->msg);
-            validate_quote(&r->msg, r->vals[0].s, r->vals[0].len);
-            buf_adds(&r->msg, " is not a known resident");
-            cur_error(r, "resident_id", buf_str(&r->msg));
-        }
-    }
-    if (r->pass == 2 && !r->row_bad && r->ndups) {
-        struct dup key = { rec->line, 0 };
-        struct dup *d = bsearch(&key, r->dups, r->ndups, sizeof *r->dups, dup_cmp);
-        if (d) {
-            buf_reset(&r->msg);
-            key_text(r, NULL, &r->msg);
-            buf_addf(&r->msg, " also on line %ld", d->other);
-            cur_error(r, NULL, buf_str(&r->msg));
-        }
-    }
+    if (check_row(r, field, len, label, NULL, NULL, err))
+        return -1;
     if (r->row_bad)
         goto bad;
-    struct brow *b = &r->batch[r->nbatch++];
-    b->line = rec->line;
-    for (size_t c = 0; c < f->ncols; c++)
-        store_value(r, b, c);
+    push_row(r);
     if (r->nbatch == INGEST_BATCH && flush_batch(r, err))
         return -1;
     return 0;
@@ -599,7 +754,81 @@ bad:
     return 0;
 }
 
+static void on_map_error(void *ctx, size_t row, const char *label, const char *msg)
+{
+    struct run *r = ctx;
+    (void)row;
+    cur_error(r, label, msg);
+}
+
+/* A record of an export read through a map: zero or more rows, written
+ * all together or not at all. */
+static int do_record(struct run *r, const struct csvread_record *rec, struct imgo_err *err)
+{
+    const struct cohort_file *f = r->f;
+    struct maprec_out *o = &r->mout;
+    char *field[MAX_COLS];
+    size_t len[MAX_COLS];
+    unsigned char quiet[MAX_COLS];
+    if (!maprec_wanted(&r->plan, rec))
+        return 0;
+    r->line = rec->line;
+    r->row_bad = r->row_shown = 0;
+    buf_reset(&r->rowerr);
+    if (rec->nfields != r->h.nfields) {
+        r->res.rows_read++;
+        buf_reset(&r->msg);
+        buf_addf(&r->msg, "%zu fields, the header has %zu", rec->nfields, r->h.nfields);
+        cur_error(r, NULL, buf_str(&r->msg));
+        rejects_row(r, rec->raw, rec->raw_len);
+        return 0;
+    }
+    maprec_apply(&r->plan, rec, o, on_map_error, r);
+    if (o->nrows == 0)
+        return 0;
+    r->res.rows_read += (long)o->nrows;
+    size_t nbatch = r->nbatch, arena = r->barena.len;
+    for (size_t k = 0; k < o->nrows; k++) {
+        for (size_t c = 0; c < f->ncols; c++) {
+            field[c] = maprec_field(o, &r->plan, k, c, &len[c]);
+            quiet[c] = k > 0 && o->off[k * f->ncols + c] == o->off[c];
+        }
+        if (check_row(r, field, len, o->label + k * f->ncols, quiet, o->bad + k * f->ncols, err))
+            return -1;
+        if (!r->row_bad)
+            push_row(r);
+    }
+    if (r->row_bad) {
+        /* The record's other rows count as rejected with it. */
+        r->res.rows_rejected += (long)o->nrows - 1;
+        r->nbatch = nbatch;
+        r->barena.len = arena;
+        rejects_row(r, rec->raw, rec->raw_len);
+        return 0;
+    }
+    if (r->nbatch >= INGEST_BATCH && flush_batch(r, err))
+        return -1;
+    return 0;
+}
+
 /* ---- one file ------------------------------------------------------------- */
+
+/* A header of one column that holds ';' or tabs: the file is separated by
+ * them, not by commas. Reports it as the file's error; returns 1 when so. */
+static int other_delimiter(struct run *r, const struct csvread_record *hdr)
+{
+    if (hdr->nfields != 1 || r->fmt.delim != ',')
+        return 0;
+    const char *h = hdr->field[0];
+    char d = memchr(h, ';', hdr->len[0]) ? ';' : memchr(h, '\t', hdr->len[0]) ? '\t' : 0;
+    if (!d)
+        return 0;
+    if (r->pass == 1)
+        message(r->ig, 0, "%s:%ld: the file is %s-separated, not comma-separated: a map with "
+                          "\"delimiter = %s\" reads it, see docs/MAPS.md",
+                r->name, r->line, encoding_delim_name(d), d == ';' ? ";" : "tab");
+    return 1;
+}
 
 static void on_header(void *ctx, int is_error, const char *msg)
 {
@@ -638,20 +867,29 @@ static int hash_file(struct run *r, struct imgo_err *err)
     return 0;
 }
 
+/* The map's digest when the file is read through one, else NULL. */
+static const char *map_digest(const struct run *r)
+{
+    return r->src->ms ? r->ig->o.map->sha256 : NULL;
+}
+
 static int already_ingested(struct run *r, int *same, struct imgo_err *err)
 {
     sqlite3_stmt *st;
     *same = 0;
     int rc = db_prepare(r->ig->db,
-                        "SELECT sha256 FROM ingest_ledger WHERE file = ?1 ORDER BY id DESC LIMIT 1",
+                        "SELECT sha256, (SELECT map_sha256 FROM ingest_map WHERE ingest_id = l.id) IS ?2 "
+                        "FROM ingest_ledger l WHERE file = ?1 ORDER BY id DESC LIMIT 1",
                         &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, r->f->name, -1, SQLITE_STATIC);
+    if (map_digest(r))
+        sqlite3_bind_text(st, 2, map_digest(r), -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const unsigned char *s = sqlite3_column_text(st, 0);
-        *same = s && !strcmp((const char *)s, r->res.sha256);
+        *same = s && !strcmp((const char *)s, r->res.sha256) && sqlite3_column_int(st, 1);
     } else if (rc != SQLITE_DONE) {
         sqlite3_finalize(st);
         return db_error(r->ig->db, err);
@@ -691,7 +929,16 @@ static int ledger_insert(struct run *r, struct imgo_err *err)
     if (rc != SQLITE_DONE)
         return db_error(r->ig->db, err);
     r->ingest_id = sqlite3_last_insert_rowid(r->ig->db);
-    return 0;
+    if (!map_digest(r))
+        return 0;
+    rc = db_prepare(r->ig->db, "INSERT INTO ingest_map (ingest_id, map_sha256) VALUES (?1, ?2)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, r->ingest_id);
+    sqlite3_bind_text(st, 2, map_digest(r), -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_error(r->ig->db, err);
 }
 
 static int ledger_update(struct run *r, struct imgo_err *err)
@@ -732,9 +979,11 @@ static int pass(struct run *r, struct imgo_err *err)
     struct ingest_sink *sink = &r->ig->o.sink;
     int rc;
 
-    csvread_init(&r->rd, r->fd, r->name, (r->ig->o.flags & INGEST_SKIP_BAD_ROWS) != 0);
+    csvread_init_format(&r->rd, r->fd, r->name, (r->ig->o.flags & INGEST_SKIP_BAD_ROWS) != 0, &r->fmt);
     r->have_last = 0;
     r->res.rows_read = r->res.rows_rejected = 0;
+    r->nbad = r->unchecked = r->bad_utf8 = r->dup_hits = 0;
+    r->utf8_latin1 = 0;
     r->ndup_rows = 0;
     r->nbatch = 0;
     buf_reset(&r->barena);
@@ -748,8 +997,22 @@ static int pass(struct run *r, struct imgo_err *err)
     if (rc < 0)
         goto read_failed;
     r->line = rec.line;
-    if (validate_header(r->f, &rec, (r->ig->o.flags & INGEST_STRICT) ? VALIDATE_STRICT : 0, &r->h,
-                        on_header, r)) {
+    if (other_delimiter(r, &rec)) {
+        rc = 1;
+        goto out;
+    }
+    if (r->src->ms) {
+        maprec_release(&r->plan);
+        if (maprec_plan(&r->plan, r->ig->o.map, r->f, &rec, r->src->others, r->src->nothers,
+                        (r->ig->o.flags & INGEST_STRICT) ? MAPREC_STRICT : 0, on_header, r)) {
+            rc = 1;
+            goto out;
+        }
+        r->h.nfields = rec.nfields;
+        for (size_t c = 0; c < r->f->ncols; c++)
+            r->h.field_of[c] = r->plan.kind[c] != MAPREC_ABSENT ? (int)c : -1;
+    } else if (validate_header(r->f, &rec, (r->ig->o.flags & INGEST_STRICT) ? VALIDATE_STRICT : 0,
+                               &r->h, on_header, r)) {
         rc = 1;
         goto out;
     }
@@ -777,7 +1040,7 @@ static int pass(struct run *r, struct imgo_err *err)
         goto out;
     }
     while ((rc = csvread_next(&r->rd, &rec, &rerr)) > 0) {
-        if (do_row(r, &rec, err)) {
+        if (r->src->ms ? do_record(r, &rec, err) : do_row(r, &rec, err)) {
             rc = -1;
             goto out;
         }
@@ -790,9 +1053,15 @@ static int pass(struct run *r, struct imgo_err *err)
         rc = -1;
         goto out;
     }
-    if (r->pass == 1 && r->res.rows_rejected > INGEST_REPORT_MAX)
+    if (r->pass == 1 && r->nbad > INGEST_REPORT_MAX)
         message(r->ig, 0, "%s: %ld more bad rows not shown (%ld in all)", r->name,
-                r->res.rows_rejected - INGEST_REPORT_MAX, r->res.rows_rejected);
+                r->nbad - INGEST_REPORT_MAX, r->nbad);
+    if (r->pass == 1 && r->bad_utf8 && r->fmt.encoding == ENC_UTF8)
+        message(r->ig, 0, "%s: %ld field%s not valid UTF-8, the first on line %ld: %s", r->name,
+                r->bad_utf8, r->bad_utf8 > 1 ? "s" : "", r->bad_utf8_line,
+                encoding_hint(r->utf8_latin1 ? ENC_LATIN1 : ENC_WINDOWS_1252));
+    if (r->pass == 1 && r->unchecked)
+        message(r->ig, 0, "%s: not checked: %s", r->name, r->ig->residents_bad);
     rc = 0;
     goto out;
 read_failed:
@@ -820,19 +1089,73 @@ static int begin_file(struct run *r, struct imgo_err *err)
     return rc;
 }
 
+/* States once per export file how it is read, when the map leaves its
+ * encoding or delimiter to be detected. */
+static void state_detection(struct run *r, int enc_detected, int delim_detected)
+{
+    struct ingest *ig = r->ig;
+    for (size_t i = 0; i < ig->nstated; i++)
+        if (!strcmp(ig->stated[i], r->path))
+            return;
+    ig->stated = xrealloc(ig->stated, (ig->nstated + 1) * sizeof *ig->stated);
+    ig->stated[ig->nstated++] = xstrdup(r->path);
+    const char *enc = encoding_name(r->fmt.encoding), *d = encoding_delim_name(r->fmt.delim);
+    if (enc_detected && delim_detected)
+        message(ig, 1, "%s: read as %s, %s-separated (detected)", r->name, enc, d);
+    else if (enc_detected)
+        message(ig, 1, "%s: read as %s (detected)", r->name, enc);
+    else
+        message(ig, 1, "%s: read as %s-separated (detected)", r->name, d);
+}
+
+/* The encoding and delimiter of a file read through a map: the map's, or
+ * detected. Returns 0, or 1 when the file is refused (reported). */
+static int choose_format(struct run *r, struct imgo_err *err)
+{
+    const struct imgo_map *m = r->ig->o.map;
+    int enc = map_encoding(m, r->f->id);
+    char d = map_delim(m, r->f->id);
+    struct encoding_sniff sn;
+    if (enc >= 0 && d && enc == ENC_UTF8) {
+        r->fmt.encoding = ENC_UTF8;
+        r->fmt.delim = d;
+        return 0;
+    }
+    if (encoding_sniff_fd(r->fd, r->path, &sn, err))
+        return -1;
+    /* A workbook, UTF-16 or binary: the reader says what it is. */
+    if (sn.kind != SNIFF_TEXT)
+        return 0;
+    if (enc > ENC_UTF8 && sn.bom) {
+        message(r->ig, 0, "%s:1: the file starts with a UTF-8 byte-order mark, but the map reads it "
+                          "as %s (%s:%d)",
+                r->name, encoding_name((enum text_encoding)enc), m->path,
+                r->src->ms->encoding_line ? r->src->ms->encoding_line : m->encoding_line);
+        return 1;
+    }
+    r->fmt.encoding = enc >= 0 ? (enum text_encoding)enc : sn.encoding;
+    r->fmt.delim = d ? d : sn.delim;
+    if (enc < 0 || !d)
+        state_detection(r, enc < 0, !d);
+    return 0;
+}
+
 /* Returns the file's status; -1 (with err) for a database failure. */
-static int ingest_file(struct ingest *ig, const struct cohort_file *f, const char *name,
-                       const char *path, struct imgo_err *err)
+static int ingest_file(struct ingest *ig, const struct source *src, struct imgo_err *err)
 {
     struct run r;
     int status = IMGO_OK, rc;
+    const struct cohort_file *f = src->f;
+    const char *name = src->name, *path = src->path;
     memset(&r, 0, sizeof r);
     r.ig = ig;
     r.f = f;
     r.name = name;
     r.path = path;
+    r.src = src;
+    r.fmt.delim = ',';
+    r.fmt.encoding = ENC_UTF8;
     r.pass = 1;
-    r.res.file = name;
     r.res.path = path;
     buf_init(&r.msg);
     buf_init(&r.rowerr);
@@ -840,7 +1163,16 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
     buf_init(&r.rej_tmp);
     buf_init(&r.rej_final);
     buf_init(&r.barena);
-    r.batch = xmalloc(INGEST_BATCH * sizeof *r.batch);
+    buf_init(&r.res_label);
+    maprec_out_init(&r.mout);
+    /* A record through a map may add up to a row per column to a batch. */
+    r.batch = xmalloc((INGEST_BATCH + VALIDATE_MAX_COLUMNS) * sizeof *r.batch);
+    /* Summaries name an export with the cohort file it feeds. */
+    if (src->ms && strcasecmp(name, f->name))
+        buf_addf(&r.res_label, "%s (%s)", name, f->name);
+    else
+        buf_adds(&r.res_label, name);
+    r.res.file = buf_str(&r.res_label);
 
     /* O_NONBLOCK: a FIFO (or a device) named like a cohort file must not
      * block the open; it is refused below, and on a regular file the flag
@@ -877,13 +1209,33 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
             goto done;
         }
     }
+    if (src->ms) {
+        rc = choose_format(&r, err);
+        if (rc < 0) {
+            message(ig, 0, "%s", err->msg);
+            imgo_err_clear(err);
+            r.res.outcome = INGEST_FAILED;
+            status = IMGO_EIO;
+            goto done;
+        }
+        if (rc > 0) {
+            r.res.outcome = INGEST_REJECTED;
+            r.res.whole_file = 1;
+            status = IMGO_EDATA;
+            goto done;
+        }
+    }
     if (begin_file(&r, err))
         goto db_failed;
     rc = pass(&r, err);
+    /* Rows naming residents of a rejected residents.csv were not checked:
+     * the file is rejected, also with --skip-bad-rows. */
+    if (rc == 0 && r.unchecked && (ig->o.flags & INGEST_SKIP_BAD_ROWS))
+        rc = 1;
     if (rc == 0 && r.ndups && (ig->o.flags & INGEST_SKIP_BAD_ROWS)) {
         /* Both rows of a duplicate key are rejected, but the first was
          * written before the second was seen: redo the file without them. */
-        long rejected = r.res.rows_rejected;
+        long rejected = r.res.rows_rejected, read = r.res.rows_read;
         rejects_abandon(&r);
         if (r.ndups)
             qsort(r.dups, r.ndups, sizeof *r.dups, dup_cmp);
@@ -895,7 +1247,12 @@ static int ingest_file(struct ingest *ig, const struct cohort_file *f, const cha
         }
         r.pass = 2;
         rc = pass(&r, err);
-        if (rc == 0 && r.res.rows_rejected != rejected) {
+        /* Through a map a record is rejected whole, so the second pass
+         * may reject more rows than the first counted: it must read the
+         * same rows and meet every duplicate again. */
+        int changed = src->ms ? r.res.rows_read != read || r.dup_hits != (long)r.ndups
+                              : r.res.rows_rejected != rejected;
+        if (rc == 0 && changed) {
             imgo_err_set(err, IMGO_EIO, "%s: file changed while it was read", path);
             rc = -2;
         }
@@ -954,7 +1311,10 @@ out:
     finalize_stmts(&r);
     if (r.fd >= 0)
         close(r.fd);
-    free(r.dups);
+    dups_free(&r);
+    maprec_release(&r.plan);
+    maprec_out_release(&r.mout);
+    buf_release(&r.res_label);
     free(r.batch);
     buf_release(&r.barena);
     buf_release(&r.msg);
@@ -972,12 +1332,109 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Lower-case letters and digits of a file name without its extension. */
+static void name_key(const char *name, struct buf *out)
+{
+    const char *dot = strrchr(name, '.');
+    size_t n = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z')
+            buf_addc(out, (char)(c - 'A' + 'a'));
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            buf_addc(out, c);
+    }
+    buf_grow(out, 1);
+    out->data[out->len] = '\0';
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = xmalloc((m + 1) * sizeof *row);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
+}
+
+/* The cohort file a stray file name is close to ("Board Exams.csv",
+ * "resident.csv"), or NULL: at most one edit per four letters of the
+ * cohort name, after case, spaces, '_' and '-' are set aside. */
+static const struct cohort_file *closest_file(const char *name)
+{
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    const struct cohort_file *best = NULL;
+    size_t best_d = (size_t)-1;
+    name_key(name, &a);
+    for (int id = 0; a.len && id < COHORT_NFILES; id++) {
+        const struct cohort_file *f = cohort_file((enum cohort_file_id)id);
+        buf_reset(&b);
+        name_key(f->name, &b);
+        size_t d = edit_distance(buf_str(&a), buf_str(&b)), limit = b.len / 4 ? b.len / 4 : 1;
+        if (d <= limit && d < best_d) {
+            best = f;
+            best_d = d;
+        }
+    }
+    buf_release(&a);
+    buf_release(&b);
+    return best;
+}
+
+static int is_workbook(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (!strcasecmp(dot, ".xlsx") || !strcasecmp(dot, ".xls") || !strcasecmp(dot, ".xlsm"));
+}
+
+/* The warning for a file of the directory that no cohort file reads. */
+static void stray_file(struct ingest *ig, const char *dir, const char *name)
+{
+    const struct cohort_file *near = ig->o.map ? NULL : closest_file(name);
+    const char *what = ig->o.map ? "no section of the map reads it" : "not a cohort file";
+    if (is_workbook(name))
+        message(ig, 1, "warning: %s/%s: not read: %s%s%s", dir, name, CSVREAD_EXCEL_HINT,
+                near ? ", named " : "", near ? near->name : "");
+    else if (near)
+        message(ig, 1, "warning: %s/%s: %s, ignored; did you mean %s?", dir, name, what, near->name);
+    else
+        message(ig, 1, "warning: %s/%s: %s, ignored", dir, name, what);
+}
+
+/* A cohort file that cannot be read at all for a reason of the directory:
+ * reported (msg), and counted as rejected. */
+static void file_refused(struct ingest *ig, const struct cohort_file *f, const char *dir)
+{
+    struct ingest_result res = { 0 };
+    res.file = f->name;
+    res.path = dir;
+    res.outcome = INGEST_REJECTED;
+    res.whole_file = 1;
+    if (ig->o.sink.done)
+        ig->o.sink.done(ig->o.sink.ctx, &res);
+}
+
 int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct imgo_err *err)
 {
-    char *found[COHORT_NFILES] = { NULL };
-    int ambiguous[COHORT_NFILES] = { 0 };
-    char **others = NULL;
-    size_t nothers = 0;
+    const struct imgo_map *m = ig->o.map;
+    char **names = NULL;
+    size_t nnames = 0;
     int worst = IMGO_OK;
     DIR *d = opendir(dir);
     if (!d) {
@@ -988,69 +1445,110 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        const struct cohort_file *f = cohort_find(e->d_name);
-        if (!f) {
-            others = xrealloc(others, (nothers + 1) * sizeof *others);
-            others[nothers++] = xstrdup(e->d_name);
-        } else if (found[f->id]) {
-            ambiguous[f->id] = 1;
-            if (strcmp(e->d_name, found[f->id]) < 0) {
-                free(found[f->id]);
-                found[f->id] = xstrdup(e->d_name);
-            }
-        } else {
-            found[f->id] = xstrdup(e->d_name);
-        }
+        names = xrealloc(names, (nnames + 1) * sizeof *names);
+        names[nnames++] = xstrdup(e->d_name);
     }
     closedir(d);
-    if (nothers)
-        qsort(others, nothers, sizeof *others, name_cmp);
-    for (size_t i = 0; i < nothers; i++) {
-        message(ig, 1, "warning: %s/%s: not a cohort file, ignored", dir, others[i]);
-        free(others[i]);
-    }
-    free(others);
+    if (nnames)
+        qsort(names, nnames, sizeof *names, name_cmp);
+    unsigned char *claimed = xcalloc(nnames + 1, 1);
+    struct source src[COHORT_NFILES];
+    int have[COHORT_NFILES] = { 0 }, refused[COHORT_NFILES] = { 0 };
+    struct buf msg = BUF_INIT;
+    memset(src, 0, sizeof src);
+    ig->residents_bad = NULL;
 
-    if (need_residents && !found[COHORT_RESIDENTS]) {
-        message(ig, 0, "residents.csv: required file not found in %s", dir);
-        worst = IMGO_EDATA;
-    }
-    struct buf path = BUF_INIT;
+    /* Which file of the directory feeds each cohort file: the one the
+     * map's section names, else the one of the cohort file's name. */
     for (int id = 0; id < COHORT_NFILES; id++) {
         const struct cohort_file *f = cohort_file((enum cohort_file_id)id);
-        if (!found[id])
-            continue;
-        if (ambiguous[id]) {
+        const struct map_section *ms = m ? &m->files[id] : NULL;
+        size_t nmatch = 0, first = 0;
+        buf_reset(&msg);
+        for (size_t i = 0; i < nnames; i++) {
+            int match = ms && ms->line ? map_glob_match(ms->glob, names[i]) : !strcasecmp(names[i], f->name);
+            if (!match)
+                continue;
+            if (!nmatch++)
+                first = i;
+            buf_addf(&msg, "%s%s", nmatch > 1 ? ", " : "", names[i]);
+            claimed[i] = 1;
+        }
+        if (ms && ms->line && nmatch != 1) {
+            if (nmatch == 0)
+                message(ig, 0, "%s:%d: file = \"%s\" matches no file in %s", m->path, ms->glob_line,
+                        ms->glob, dir);
+            else
+                message(ig, 0, "%s:%d: file = \"%s\" matches %zu files in %s (%s): name one of them",
+                        m->path, ms->glob_line, ms->glob, nmatch, dir, buf_str(&msg));
+            refused[id] = 1;
+        } else if (nmatch > 1) {
             message(ig, 0, "%s: more than one file in %s is named %s (names are matched "
                            "case-insensitively)",
                     f->name, dir, f->name);
-            struct ingest_result res = { 0 };
-            res.file = f->name;
-            res.path = dir;
-            res.outcome = INGEST_REJECTED;
-            res.whole_file = 1;
-            if (ig->o.sink.done)
-                ig->o.sink.done(ig->o.sink.ctx, &res);
+            refused[id] = 1;
+        } else if (nmatch == 1) {
+            have[id] = 1;
+            src[id].f = f;
+            src[id].name = names[first];
+            src[id].ms = ms;
+        }
+    }
+    for (size_t i = 0; i < nnames; i++)
+        if (!claimed[i])
+            stray_file(ig, dir, names[i]);
+
+    if (need_residents && !have[COHORT_RESIDENTS] && !refused[COHORT_RESIDENTS]) {
+        message(ig, 0, "residents.csv: required file not found in %s", dir);
+        worst = IMGO_EDATA;
+    }
+    if (refused[COHORT_RESIDENTS])
+        ig->residents_bad = "residents.csv was rejected";
+    struct buf path[COHORT_NFILES];
+    for (int id = 0; id < COHORT_NFILES; id++) {
+        buf_init(&path[id]);
+        if (!have[id])
+            continue;
+        buf_adds(&path[id], dir);
+        if (!path[id].len || path[id].data[path[id].len - 1] != '/')
+            buf_addc(&path[id], '/');
+        buf_adds(&path[id], src[id].name);
+        src[id].path = buf_str(&path[id]);
+    }
+    /* The map's sections that read the same export (their columns are not
+     * unknown to each other). */
+    for (int id = 0; id < COHORT_NFILES; id++)
+        for (int o = 0; have[id] && src[id].ms && o < COHORT_NFILES; o++)
+            if (o != id && have[o] && src[o].ms && src[o].name == src[id].name)
+                src[id].others[src[id].nothers++] = src[o].ms;
+
+    for (int id = 0; id < COHORT_NFILES; id++) {
+        if (refused[id]) {
+            file_refused(ig, cohort_file((enum cohort_file_id)id), dir);
             if (worst < IMGO_EDATA)
                 worst = IMGO_EDATA;
             continue;
         }
-        buf_reset(&path);
-        buf_adds(&path, dir);
-        if (!path.len || path.data[path.len - 1] != '/')
-            buf_addc(&path, '/');
-        buf_adds(&path, found[id]);
-        int st = ingest_file(ig, f, found[id], buf_str(&path), err);
+        if (!have[id])
+            continue;
+        int st = ingest_file(ig, &src[id], err);
         if (st < 0) {
             worst = IMGO_EIO;
             break;
         }
+        if (id == COHORT_RESIDENTS && st != IMGO_OK)
+            ig->residents_bad = "residents.csv was rejected";
         if (st > worst)
             worst = st;
     }
-    buf_release(&path);
     for (int id = 0; id < COHORT_NFILES; id++)
-        free(found[id]);
+        buf_release(&path[id]);
+    for (size_t i = 0; i < nnames; i++)
+        free(names[i]);
+    free(names);
+    free(claimed);
+    buf_release(&msg);
+    ig->residents_bad = NULL;
     if (worst == -1)
         worst = IMGO_EIO;
     return worst;

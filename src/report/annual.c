@@ -157,6 +157,13 @@ static int cover(struct rep *r, struct imgo_err *err)
         html_esc(h, r->prov->input);
         buf_adds(h, "</code>");
     }
+    if (r->prov && r->prov->map) {
+        buf_adds(h, "</dd>\n<dt>Import map</dt><dd><code>");
+        html_esc(h, r->prov->map);
+        buf_adds(h, "</code> (SHA-256 <code class=\"hash\">");
+        html_esc(h, r->prov->map_sha256);
+        buf_adds(h, "</code>)");
+    }
     buf_adds(h, "</dd>\n</dl>\n");
     warnings(r);
     buf_adds(h, "<h3>Input files</h3>\n<p class=\"lead\">Each cohort file the program can provide; a section "

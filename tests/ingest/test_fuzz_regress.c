@@ -2,7 +2,7 @@
  * test_fuzz_regress.c - the fuzz harnesses (tests/fuzz/) run as ordinary
  * tests on the regression inputs in tests/fuzz/regress/ and on the tiny
  * fixtures, in every build: an input a fuzzer once crashed on is kept
- * there (named csv-* or pipeline-* for the harness it belongs to), and the
+ * there (named csv-*, pipeline-* or map-* for the harness it belongs to), and the
  * harnesses cannot rot unbuilt. A harness aborts on a broken promise, which
  * fails this program.
  */
@@ -23,6 +23,9 @@
 #undef LLVMFuzzerInitialize
 #define LLVMFuzzerTestOneInput fuzz_pipeline_one
 #include "../fuzz/fuzz_pipeline.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_map_one
+#include "../fuzz/fuzz_map.c"
 #undef LLVMFuzzerTestOneInput
 
 #include "buf.h"
@@ -50,7 +53,8 @@ static void regression_inputs(void **state)
     int n = 0;
     while ((e = readdir(d))) {
         int csv = !strncmp(e->d_name, "csv-", 4), pipe = !strncmp(e->d_name, "pipeline-", 9);
-        if (!csv && !pipe)
+        int map = !strncmp(e->d_name, "map-", 4);
+        if (!csv && !pipe && !map)
             continue;
         char path[512];
         struct buf b = BUF_INIT;
@@ -58,6 +62,8 @@ static void regression_inputs(void **state)
         assert_int_equal(read_all(path, &b), 0);
         if (csv)
             fuzz_csv_one((const uint8_t *)buf_str(&b), b.len);
+        else if (map)
+            fuzz_map_one((const uint8_t *)buf_str(&b), b.len);
         else
             fuzz_pipeline_one((const uint8_t *)buf_str(&b), b.len);
         buf_release(&b);
@@ -85,12 +91,27 @@ static void fixtures_in_every_mode(void **state)
     }
 }
 
+/* The fuzz_map seeds: the maps that ship and the test's map. */
+static void maps_through_the_map_harness(void **state)
+{
+    (void)state;
+    static const char *const maps[] = { "maps/spreadsheet.map", "maps/redcap/redcap.map",
+                                        "fixtures/exports/rms.map", NULL };
+    for (int i = 0; maps[i]; i++) {
+        struct buf b = BUF_INIT;
+        assert_int_equal(read_all(maps[i], &b), 0);
+        fuzz_map_one((const uint8_t *)buf_str(&b), b.len);
+        buf_release(&b);
+    }
+}
+
 int main(void)
 {
     fuzz_csv_init(NULL, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regression_inputs),
         cmocka_unit_test(fixtures_in_every_mode),
+        cmocka_unit_test(maps_through_the_map_harness),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
