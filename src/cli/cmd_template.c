@@ -13,7 +13,7 @@ static int run(const struct opt_result *r);
 const struct opt_spec cmd_template_spec = {
     .name = "template",
     .run = run,
-    .summary = "write the eleven cohort files as empty templates, with a README of every column",
+    .summary = "write the eleven cohort files empty, to fill in, with a README",
     .usage = "DIR",
     .description = "Writes into DIR (created when missing) the eleven cohort files with their header line "
                    "and no rows, ready to fill in, and README.txt, which describes every column: its type, "

@@ -51,7 +51,7 @@ for e in rms:fixtures/exports/rms.map redcap:maps/redcap/redcap.map template:map
     fi
     sha=$(sha256sum "$map" | cut -d' ' -f1)
     expect_eq "$name: run.json names the map" "$(grep '"map"' "$T/$name/run.json")" "  \"map\": {\"path\": \"$map\", \"sha256\": \"$sha\"},"
-    if grep -qF "<dt>Import map</dt><dd><code>$map</code> (SHA-256 <code>$sha</code>)" "$T/$name/report.html"; then
+    if grep -qF "<dt>Import map</dt><dd><code>$map</code> (SHA-256 <code class=\"hash\">$sha</code>)" "$T/$name/report.html"; then
         ok "$name: the report's cover names the map"
     else
         not_ok "$name: the report's cover names the map" "$(grep -o '<dt>Import map.*' "$T/$name/report.html" | head -2)"
