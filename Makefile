@@ -16,7 +16,7 @@
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc
-PKGS    := sqlite3 gsl nettle glib-2.0
+PKGS    := sqlite3 gsl nettle glib-2.0 xlsxwriter
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARN := -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
@@ -43,7 +43,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DIMGO_VERSION='"$(VERSION)"' \
               -Iinclude $(PKG_CFLAGS) $(WARN) $(SANFLAGS) $(CFLAGS) -MMD -MP
-LDLIBS := $(PKG_LIBS) -lcsv -lm
+LDLIBS := $(PKG_LIBS) -lcsv -lglpk -lm
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))

@@ -142,4 +142,101 @@ void stats_cr1_meat_add(gsl_matrix *meat, const gsl_vector *s);
 struct stats_est stats_cr1(const gsl_vector *beta, const gsl_matrix *xtx_inv, const gsl_matrix *meat,
                            long n_obs, long n_clusters, size_t j, double conf);
 
+/* ---- Logistic regression ----------------------------------------------- */
+
+/* What stats_logit_fit found; anything but STATS_LOGIT_OK is "not
+ * estimable" and leaves beta and cov all NAN. */
+enum stats_logit_status {
+    STATS_LOGIT_OK = 0,
+    STATS_LOGIT_EINPUT,    /* sizes disagree, n or p is 0, y not 0/1, x not finite */
+    STATS_LOGIT_SEPARATED, /* (quasi-)complete separation: no finite estimate exists */
+    STATS_LOGIT_SINGULAR,  /* X'WX singular or numerically rank deficient */
+    STATS_LOGIT_NOCONV     /* no convergence within maxit iterations */
+};
+
+/* Convergence control as R's glm.control: converged when
+ * |dev - dev_old| / (|dev| + 0.1) < epsilon, at most maxit iterations. */
+struct stats_logit_ctl {
+    double epsilon;
+    int maxit;
+};
+#define STATS_LOGIT_CTL_GLM { 1e-8, 25 }
+
+struct stats_logit {
+    enum stats_logit_status status;
+    int converged; /* 1 when the deviance criterion was met */
+    int iter;      /* iterations run (R's "Number of Fisher Scoring iterations") */
+    double deviance; /* -2 log likelihood at the last iterate; NAN when none ran */
+};
+
+/* Maximum likelihood logistic regression of y (n, each 0 or 1) on the design
+ * x (n x p; the caller puts the intercept column in it) by iteratively
+ * reweighted least squares, as R's glm.fit with family binomial: start at
+ * mu = (y + 0.5) / 2, eta = logit(mu); each step solves X'WX b = X'Wz by
+ * Cholesky (stats_ols_solve's rank rule) with W = mu (1 - mu) and working
+ * response z = eta + (y - mu) / W. ctl NULL means STATS_LOGIT_CTL_GLM.
+ *
+ * On STATS_LOGIT_OK, beta (p) holds the estimate and cov (p x p, full) is
+ * (X'WX)^-1 with W evaluated at beta itself (R's summary.glm uses the
+ * weights of the iteration before, which differs by up to ~1e-5 relative).
+ * Separation is decided before iterating, exactly, by the linear program of
+ * Konis (2007) (GLPK, rational arithmetic): the data are separated when
+ * some b != 0 has (2y_i - 1) x_i'b >= 0 for every i. A fit whose fitted
+ * probabilities come within 10 DBL_EPSILON of 0 or 1 (R's warning "fitted
+ * probabilities numerically 0 or 1") is reported as separated too. fit
+ * always receives status, iter, converged and deviance (after EINPUT and
+ * SEPARATED: 0, 0, NAN). Returns fit->status. GLPK's environment is per
+ * thread: one that the calling thread already has is used and kept, one
+ * made for this call is freed before it returns. */
+int stats_logit_fit(const gsl_matrix *x, const gsl_vector *y, const struct stats_logit_ctl *ctl,
+                    gsl_vector *beta, gsl_matrix *cov, struct stats_logit *fit);
+
+/* Wald inference for coefficient j: value = beta[j], interval
+ * beta[j] +- z sqrt(cov[j][j]) and two-sided normal p. Everything NAN when
+ * beta[j] is NAN or j is out of range; interval and p NAN when the
+ * variance is not positive and finite. */
+struct stats_est stats_wald(const gsl_vector *beta, const gsl_matrix *cov, size_t j, double conf);
+
+/* exp() of value and interval bounds (a log odds ratio to an odds ratio);
+ * p unchanged, NAN stays NAN. */
+struct stats_est stats_est_exp(struct stats_est e);
+
+/* ---- Before and after, trends, institutions ----------------------------- */
+
+/* k of n, one cell of a difference in differences. */
+struct stats_prop {
+    long k, n;
+};
+
+/* Normal difference in differences of four proportions p = k/n:
+ * value = (p_img_post - p_non_post) - (p_img_pre - p_non_pre),
+ * SE = sqrt(sum of p (1 - p) / n over the four cells), interval
+ * value +- z SE, p two-sided normal of value / SE. Everything NAN when a
+ * cell has n = 0 (or k outside 0..n); interval and p NAN when SE = 0. */
+struct stats_est stats_did(struct stats_prop img_pre, struct stats_prop img_post,
+                           struct stats_prop non_pre, struct stats_prop non_post, double conf);
+
+/* Inverse-variance weighted least-squares slope of y on x over n points
+ * with standard errors se: w = 1/se^2, slope = sum w (x - xw)(y - yw) /
+ * sum w (x - xw)^2 with the weighted means xw, yw; SE(slope) =
+ * 1 / sqrt(sum w (x - xw)^2); interval slope +- z SE; p two-sided normal.
+ * Everything NAN when n < 3, when any x, y or se is not finite or se <= 0,
+ * or when all x are equal. */
+struct stats_est stats_ivw_slope(const double *x, const double *y, const double *se, size_t n,
+                                 double conf);
+
+/* One exact binomial control limit of a funnel plot for a proportion
+ * (Spiegelhalter, "Funnel plots for comparing institutional performance",
+ * Stat Med 2005;24:1185-1202, appendix): for X ~ Bin(n, p0), r = the
+ * smallest r with P(X <= r) >= prob, alpha = (P(X <= r) - prob) /
+ * (P(X <= r) - P(X <= r - 1)), limit = (r - alpha) / n, clamped to [0, 1]
+ * (with r = 0 the interpolation reaches below 0). p0 of 0 or 1 gives p0
+ * (a degenerate distribution). NAN when n <= 0, p0 outside [0, 1] or
+ * prob outside (0, 1). */
+double stats_funnel_limit(double p0, long n, double prob);
+
+/* The funnel around p0 at n for confidence conf (0.95, 0.998): value = p0,
+ * lo and hi the limits at prob (1 - conf)/2 and 1 - (1 - conf)/2, p NAN. */
+struct stats_est stats_funnel(double p0, long n, double conf);
+
 #endif

@@ -3,7 +3,7 @@
 # that are missing. Safe to run on every `make test` / `make demo`.
 set -eu
 
-pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libcsv-dev libgsl-dev libcmocka-dev nettle-dev libglib2.0-dev gnuplot-nox"
+pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libcsv-dev libgsl-dev libcmocka-dev nettle-dev libglib2.0-dev libglpk-dev libxlsxwriter-dev gnuplot-nox unzip"
 # clang and its runtime give the fuzzers; optional unless asked for.
 [ "${IMGO_WITH_FUZZ:-0}" = 1 ] && pkgs="$pkgs clang libclang-rt-14-dev"
 

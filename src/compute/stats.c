@@ -325,3 +325,116 @@ struct stats_est stats_cr1(const gsl_vector *beta, const gsl_matrix *xtx_inv, co
         e.p = t_two_sided(e.value / se, df);
     return e;
 }
+
+/* ---- Before and after, trends, institutions -------------------------------- */
+
+static int prop_ok(struct stats_prop c)
+{
+    return c.n > 0 && c.k >= 0 && c.k <= c.n;
+}
+
+/* Two-sided p of a normal statistic; NAN when it is not finite. */
+static double z_two_sided(double z)
+{
+    if (!isfinite(z))
+        return NAN;
+    gsl_set_error_handler_off();
+    return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
+}
+
+struct stats_est stats_did(struct stats_prop img_pre, struct stats_prop img_post,
+                           struct stats_prop non_pre, struct stats_prop non_post, double conf)
+{
+    const struct stats_prop cell[4] = { img_post, non_post, img_pre, non_pre };
+    double p[4], var = 0.0;
+    for (int i = 0; i < 4; i++) {
+        if (!prop_ok(cell[i]))
+            return est_nan;
+        p[i] = (double)cell[i].k / (double)cell[i].n;
+        var += p[i] * (1.0 - p[i]) / (double)cell[i].n;
+    }
+    struct stats_est e = est_nan;
+    e.value = (p[0] - p[1]) - (p[2] - p[3]);
+    if (!(var > 0.0))
+        return e;
+    double se = sqrt(var), half = stats_z(conf) * se;
+    e.lo = e.value - half;
+    e.hi = e.value + half;
+    e.p = z_two_sided(e.value / se);
+    return e;
+}
+
+struct stats_est stats_ivw_slope(const double *x, const double *y, const double *se, size_t n,
+                                 double conf)
+{
+    if (n < 3)
+        return est_nan;
+    double sw = 0.0, swx = 0.0, swy = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(se[i]) || !(se[i] > 0.0))
+            return est_nan;
+        double w = 1.0 / (se[i] * se[i]);
+        sw += w;
+        swx += w * x[i];
+        swy += w * y[i];
+    }
+    /* Centred sums, not sum w x^2 - sw xw^2: years are ~2000 apart from 0. */
+    double xw = swx / sw, yw = swy / sw, sxx = 0.0, sxy = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double w = 1.0 / (se[i] * se[i]), dx = x[i] - xw;
+        sxx += w * dx * dx;
+        sxy += w * dx * (y[i] - yw);
+    }
+    if (!(sxx > 0.0) || !isfinite(sxx))
+        return est_nan;
+    double s = 1.0 / sqrt(sxx), half = stats_z(conf) * s;
+    struct stats_est e = { sxy / sxx, 0.0, 0.0, NAN };
+    e.lo = e.value - half;
+    e.hi = e.value + half;
+    e.p = z_two_sided(e.value / s);
+    return e;
+}
+
+/* P(X <= r) for X ~ Bin(n, p0); 0 for r < 0. */
+static double binom_cdf(long r, double p0, long n)
+{
+    if (r < 0)
+        return 0.0;
+    if (r >= n)
+        return 1.0;
+    return gsl_cdf_binomial_P((unsigned)r, p0, (unsigned)n);
+}
+
+double stats_funnel_limit(double p0, long n, double prob)
+{
+    if (n <= 0 || n > (long)UINT_MAX || !(p0 >= 0.0 && p0 <= 1.0) || !(prob > 0.0 && prob < 1.0))
+        return NAN;
+    if (p0 == 0.0 || p0 == 1.0)
+        return p0;
+    gsl_set_error_handler_off();
+    /* r_p by bisection: the cdf is non-decreasing and P(X <= n) = 1 >= prob. */
+    long lo = 0, hi = n;
+    while (lo < hi) {
+        long mid = lo + (hi - lo) / 2;
+        if (binom_cdf(mid, p0, n) >= prob)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    double f = binom_cdf(lo, p0, n), fm = binom_cdf(lo - 1, p0, n);
+    double alpha = f > fm ? (f - prob) / (f - fm) : 0.0;
+    double limit = ((double)lo - alpha) / (double)n;
+    return limit < 0.0 ? 0.0 : (limit > 1.0 ? 1.0 : limit);
+}
+
+struct stats_est stats_funnel(double p0, long n, double conf)
+{
+    struct stats_est e = est_nan;
+    if (!(conf > 0.0 && conf < 1.0))
+        return e;
+    e.lo = stats_funnel_limit(p0, n, (1.0 - conf) / 2.0);
+    e.hi = stats_funnel_limit(p0, n, 1.0 - (1.0 - conf) / 2.0);
+    if (!isnan(e.lo))
+        e.value = p0;
+    return e;
+}

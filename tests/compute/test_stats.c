@@ -11,6 +11,9 @@
 #include <stdio.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "stats.h"
 
@@ -681,6 +684,262 @@ static void ols_rank_deficient(void **state)
     gsl_matrix_free(xtx);
 }
 
+/* ---- difference in differences ------------------------------------------ */
+
+/* Hand-worked: IMG 10/40 before, 20/40 after; non-IMG 20/50 before, 30/60
+ * after. value = (0.5 - 0.5) - (0.25 - 0.4) = 0.15;
+ * SE^2 = .25 .75/40 + .5 .5/40 + .4 .6/50 + .5 .5/60 = 4777/240000
+ * = 0.01990416667, SE = 0.1410821274; z = 1.063210506, p = 0.2876864992;
+ * CI 0.15 -+ 1.959964 SE = (-0.1265158885, 0.4265158885). */
+static void did_by_hand(void **state)
+{
+    (void)state;
+    struct stats_prop ipre = { 10, 40 }, ipost = { 20, 40 }, npre = { 20, 50 }, npost = { 30, 60 };
+    struct stats_est e = stats_did(ipre, ipost, npre, npost, 0.95);
+    NEAR(e.value, 0.15, 1e-15);
+    NEAR(e.lo, -0.1265158885, 5e-11);
+    NEAR(e.hi, 0.4265158885, 5e-11);
+    NEAR(e.p, 0.2876864992, 5e-11);
+    NEAR((e.hi - e.lo) / (2.0 * Z95), sqrt(4777.0 / 240000.0), 1e-12);
+
+    /* Cross Validated, "How do I perform a statistical test for a
+     * Difference-in-Differences analysis?": area A 64/130 before, 82/118
+     * after; area B 44/100, 60/100; "the estimate of effect is 0.04"
+     * (0.0426 unrounded). */
+    struct stats_prop a0 = { 64, 130 }, a1 = { 82, 118 }, b0 = { 44, 100 }, b1 = { 60, 100 };
+    e = stats_did(a0, a1, b0, b1, 0.95);
+    NEAR(e.value, 0.04, 5e-3);
+    NEAR(e.value, (82.0 / 118 - 0.6) - (64.0 / 130 - 0.44), 1e-15);
+}
+
+/* A second route to the same numbers: the difference in differences is
+ * the interaction coefficient of the saturated linear probability model
+ * y ~ 1 + img + post + img:post on the individual 0/1 outcomes, and its
+ * SE^2 is that coefficient's HC0 (White) sandwich variance
+ * (X'X)^-1 [sum e_i^2 x_i x_i'] (X'X)^-1: in a saturated model each cell's
+ * residuals give p (1 - p) n, and the (X'X)^-1 rows pick 1/n per cell. */
+static void did_is_saturated_ols(void **state)
+{
+    (void)state;
+    /* cells: img, post, k, n */
+    static const int cell[4][4] = { { 1, 0, 7, 31 }, { 1, 1, 19, 29 }, { 0, 0, 12, 45 }, { 0, 1, 15, 38 } };
+    gsl_matrix *xtx = gsl_matrix_calloc(4, 4), *inv = gsl_matrix_alloc(4, 4), *meat = gsl_matrix_calloc(4, 4);
+    gsl_vector *xty = gsl_vector_calloc(4), *beta = gsl_vector_alloc(4), *s = gsl_vector_alloc(4);
+    for (int c = 0; c < 4; c++)
+        for (int i = 0; i < cell[c][3]; i++) {
+            double row[4] = { 1, cell[c][0], cell[c][1], cell[c][0] * cell[c][1] }, yi = i < cell[c][2];
+            for (int r = 0; r < 4; r++) {
+                for (int q = 0; q < 4; q++)
+                    *gsl_matrix_ptr(xtx, r, q) += row[r] * row[q];
+                *gsl_vector_ptr(xty, r) += row[r] * yi;
+            }
+        }
+    assert_int_equal(stats_ols_solve(xtx, xty, beta, inv), 0);
+    for (int c = 0; c < 4; c++)
+        for (int i = 0; i < cell[c][3]; i++) {
+            double row[4] = { 1, cell[c][0], cell[c][1], cell[c][0] * cell[c][1] }, yi = i < cell[c][2];
+            double fitted = 0.0;
+            for (int r = 0; r < 4; r++)
+                fitted += row[r] * gsl_vector_get(beta, r);
+            for (int r = 0; r < 4; r++)
+                gsl_vector_set(s, r, row[r] * (yi - fitted));
+            stats_cr1_meat_add(meat, s); /* one observation per cluster: HC0's meat */
+        }
+    /* V_33 = a' M a with a the last row of (X'X)^-1 */
+    double v33 = 0.0;
+    for (int r = 0; r < 4; r++)
+        for (int q = 0; q < 4; q++)
+            v33 += gsl_matrix_get(inv, 3, r) * gsl_matrix_get(meat, r, q) * gsl_matrix_get(inv, 3, q);
+    struct stats_prop ipre = { 7, 31 }, ipost = { 19, 29 }, npre = { 12, 45 }, npost = { 15, 38 };
+    struct stats_est e = stats_did(ipre, ipost, npre, npost, 0.95);
+    NEAR(e.value, gsl_vector_get(beta, 3), 1e-12);
+    NEAR((e.hi - e.lo) / (2.0 * Z95), sqrt(v33), 1e-12);
+    NEAR(e.p, 2.0 * gsl_cdf_ugaussian_Q(fabs(gsl_vector_get(beta, 3)) / sqrt(v33)), 1e-12);
+    gsl_vector_free(s);
+    gsl_vector_free(beta);
+    gsl_vector_free(xty);
+    gsl_matrix_free(meat);
+    gsl_matrix_free(inv);
+    gsl_matrix_free(xtx);
+}
+
+static void did_edges(void **state)
+{
+    (void)state;
+    struct stats_prop z = { 0, 0 }, a = { 3, 10 }, b = { 4, 10 }, c = { 5, 10 };
+    /* a cell with n = 0: nothing */
+    struct stats_est e = stats_did(z, a, b, c, 0.95);
+    IS_NAN(e.value);
+    IS_NAN(e.lo);
+    IS_NAN(e.p);
+    e = stats_did(a, b, c, z, 0.95);
+    IS_NAN(e.value);
+    /* k outside 0..n */
+    struct stats_prop bad = { 11, 10 };
+    IS_NAN(stats_did(a, b, bad, c, 0.95).value);
+    /* every p 0 or 1: SE = 0, the value without interval or p;
+     * (5/5 - 0/3) - (0/5 - 0/4) = 1 */
+    struct stats_prop none5 = { 0, 5 }, all5 = { 5, 5 }, none3 = { 0, 3 }, none4 = { 0, 4 };
+    e = stats_did(none5, all5, none4, none3, 0.95);
+    NEAR(e.value, 1.0, 0.0);
+    IS_NAN(e.lo);
+    IS_NAN(e.hi);
+    IS_NAN(e.p);
+    /* no change at all: value 0, p 1 */
+    e = stats_did(a, a, b, b, 0.95);
+    NEAR(e.value, 0.0, 0.0);
+    NEAR(e.p, 1.0, 1e-15);
+}
+
+/* ---- inverse-variance weighted slope ------------------------------------ */
+
+/* Hand-worked: x = 2021..2024, y = -0.30, -0.25, -0.10, -0.05, se = 0.1,
+ * 0.2, 0.1, 0.2, so w = 100, 25, 100, 25 (sum 250). xw = 2022.2,
+ * yw = -47.5 / 250 = -0.19; x - xw = -1.2, -0.2, 0.8, 1.8; y - yw = -0.11,
+ * -0.06, 0.09, 0.14. Sxx = 144 + 1 + 64 + 81 = 290, Sxy = 13.2 + 0.3 + 7.2
+ * + 6.3 = 27: slope = 27/290 = 0.09310344828, SE = 1/sqrt(290) =
+ * 0.05872202195, z = 27/sqrt(290) = 1.585494593, p = 0.1128540045. */
+static void ivw_slope_by_hand(void **state)
+{
+    (void)state;
+    static const double x[4] = { 2021, 2022, 2023, 2024 }, y[4] = { -0.30, -0.25, -0.10, -0.05 };
+    static const double se[4] = { 0.1, 0.2, 0.1, 0.2 };
+    struct stats_est e = stats_ivw_slope(x, y, se, 4, 0.95);
+    NEAR(e.value, 27.0 / 290.0, 1e-12);
+    NEAR((e.hi - e.lo) / (2.0 * Z95), 1.0 / sqrt(290.0), 1e-12);
+    NEAR(e.lo, 27.0 / 290.0 - Z95 / sqrt(290.0), 1e-12);
+    NEAR(e.p, 0.1128540045, 5e-11);
+    /* equal weights: the ordinary least-squares slope of 1, 2, 4 on 0, 1,
+     * 2 is 1.5, SE = se / sqrt(Sxx) = 0.5 / sqrt(2) */
+    static const double x2[3] = { 0, 1, 2 }, y2[3] = { 1, 2, 4 }, se2[3] = { 0.5, 0.5, 0.5 };
+    e = stats_ivw_slope(x2, y2, se2, 3, 0.95);
+    NEAR(e.value, 1.5, 1e-12);
+    NEAR(e.hi - e.value, Z95 * 0.5 / sqrt(2.0), 1e-12);
+}
+
+/* GSL's gsl_fit_wlinear is a second, independent route: its c1 is the
+ * weighted slope and, with weights 1/se^2, cov11 = 1 / Sxx. */
+static void ivw_slope_matches_gsl(void **state)
+{
+    (void)state;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20250101);
+    double x[12], y[12], se[12], w[12];
+    for (int rep = 0; rep < 200; rep++) {
+        size_t n = 3 + gsl_rng_uniform_int(r, 10);
+        for (size_t i = 0; i < n; i++) {
+            x[i] = 2015.0 + (double)i + (gsl_rng_uniform(r) < 0.2 ? 1.0 : 0.0);
+            y[i] = -0.4 + 0.03 * (double)i + gsl_ran_gaussian(r, 0.1);
+            se[i] = 0.02 + gsl_rng_uniform(r) * 0.2;
+            w[i] = 1.0 / (se[i] * se[i]);
+        }
+        double c0, c1, c00, c01, c11, chisq;
+        assert_int_equal(gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &c0, &c1, &c00, &c01, &c11, &chisq), 0);
+        struct stats_est e = stats_ivw_slope(x, y, se, n, 0.95);
+        NEAR(e.value, c1, 1e-9 * (1.0 + fabs(c1)));
+        NEAR((e.hi - e.lo) / (2.0 * Z95), sqrt(c11), 1e-9 * sqrt(c11));
+        NEAR(e.p, 2.0 * gsl_cdf_ugaussian_Q(fabs(c1) / sqrt(c11)), 1e-8);
+    }
+    gsl_rng_free(r);
+}
+
+static void ivw_slope_edges(void **state)
+{
+    (void)state;
+    static const double x[3] = { 1, 2, 3 }, y[3] = { 1, 2, 3 }, se[3] = { 1, 1, 1 };
+    IS_NAN(stats_ivw_slope(x, y, se, 2, 0.95).value); /* fewer than 3 years */
+    IS_NAN(stats_ivw_slope(x, y, se, 0, 0.95).value);
+    static const double se0[3] = { 1, 0, 1 }, senan[3] = { 1, NAN, 1 }, ynan[3] = { 1, NAN, 3 };
+    IS_NAN(stats_ivw_slope(x, y, se0, 3, 0.95).value);
+    IS_NAN(stats_ivw_slope(x, y, senan, 3, 0.95).value);
+    IS_NAN(stats_ivw_slope(x, ynan, se, 3, 0.95).value);
+    static const double same[3] = { 2020, 2020, 2020 };
+    IS_NAN(stats_ivw_slope(same, y, se, 3, 0.95).value);
+    /* a perfect line still has a standard error: it comes from se */
+    struct stats_est e = stats_ivw_slope(x, y, se, 3, 0.95);
+    NEAR(e.value, 1.0, 1e-12);
+    NEAR(e.hi - e.value, Z95 / sqrt(2.0), 1e-12);
+}
+
+/* ---- funnel limits --------------------------------------------------------- */
+
+/* Bin(10, 0.5): P(X <= 1) = 11/1024, P(X <= 2) = 56/1024, P(X <= 7) =
+ * 968/1024, P(X <= 8) = 1013/1024.
+ * prob 0.025: r = 2, alpha = (56 - 25.6) / 45 = 0.6755556, limit =
+ * (2 - alpha) / 10 = 59.6 / 450 = 0.1324444.
+ * prob 0.975: r = 8, alpha = (1013 - 998.4) / 45 = 0.3244444, limit =
+ * (8 - alpha) / 10 = 0.7675556.
+ * Bin(20, 0.3), prob 0.001 (the 99.8% funnel): P(X = 0) = 0.7^20 =
+ * 0.000797923, P(X <= 1) = 0.000797923 + 20 (0.3) 0.7^19 = 0.00763726;
+ * r = 1, alpha = (0.00763726 - 0.001) / (0.00763726 - 0.000797923) =
+ * 0.9704537, limit = (1 - alpha) / 20 = 0.001477317. */
+static void funnel_by_hand(void **state)
+{
+    (void)state;
+    NEAR(stats_funnel_limit(0.5, 10, 0.025), 59.6 / 450.0, 1e-12);
+    NEAR(stats_funnel_limit(0.5, 10, 0.975), (8.0 - 14.6 / 45.0) / 10.0, 1e-12);
+    NEAR(stats_funnel_limit(0.3, 20, 0.001), 0.0014773166883, 1e-12);
+    struct stats_est e = stats_funnel(0.5, 10, 0.95);
+    NEAR(e.value, 0.5, 0.0);
+    NEAR(e.lo, 59.6 / 450.0, 1e-12);
+    NEAR(e.hi, (8.0 - 14.6 / 45.0) / 10.0, 1e-12);
+    IS_NAN(e.p);
+    e = stats_funnel(0.3, 20, 0.998);
+    NEAR(e.lo, 0.0014773166883, 1e-12);
+    /* Bin(1, 0.5), prob 0.975: P(X <= 0) = 0.5 < 0.975, so r = 1 and
+     * alpha = (1 - 0.975) / 0.5 = 0.05: limit 0.95. */
+    NEAR(stats_funnel_limit(0.5, 1, 0.975), 0.95, 1e-12);
+    /* Bin(10, 0.05), prob 0.025: P(X <= 0) = 0.95^10 = 0.5987 >= 0.025,
+     * r = 0, alpha = 0.958 and (0 - alpha) / 10 < 0: clamped to 0. */
+    assert_true(stats_funnel_limit(0.05, 10, 0.025) == 0.0);
+}
+
+/* Spiegelhalter (2005) section 3: for large n the exact limits approach
+ * the normal ones, p0 -+ z sqrt(p0 (1 - p0) / n); the discreteness and the
+ * skew leave a difference of order 1/n. */
+static void funnel_normal_limit(void **state)
+{
+    (void)state;
+    static const struct { double p0; long n; double conf; } c[] = {
+        { 0.2, 10000, 0.95 }, { 0.8, 20000, 0.998 }, { 0.5, 5000, 0.95 }, { 0.05, 40000, 0.998 },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        double half = stats_z(c[i].conf) * sqrt(c[i].p0 * (1.0 - c[i].p0) / (double)c[i].n);
+        struct stats_est e = stats_funnel(c[i].p0, c[i].n, c[i].conf);
+        NEAR(e.lo, c[i].p0 - half, 3.0 / (double)c[i].n);
+        NEAR(e.hi, c[i].p0 + half, 3.0 / (double)c[i].n);
+        assert_true(e.lo < c[i].p0 && c[i].p0 < e.hi);
+    }
+    /* The 99.8% funnel is wider than the 95% one and narrows with n. */
+    struct stats_est a = stats_funnel(0.3, 50, 0.95), b = stats_funnel(0.3, 50, 0.998);
+    struct stats_est d = stats_funnel(0.3, 500, 0.998);
+    assert_true(b.lo < a.lo && a.hi < b.hi);
+    assert_true(b.lo < d.lo && d.hi < b.hi);
+}
+
+static void funnel_edges(void **state)
+{
+    (void)state;
+    IS_NAN(stats_funnel_limit(0.5, 0, 0.025));
+    IS_NAN(stats_funnel_limit(-0.1, 10, 0.025));
+    IS_NAN(stats_funnel_limit(1.1, 10, 0.025));
+    IS_NAN(stats_funnel_limit(NAN, 10, 0.025));
+    IS_NAN(stats_funnel_limit(0.5, 10, 0.0));
+    IS_NAN(stats_funnel_limit(0.5, 10, 1.0));
+    struct stats_est e = stats_funnel(0.5, 10, 1.0);
+    IS_NAN(e.value);
+    IS_NAN(e.lo);
+    e = stats_funnel(0.5, 0, 0.95);
+    IS_NAN(e.value);
+    /* a pooled rate of 0 or 1 leaves no room either side */
+    e = stats_funnel(1.0, 25, 0.998);
+    NEAR(e.lo, 1.0, 0.0);
+    NEAR(e.hi, 1.0, 0.0);
+    e = stats_funnel(0.0, 25, 0.95);
+    NEAR(e.lo, 0.0, 0.0);
+    NEAR(e.hi, 0.0, 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -705,6 +964,15 @@ int main(void)
         cmocka_unit_test(survival_edges),
         cmocka_unit_test(ols_cr1_by_hand),
         cmocka_unit_test(ols_rank_deficient),
+        cmocka_unit_test(did_by_hand),
+        cmocka_unit_test(did_is_saturated_ols),
+        cmocka_unit_test(did_edges),
+        cmocka_unit_test(ivw_slope_by_hand),
+        cmocka_unit_test(ivw_slope_matches_gsl),
+        cmocka_unit_test(ivw_slope_edges),
+        cmocka_unit_test(funnel_by_hand),
+        cmocka_unit_test(funnel_normal_limit),
+        cmocka_unit_test(funnel_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
