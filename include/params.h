@@ -38,6 +38,14 @@ struct imgo_params {
     int max_mentees;              /* 4 */
     int min_evaluator_n;          /* 5 */
     double fdr_q;                 /* 0.10 */
+    int has_launch;               /* 0: mentorship_launch empty, no launch rows */
+    int launch;                   /* mentorship_launch, day number, when has_launch */
+    double l4_threshold;          /* 2.5: a review's mean rating at most this is low */
+    char *programs;               /* NULL: every program; else the program codes,
+                                     trimmed, comma-separated, case kept */
+    char *required_roles_img;     /* "senior_resident,faculty,peer": canonical role
+                                     names (cohort.h), comma-separated, no repeats */
+    char *required_roles_non_img; /* "senior_resident,faculty" */
     char *source;                 /* the pipeline file read, or NULL */
 };
 

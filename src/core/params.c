@@ -6,6 +6,7 @@
  */
 #include "params.h"
 #include "buf.h"
+#include "cohort.h"
 #include "date.h"
 #include "mem.h"
 #include "validate.h"
@@ -19,7 +20,8 @@
 
 const char *const params_keys[] = {
     "stages", "report", "as_of", "confidence", "min_cell", "board_exams", "step3_exam",
-    "board_pass_threshold", "max_mentees", "min_evaluator_n", "fdr_q", NULL,
+    "board_pass_threshold", "max_mentees", "min_evaluator_n", "fdr_q", "mentorship_launch",
+    "l4_threshold", "programs", "required_roles_img", "required_roles_non_img", NULL,
 };
 
 void params_init(struct imgo_params *p)
@@ -37,6 +39,9 @@ void params_init(struct imgo_params *p)
     p->max_mentees = 4;
     p->min_evaluator_n = 5;
     p->fdr_q = 0.10;
+    p->l4_threshold = 2.5;
+    p->required_roles_img = xstrdup("senior_resident,faculty,peer");
+    p->required_roles_non_img = xstrdup("senior_resident,faculty");
 }
 
 void params_release(struct imgo_params *p)
@@ -44,6 +49,9 @@ void params_release(struct imgo_params *p)
     free(p->board_exams);
     free(p->step3_exam);
     free(p->source);
+    free(p->programs);
+    free(p->required_roles_img);
+    free(p->required_roles_non_img);
     memset(p, 0, sizeof *p);
 }
 
@@ -103,6 +111,113 @@ static char *exam_list(const char *value, int single)
     if (!b.len)
         return NULL;
     return buf_detach(&b, NULL);
+}
+
+/* Program codes: split on ',', each trimmed of spaces and tabs and kept as
+ * written (codes are case-sensitive); NULL when an item is empty. */
+static char *program_list(const char *value)
+{
+    struct buf b = BUF_INIT;
+    const char *s = value;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t == s) {
+            buf_release(&b);
+            return NULL;
+        }
+        if (b.len)
+            buf_addc(&b, ',');
+        buf_add(&b, s, (size_t)(t - s));
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* Mentor roles: split on ',', trimmed, matched case-insensitively to the
+ * role enumeration of mentor_assignments.csv and written in its canonical
+ * lower-case spelling, a repeat kept once. NULL (and *bad, the offending
+ * item, set) when an item is empty or not a role. */
+static char *role_list(const char *value, struct buf *bad)
+{
+    const struct cohort_file *f = cohort_file(COHORT_MENTOR_ASSIGNMENTS);
+    const struct cohort_column *col = &f->cols[cohort_column_index(f, "role")];
+    struct buf b = BUF_INIT;
+    const char *s = value;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        const char *role = cohort_enum_match(col, s, (size_t)(t - s));
+        if (!role) {
+            buf_add(bad, s, (size_t)(t - s));
+            buf_release(&b);
+            return NULL;
+        }
+        /* a repeat is kept once: look for ",role," in ",list," */
+        int seen = 0;
+        size_t rl = strlen(role);
+        for (const char *c = buf_str(&b); *c;) {
+            const char *ce = strchr(c, ',');
+            size_t cl = ce ? (size_t)(ce - c) : strlen(c);
+            if (cl == rl && !strncmp(c, role, rl))
+                seen = 1;
+            c += cl + (ce != NULL);
+        }
+        if (!seen) {
+            if (b.len)
+                buf_addc(&b, ',');
+            buf_adds(&b, role);
+        }
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* The role names of mentor_assignments.csv, for messages. */
+static void role_names(struct buf *out)
+{
+    const struct cohort_file *f = cohort_file(COHORT_MENTOR_ASSIGNMENTS);
+    const struct cohort_column *col = &f->cols[cohort_column_index(f, "role")];
+    for (int i = 0; col->enums[i]; i++)
+        buf_addf(out, "%s%s", i ? ", " : "", col->enums[i]);
+}
+
+static int set_roles(char **field, const char *key, const char *value, struct imgo_err *err)
+{
+    struct buf bad = BUF_INIT, names = BUF_INIT;
+    char *list = role_list(value, &bad);
+    int rc = IMGO_OK;
+    if (!list) {
+        role_names(&names);
+        if (bad.len)
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s: '%s' is not a mentor role (%s)", key, buf_str(&bad),
+                              buf_str(&names));
+        else
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s: '%s' is not a comma-separated list of mentor roles (%s)",
+                              key, value, buf_str(&names));
+    } else {
+        free(*field);
+        *field = list;
+    }
+    buf_release(&bad);
+    buf_release(&names);
+    return rc;
 }
 
 static int set_stages(struct imgo_params *p, const char *value, struct imgo_err *err)
@@ -222,6 +337,42 @@ int params_set(struct imgo_params *p, const char *key, const char *value, struct
         p->step3_exam = name;
         return IMGO_OK;
     }
+    if (!strcmp(key, "mentorship_launch")) {
+        if (!*value) {
+            p->has_launch = 0;
+            return IMGO_OK;
+        }
+        if (date_parse(value, strlen(value), &i))
+            return imgo_err_set(err, IMGO_EUSAGE, "mentorship_launch: '%s' is not a valid date (YYYY-MM-DD)",
+                                value);
+        p->has_launch = 1;
+        p->launch = i;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "l4_threshold")) {
+        /* milestone ratings run from 1.0 to 5.0 (the input contract) */
+        if (parse_number(value, &d) || d < 1 || d > 5)
+            return imgo_err_set(err, IMGO_EUSAGE, "l4_threshold: '%s' is not a number from 1 to 5", value);
+        p->l4_threshold = d;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "programs")) {
+        if (!*value) {
+            FREE_AND_NULL(p->programs);
+            return IMGO_OK;
+        }
+        char *list = program_list(value);
+        if (!list)
+            return imgo_err_set(err, IMGO_EUSAGE, "programs: '%s' is not a comma-separated list of program codes",
+                                value);
+        free(p->programs);
+        p->programs = list;
+        return IMGO_OK;
+    }
+    if (!strcmp(key, "required_roles_img"))
+        return set_roles(&p->required_roles_img, key, value, err);
+    if (!strcmp(key, "required_roles_non_img"))
+        return set_roles(&p->required_roles_non_img, key, value, err);
     return imgo_err_set(err, IMGO_EUSAGE, "unknown key '%s'", key);
 }
 
@@ -238,7 +389,7 @@ static char *trim(char *s)
 int params_parse(struct imgo_params *p, const char *name, const char *text, size_t len,
                  struct imgo_err *err)
 {
-    int seen[16] = { 0 }; /* line where each of params_keys was set */
+    int seen[32] = { 0 }; /* line where each of params_keys was set */
     struct buf line = BUF_INIT;
     int rc = IMGO_OK, lineno = 0;
     size_t pos = 0;
@@ -342,4 +493,18 @@ void params_format(const struct imgo_params *p, const char *key, char *out, size
         snprintf(out, n, "%d", p->min_evaluator_n);
     else if (!strcmp(key, "fdr_q"))
         snprintf(out, n, "%.10g", p->fdr_q);
+    else if (!strcmp(key, "mentorship_launch")) {
+        if (p->has_launch) {
+            char d[11];
+            date_format(p->launch, d);
+            snprintf(out, n, "%s", d);
+        }
+    } else if (!strcmp(key, "l4_threshold"))
+        snprintf(out, n, "%.10g", p->l4_threshold);
+    else if (!strcmp(key, "programs"))
+        snprintf(out, n, "%s", p->programs ? p->programs : "");
+    else if (!strcmp(key, "required_roles_img"))
+        snprintf(out, n, "%s", p->required_roles_img);
+    else if (!strcmp(key, "required_roles_non_img"))
+        snprintf(out, n, "%s", p->required_roles_non_img);
 }
