@@ -221,21 +221,17 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
         /* each resident's earliest first attempt of a certification exam;
          * takes are in (rid, exam byte order), so the first of equal dates
          * wins the tie as metrics.md asks */
-        int *best = xmalloc((x->n_res ? x->n_res : 1) * sizeof *best);
-        for (size_t i = 0; i < x->n_res; i++)
-            best[i] = 0;
         for (size_t i = 0; i < n_takes; i++) {
             const struct take *t = &takes[i];
             if (!cert[t->exam] || !t->has_first)
                 continue;
             struct compute_resident *r = &x->res[t->res];
-            if (!r->has_first_cert || t->date1 < best[t->res]) {
+            if (!r->has_first_cert || t->date1 < r->first_cert_date) {
                 r->has_first_cert = 1;
                 r->first_cert_pass = (unsigned char)t->pass1;
-                best[t->res] = t->date1;
+                r->first_cert_date = t->date1;
             }
         }
-        free(best);
         free(cert);
         free(order);
         step3_rows(x, passed12);
@@ -258,11 +254,10 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
     if (rc)
         return rc;
     sqlite3_bind_int(c.st, 1, date_year(x->as_of)); /* cycles by year, not by day */
-    int ymin = 0, ymax = -1, any_row = 0, s;
+    int ymin = 0, ymax = -1, s;
     long (*n)[3] = NULL, (*k)[3] = NULL;
     long pn[3] = { 0, 0, 0 }, pk[3] = { 0, 0, 0 };
     while ((s = res_cursor_next(&c, err)) > 0) {
-        any_row = 1;
         if (!sqlite3_column_int(c.st, 3))
             continue; /* only withdrawn applications: not an applicant */
         int y = sqlite3_column_int(c.st, 1), matched = sqlite3_column_int(c.st, 2) != 0;
@@ -289,7 +284,10 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
     res_cursor_close(&c);
     if (s < 0)
         rc = err->status;
-    if (!rc && any_row) {
+    if (!rc) {
+        /* the pooled rows are written whenever the file has rows (those of
+         * an absent file are dropped by compute_run), with n = 0 when no
+         * application counts by as-of */
         for (int g = 0; g < 3; g++)
             compute_add_rate(x, M_FELLOWSHIP_MATCH_RATE, g, NULL, NULL, pk[g], pn[g]);
         add_diff(x, M_FELLOWSHIP_MATCH_DIFF, NULL, NULL, pk, pn);

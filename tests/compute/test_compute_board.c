@@ -198,13 +198,17 @@ static void board_and_step3(void **state)
 }
 
 /* Nothing qualifies: Step 3's seven rows are still written with n 0; no
- * board rows at all. A named exam with no attempt gets no rows. */
+ * board rows at all. A named exam with no attempt gets no rows.
+ * (Version 2 of the contract, "absent source, no rows": this holds when
+ * board_exams has rows, here one dated after as-of; with no row at all the
+ * file is absent and Step 3 writes nothing, checked at the end.) */
 static void step3_always_written(void **state)
 {
     (void)state;
     struct fx f;
     fx_open(&f);
     fx_resident(&f, 1, 20000, -1, NULL, "us_img", "h1b");
+    exam(&f, 1, "ABIM-IM", 1, 2026, 1, 1, "pass"); /* after as-of (day 20100 is 2025-01-12) */
     struct imgo_err err = IMGO_ERR_INIT;
     assert_int_equal(params_set(&f.p, "board_exams", "ABIM-IM", &err), IMGO_OK);
     assert_int_equal(fx_compute(&f, 20100), IMGO_OK);
@@ -216,6 +220,10 @@ static void step3_always_written(void **state)
     assert_int_equal(fx_count(&f, "board.first_attempt_pass_rate", NULL), 0);
     assert_int_equal(fx_count(&f, "board.eventual_pass_rate", NULL), 0);
     assert_int_equal(fx_count(&f, "fellowship.match_rate", NULL), 0);
+    /* board_exams absent: not even Step 3 */
+    fx_sql(&f, "DELETE FROM board_exams");
+    assert_int_equal(fx_compute(&f, 20100), IMGO_OK);
+    assert_int_equal(fx_count(&f, "step3.pass_by_month12", NULL), 0);
     fx_close(&f);
 }
 
