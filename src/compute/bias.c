@@ -27,7 +27,8 @@ static const struct {
 #define FUNNEL_STEPS 40
 
 /* The evaluator_funnel chart of docs/TABLES.md: evaluator points (ev_id,
- * est and q in the same order), flagged ones, the pooled line and limits. */
+ * est and q in the same order) at x = their residents, flagged ones, the
+ * pooled line and the limits from the pooled resident-level SD. */
 static void funnel_chart(struct compute_ctx *x, const struct stats_moments pooled[2],
                          struct stats_est gap, const size_t *ev_id, size_t n_ev,
                          const struct strdict *names, const struct stats_est *est, const double *q,
@@ -76,6 +77,12 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
     }
 }
 
+/* bias.evaluator_gap counts residents, not evaluations (metrics.md version
+ * 2): per evaluator, a resident is one observation, the mean of that
+ * evaluator's evaluations of them; pooled, the mean of all their
+ * evaluations. Rows come in (rid, evaluator_id) order, so each (resident,
+ * evaluator) run and each resident is complete when the next begins; means
+ * are taken as sum / count. */
 int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
 {
     struct res_cursor c;
@@ -90,14 +97,37 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
     struct stats_moments pooled[2] = { STATS_MOMENTS_INIT, STATS_MOMENTS_INIT };
     struct stats_moments (*mom)[2] = NULL;
     size_t alloc = 0;
-    int s;
-    while ((s = res_cursor_next(&c, err)) > 0) {
-        int id = strdict_intern(&names, (const char *)sqlite3_column_text(c.st, 1),
+    const struct compute_resident *r = NULL;
+    int ev = -1, s;
+    double ev_sum = 0, res_sum = 0;
+    long ev_n = 0, res_n = 0;
+    for (;;) {
+        s = res_cursor_next(&c, err);
+        int id = -1;
+        if (s > 0)
+            id = strdict_intern(&names, (const char *)sqlite3_column_text(c.st, 1),
                                 (size_t)sqlite3_column_bytes(c.st, 1));
+        if (r && (s <= 0 || c.first || id != ev)) {
+            /* the resident's run of evaluator ev is complete */
+            stats_moments_add(&mom[ev][r->img], ev_sum / (double)ev_n);
+            ev_sum = 0;
+            ev_n = 0;
+        }
+        if (r && (s <= 0 || c.first)) {
+            stats_moments_add(&pooled[r->img], res_sum / (double)res_n);
+            res_sum = 0;
+            res_n = 0;
+        }
+        if (s <= 0)
+            break;
+        r = c.r;
+        ev = id;
         ALLOC_GROW_ZERO(mom, (size_t)id + 1, alloc);
         double score = sqlite3_column_double(c.st, 2);
-        stats_moments_add(&mom[id][c.r->img], score);
-        stats_moments_add(&pooled[c.r->img], score);
+        ev_sum += score;
+        ev_n++;
+        res_sum += score;
+        res_n++;
     }
     res_cursor_close(&c);
     if (s < 0)
