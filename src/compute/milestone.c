@@ -172,7 +172,7 @@ static int read_cells(struct compute_ctx *x, struct mdata *d, struct imgo_err *e
     if (rc)
         return rc;
     unsigned stamp = 0;
-    int last_s = -1, s, ay = 0, ay_id = 0, grad = 0;
+    int last_s = -1, s, ay = 0, ay_id = 0, grad = 0, last_date = 0, last_date_ay = 0, have_date = 0;
     size_t run_first = 0; /* the first cell of the current resident-year */
     const struct compute_resident *r = NULL;
     struct buf last_name = BUF_INIT;
@@ -180,7 +180,12 @@ static int read_cells(struct compute_ctx *x, struct mdata *d, struct imgo_err *e
     while ((s = res_cursor_next(&cur, err)) > 0) {
         sqlite3_stmt *st = cur.st;
         int date = sqlite3_column_int(st, 4);
-        int row_ay = compute_academic_year(date);
+        if (!have_date || date != last_date) { /* rows of a review come together */
+            last_date = date;
+            last_date_ay = compute_academic_year(date);
+            have_date = 1;
+        }
+        int row_ay = last_date_ay;
         if (cur.first) {
             if (r)
                 level4_resident(x, l, r->img);
@@ -367,14 +372,18 @@ static int cell_cols(const struct model *m, const struct mcell *c, const struct 
     return nc;
 }
 
+/* X'X and X'y through their data pointers: this runs for every cell of
+ * every model (tens of millions of times on a national cohort). */
 static void model_add_cell(struct model *m, const struct mcell *c, const struct mres *r)
 {
     size_t cols[6];
     int nc = cell_cols(m, c, r, cols);
+    double *xtx = m->xtx->data, *xty = m->xty->data;
+    size_t tda = m->xtx->tda, stride = m->xty->stride;
     for (int a = 0; a < nc; a++) {
-        *gsl_vector_ptr(m->xty, cols[a]) += c->sum;
+        xty[cols[a] * stride] += c->sum;
         for (int b = 0; b < nc; b++)
-            *gsl_matrix_ptr(m->xtx, cols[a], cols[b]) += c->n;
+            xtx[cols[a] * tda + cols[b]] += c->n;
     }
     m->n_obs += c->n;
     m->n_group[r->img] += c->n;
@@ -400,12 +409,15 @@ static void model_score_cell(struct model *m, const struct mcell *c, const struc
         return;
     size_t cols[6];
     int nc = cell_cols(m, c, r, cols);
+    const double *beta = m->beta->data;
+    double *u = m->u->data;
+    size_t bs = m->beta->stride, us = m->u->stride;
     double xb = 0;
     for (int a = 0; a < nc; a++)
-        xb += gsl_vector_get(m->beta, cols[a]);
+        xb += beta[cols[a] * bs];
     double e = c->sum - c->n * xb;
     for (int a = 0; a < nc; a++)
-        *gsl_vector_ptr(m->u, cols[a]) += e;
+        u[cols[a] * us] += e;
 }
 
 /* The resident's score is complete: into the meat. */
