@@ -660,13 +660,14 @@ static void trend_rows(struct compute_ctx *x, struct mdata *d, struct models *ms
 }
 
 /* launch.milestone_gap_change: the img:post coefficient, empty unless
- * every cell of img x era has 2 rated residents. */
+ * every cell of img x era has 2 rated residents. It is a difference of two
+ * gaps of ratings 1.0..5.0, so it lies in [-8, 8]. */
 static void launch_row(struct compute_ctx *x, const struct models *ms)
 {
     const struct model *m = &ms->launch;
     struct stats_est e = { NAN, NAN, NAN, NAN };
     if (m->g_era[0][0] >= 2 && m->g_era[0][1] >= 2 && m->g_era[1][0] >= 2 && m->g_era[1][1] >= 2)
-        e = gap_estimate(x, m, (size_t)m->col_ip);
+        e = compute_clamp(model_coef(x, m, (size_t)m->col_ip, NULL), -8, 8);
     metric_add(x->m, M_LAUNCH_MILESTONE_GAP_CHANGE, "img_vs_non_img", NULL, NULL, m->n_obs, m->n_clusters, e);
 }
 
