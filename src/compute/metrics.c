@@ -57,6 +57,8 @@ struct metric_row *metric_add(struct metric_set *s, enum metric_id id, const cha
 
 void metric_set_take(struct metric_set *dst, struct metric_set *src)
 {
+    if (!src->len)
+        return; /* src->rows may be NULL: no memcpy from it */
     ALLOC_GROW(dst->rows, dst->len + src->len, dst->alloc);
     memcpy(dst->rows + dst->len, src->rows, src->len * sizeof *src->rows);
     dst->len += src->len;
@@ -295,6 +297,8 @@ void chart_set_filter(struct chart_set *c, int (*keep)(const struct chart_point 
 
 void chart_set_take(struct chart_set *dst, struct chart_set *src)
 {
+    if (!src->len)
+        return; /* src->pts may be NULL: no memcpy from it */
     ALLOC_GROW(dst->pts, dst->len + src->len, dst->alloc);
     memcpy(dst->pts + dst->len, src->pts, src->len * sizeof *src->pts);
     dst->len += src->len;
