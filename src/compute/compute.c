@@ -620,8 +620,8 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
         int found = 0;
         rc = latest_event(db, programs_sql, &x.as_of, &found, err);
         if (!rc && !found)
-            rc = imgo_err_set(err, IMGO_EDATA,
-                              "no as-of date: the database holds no dated record; give --as-of");
+            rc = imgo_err_set(err, IMGO_EDATA, "no as-of date: %s no dated record; give --as-of",
+                              p->programs ? "the selected programs have" : "the database holds");
     }
     for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
         rc = families_a[i](&x, err);
