@@ -538,9 +538,86 @@ static int cell_models(struct models *ms, const struct mcell *c, const struct mr
     return n;
 }
 
-/* Two sweeps over the cells: X'X and X'y, then (after solving) each
- * resident's score into each model's meat. */
-static void models_fit(struct mdata *d, struct models *ms)
+/* The largest table of sums sweep_sums allocates (entries of 16 bytes);
+ * a test sets it to 0 to run sweep_cells. */
+#ifndef MILESTONE_SUMS_MAX
+#define MILESTONE_SUMS_MAX ((size_t)1 << 22)
+#endif
+
+struct sum {
+    double sum;
+    uint64_t n;
+};
+
+/* X'X and X'y of every model. Cells whose columns are the same add the same
+ * x x' times their count, so the cells are first summed by (img, post,
+ * year, pgy, subcompetency) for the overall, launch, subcompetency and year
+ * models and by (program, img, pgy, subcompetency) for the program models,
+ * and each sum is added once: a few thousand additions to the models
+ * instead of five per cell. Ratings are multiples of 0.5, so every sum is
+ * exact whatever its order. Returns 0, or -1 (nothing added) when the
+ * tables would be too big (absurd numbers of levels), for sweep_cells. */
+static int sweep_sums(struct compute_ctx *x, struct mdata *d, struct models *ms)
+{
+    size_t S = ms->S, A = d->n_ay, P = x->programs->len, PG = 0;
+    int pgy_at[PGY_LEVELS], pgy_of[PGY_LEVELS];
+    unsigned char present[PGY_LEVELS];
+    memset(present, 0, sizeof present);
+    uint64_t total = 0;
+    for (size_t c = 0; c < d->n_cells; c++) {
+        present[d->cells[c].pgy] = 1;
+        total += d->cells[c].n;
+    }
+    for (int l = 0; l < PGY_LEVELS; l++) {
+        pgy_at[l] = present[l] ? (int)PG : -1;
+        if (present[l])
+            pgy_of[PG++] = l;
+    }
+    size_t n1 = 4 * (A ? A : 1) * (PG ? PG : 1) * (S ? S : 1), n2 = 2 * (P ? P : 1) * (PG ? PG : 1) * (S ? S : 1);
+    if (n1 > MILESTONE_SUMS_MAX || n2 > MILESTONE_SUMS_MAX || total > UINT32_MAX)
+        return -1;
+    struct sum *t1 = xcalloc(n1, sizeof *t1), *t2 = xcalloc(n2, sizeof *t2);
+    for (size_t g = 0; g < d->n_res; g++) {
+        const struct mres *r = &d->res[g];
+        for (size_t c = r->first; c < r->end; c++) {
+            const struct mcell *cell = &d->cells[c];
+            size_t pg = (size_t)pgy_at[cell->pgy];
+            struct sum *a = &t1[(((size_t)(r->img * 2 + r->post) * A + cell->ay) * PG + pg) * S + cell->s];
+            struct sum *b = &t2[(((size_t)r->program * 2 + (size_t)r->img) * PG + pg) * S + cell->s];
+            a->sum += cell->sum;
+            a->n += cell->n;
+            b->sum += cell->sum;
+            b->n += cell->n;
+        }
+    }
+    for (size_t i = 0; i < n1; i++) {
+        if (!t1[i].n)
+            continue;
+        size_t s = i % S, pg = i / S % PG, ay = i / S / PG % A, ip = i / S / PG / A;
+        struct mcell cell = { t1[i].sum, (uint32_t)t1[i].n, (uint16_t)s, (uint8_t)pgy_of[pg], (uint8_t)ay };
+        struct mres r = { 0, 0, (int)(ip / 2), (int)(ip % 2), 0 };
+        model_add_cell(&ms->all, &cell, &r);
+        model_add_cell(&ms->sub[s], &cell, &r);
+        model_add_cell(&ms->ay[ay], &cell, &r);
+        if (ms->launch.used)
+            model_add_cell(&ms->launch, &cell, &r);
+    }
+    for (size_t i = 0; i < n2; i++) {
+        if (!t2[i].n)
+            continue;
+        size_t s = i % S, pg = i / S % PG, img = i / S / PG % 2, prog = i / S / PG / 2;
+        struct mcell cell = { t2[i].sum, (uint32_t)t2[i].n, (uint16_t)s, (uint8_t)pgy_of[pg], 0 };
+        struct mres r = { 0, 0, (int)img, 0, (int)prog };
+        model_add_cell(&ms->prog[prog], &cell, &r);
+    }
+    free(t1);
+    free(t2);
+    return 0;
+}
+
+/* X'X and X'y cell by cell: what sweep_sums does when its tables would be
+ * too big. */
+static void sweep_cells(struct mdata *d, struct models *ms)
 {
     struct model *in[5];
     for (size_t g = 0; g < d->n_res; g++) {
@@ -551,6 +628,15 @@ static void models_fit(struct mdata *d, struct models *ms)
                 model_add_cell(in[i], &d->cells[c], r);
         }
     }
+}
+
+/* X'X and X'y, then (after solving) each resident's score into each
+ * model's meat. */
+static void models_fit(struct compute_ctx *x, struct mdata *d, struct models *ms)
+{
+    struct model *in[5];
+    if (sweep_sums(x, d, ms))
+        sweep_cells(d, ms);
     model_solve(&ms->all);
     if (ms->launch.used)
         model_solve(&ms->launch);
@@ -715,7 +801,7 @@ int compute_milestones(struct compute_ctx *x, struct imgo_err *err)
     struct models ms;
     memset(&ms, 0, sizeof ms);
     models_setup(x, &d, &ms);
-    models_fit(&d, &ms);
+    models_fit(x, &d, &ms);
     gap_rows(x, &d, &ms);
     trend_rows(x, &d, &ms);
     if (x->p->has_launch)
