@@ -133,6 +133,14 @@ static const char *const migrations[] = {
     "  ingest_id  INTEGER PRIMARY KEY REFERENCES ingest_ledger(id),\n"
     "  map_sha256 TEXT NOT NULL    -- hex digest of the map file's bytes\n"
     ");\n",
+
+    /* 3 -> 4: which cohort files had any row when compute ran (before its
+     * as-of and programs filters), so that a report can tell a file that
+     * was not provided from one whose rows are all filtered out. */
+    "CREATE TABLE compute_sources (\n"
+    "  file     TEXT PRIMARY KEY,  -- canonical name, e.g. board_exams.csv\n"
+    "  has_rows INTEGER NOT NULL   -- 1: its table had a row, 0: absent or header-only\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
