@@ -67,7 +67,7 @@ static void version2_keys(void **state)
                "required_roles_img = Faculty , PEER,faculty\nrequired_roles_non_img = senior_resident\n");
     assert_int_equal(params_load(&p, path, &err), IMGO_OK);
     assert_int_equal(p.has_mentorship_launch, 1);
-    assert_int_equal(p.launch, date_from_ymd(2023, 7, 1));
+    assert_int_equal(p.mentorship_launch, date_from_ymd(2023, 7, 1));
     assert_true(p.l4_threshold == 3.0);
     assert_string_equal(p.programs, "IM-001,fm-002,IM 003");
     assert_string_equal(p.required_roles_img, "faculty,peer");
