@@ -110,6 +110,17 @@ void audit_free(struct audit *a);  /* NULL is fine */
 /* A new cell, hidden, bounds [0, no upper]; truth may be AUDIT_NO_TRUTH.
  * Returns its index (0, 1, 2, ... in order of creation). */
 size_t audit_cell(struct audit *a, const char *name, unsigned flags, long truth);
+/* Narrows rule 1 for a cell: its interval must hold [lo, hi] (within
+ * 1..m-1) instead of all of 1..m-1. For a count whose label already tells
+ * a reader something (disclose.h): it asks the published numbers to add
+ * nothing to what the labels and definitions alone allow. */
+void audit_cell_need(struct audit *a, size_t cell, long lo, long hi);
+/* A cell without a true value that a label says is not small (0, or m or
+ * more: a count hidden to protect another): rule 1 does not apply to it.
+ * What the label tells of its value (not 1..m-1) is not a linear relation
+ * and stays out of the model. */
+void audit_cell_not_small(struct audit *a, size_t cell);
+
 /* Bounds a cell: lo <= value <= hi (hi may be AUDIT_NO_UPPER); lo >= 0. */
 void audit_cell_bounds(struct audit *a, size_t cell, long lo, long hi);
 /* Publishes a cell as exactly v (a whole number). */

@@ -27,6 +27,7 @@ extern const struct opt_spec cmd_run_spec;
 extern const struct opt_spec cmd_synth_spec;
 extern const struct opt_spec cmd_map_spec;
 extern const struct opt_spec cmd_template_spec;
+extern const struct opt_spec cmd_audit_spec;
 
 /* The printing shared by check and ingest: summary lines on stdout, errors
  * and warnings on stderr, progress when stderr is a terminal. */
@@ -51,6 +52,10 @@ int cmd_params(struct imgo_params *p, const char *pipeline, const struct opt_res
  * TODO, each named). m is then released. */
 struct imgo_map;
 int cmd_map_load(const char *path, struct imgo_map *m);
+
+/* A whole number of decimal digits only, at most max, into *out: 0, or
+ * -1 for anything else (a sign, a space, an empty string, overflow). */
+int cmd_parse_ulong(const char *s, unsigned long max, unsigned long *out);
 
 /* Prints "imgo: <err->msg>" on stderr and returns err->status (cmd.c). */
 int cmd_fail(const struct imgo_err *err);

@@ -7,12 +7,15 @@
  *
  *     metric,group,stratum,period,field,shown
  *
- * where field is n, k, value, ci_low, ci_high, p_value, or text:NAME (a
- * count stated in a sentence), and shown is the number exactly as printed,
+ * where field is n, k, value, ci_low, ci_high, p_value, q_value (the
+ * Benjamini-Hochberg q of a family), or text:NAME (a count stated in a
+ * sentence or a table of its own, such as the number at risk), and shown is the number exactly as printed,
  * or empty when the report hides it. public_shown turns a shown string into
  * the interval of values consistent with it:
  *
- *   count fields (n, k, text:NAME): digits only, exact ("14" is 14);
+ *   count fields (n, k, text:NAME): digits only, exact ("14" is 14), or
+ *     "fewer than M" as the report labels a count hidden for being small
+ *     ([1, M - 1]);
  *   a rate "87.8%": [0.8775, 0.8785], clipped to [0, 1] ("100.0%" is
  *     [0.9995, 1]);
  *   a difference "+3.2 pp": [0.0315, 0.0325], clipped to [-1, 1]; a '+'
@@ -21,7 +24,7 @@
  *     is 0 or below (a confidence bound may be printed without its sign);
  *   a plain number "1.25", "-0.120" or "180": half a unit of its last
  *     printed decimal either side ([1.245, 1.255]);
- *   "< 0.001" (p_value only): [0, 0.001];
+ *   "< 0.001" (p_value and q_value only): [0, 0.001];
  *   "n/a": printed, but not a number (not estimable);
  *   empty: hidden.
  * Anything else is an error: public.csv is imgo's own output, so a string
@@ -43,7 +46,7 @@
 #include "err.h"
 
 enum public_field {
-    PUBLIC_N, PUBLIC_K, PUBLIC_VALUE, PUBLIC_CI_LOW, PUBLIC_CI_HIGH, PUBLIC_P_VALUE, PUBLIC_TEXT
+    PUBLIC_N, PUBLIC_K, PUBLIC_VALUE, PUBLIC_CI_LOW, PUBLIC_CI_HIGH, PUBLIC_P_VALUE, PUBLIC_Q_VALUE, PUBLIC_TEXT
 };
 
 enum public_kind {

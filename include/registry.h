@@ -41,7 +41,13 @@ enum metric_show {
 };
 
 enum metric_flags {
-    MF_GROUP_SIZES = 1 << 0 /* comparison: k is the IMG group's size, n - k the other's */
+    MF_GROUP_SIZES = 1 << 0, /* comparison: k is the IMG group's size, n - k the other's */
+    MF_RATE = 1 << 1,        /* value = k / n, k of the n subjects */
+    MF_K_SUBSET = 1 << 2,    /* k counts some of the n subjects */
+    MF_PERIODS_ADD = 1 << 3, /* a span or the empty period is the sum of its years */
+    MF_CMP_SUMS = 1 << 4,    /* comparison: n and k are the base groups' sums */
+    MF_CMP_N = 1 << 5,       /* comparison: n is the base groups' sum */
+    MF_CHANGE = 1 << 6       /* n, k: the base rate's 'all' rows of the period and the year before */
 };
 
 /* The cohort files a metric counts, as bits of enum cohort_file_id. */
@@ -62,7 +68,7 @@ enum chart_id {
     C_NONE = -1,
 #define CHART(ID, NAME, SPLIT) C_##ID,
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
 #define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
@@ -76,7 +82,7 @@ enum metric_id {
     M_NONE = -1,
 #define CHART(ID, NAME, SPLIT)
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS) M_##ID,
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
 #define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
@@ -109,6 +115,7 @@ struct partition_def {
     enum metric_id metric;
     const char *prefix;
     int size_is_k;
+    int complete; /* the parts sum to the total (else to at most it) */
 };
 
 /* The rows of metric whose stratum starts with prefix count the cohort

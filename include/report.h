@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "err.h"
 
 enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY };
@@ -41,5 +42,16 @@ struct report_prov {
  * report.html is written only when everything succeeded). */
 int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
                  struct imgo_err *err);
+
+/* The small-cell audit of a report written into outdir, as a reader could
+ * do it: from outdir/public.csv and the row keys of outdir/metrics.csv
+ * (docs/SECURITY.md). Appends to out one line per hidden count of a
+ * printed row ("protected NAME: 1 to 9", "not secret NAME: 5 or more",
+ * "LEAK ..." with why) and a closing count; *leaks is the number of counts
+ * a reader can work out. min_cell 0: the M of the report's "fewer than M"
+ * labels, else 5. Errors: IMGO_EDATA for a public.csv or metrics.csv that
+ * imgo would not write (FILE:LINE), IMGO_EUSAGE when min_cell disagrees
+ * with the labels, IMGO_EIO for a missing public.csv or a GLPK failure. */
+int report_audit(const char *outdir, int min_cell, struct buf *out, size_t *leaks, struct imgo_err *err);
 
 #endif

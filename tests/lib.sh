@@ -3,8 +3,9 @@
 # Each check prints "ok - NAME" or "not ok - NAME" with what differed.
 
 : "${IMGO:?IMGO must name the imgo binary}"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# KEEP_T=DIR: work in DIR and keep it, for looking at a failure by hand.
+T=${KEEP_T:-$(mktemp -d)}
+[ -n "$KEEP_T" ] || trap 'rm -rf "$T"' EXIT
 
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }

@@ -54,3 +54,20 @@ int cmd_params(struct imgo_params *p, const char *pipeline, const struct opt_res
     }
     return rc;
 }
+
+int cmd_parse_ulong(const char *s, unsigned long max, unsigned long *out)
+{
+    unsigned long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        unsigned long d = (unsigned long)(*s - '0');
+        if (v > (max - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}

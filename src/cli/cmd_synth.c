@@ -19,24 +19,6 @@ static void show_progress(unsigned long done, unsigned long total, void *arg)
         fputc('\n', stderr);
 }
 
-/* Decimal digits only, no sign, at most max. */
-static int parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-    unsigned long v = 0;
-    if (!*s)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        unsigned long d = (unsigned long)(*s - '0');
-        if (v > (max - d) / 10)
-            return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 enum { O_RESIDENTS, O_SEED, O_OUT };
 
 static const struct opt options[] = {
@@ -75,10 +57,10 @@ static int run(const struct opt_result *r)
         return cmd_usage_error("synth: --residents, --seed and --out are required; see 'imgo synth --help'");
 
     struct synth_opts opts = { 0, 0, NULL, NULL };
-    if (parse_ulong(residents, SYNTH_MAX_RESIDENTS, &opts.residents) || opts.residents < 1)
+    if (cmd_parse_ulong(residents, SYNTH_MAX_RESIDENTS, &opts.residents) || opts.residents < 1)
         return cmd_usage_error("synth: --residents must be an integer 1..%lu, not '%s'",
                                SYNTH_MAX_RESIDENTS, residents);
-    if (parse_ulong(seed, 4294967295UL, &opts.seed))
+    if (cmd_parse_ulong(seed, 4294967295UL, &opts.seed))
         return cmd_usage_error("synth: --seed must be an integer 0..4294967295, not '%s'", seed);
     if (!*out)
         return cmd_usage_error("synth: --out must name a directory");

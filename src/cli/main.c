@@ -50,7 +50,7 @@ static const struct opt_spec help_spec = {
 /* The command table: every command, in the order --help lists them. */
 static const struct opt_spec *const commands[] = {
     &cmd_check_spec, &cmd_ingest_spec, &cmd_compute_spec, &cmd_report_spec,
-    &cmd_run_spec, &cmd_synth_spec, &cmd_map_spec, &cmd_template_spec, &help_spec, NULL,
+    &cmd_run_spec, &cmd_audit_spec, &cmd_synth_spec, &cmd_map_spec, &cmd_template_spec, &help_spec, NULL,
 };
 
 enum { O_VERSION };

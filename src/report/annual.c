@@ -205,11 +205,14 @@ static void count_rate(struct rep *r, const struct mrow *m)
         return;
     }
     if (m->suppressed) {
-        rep_supp(r, h);
+        rep_hidden(r, h, m);
         return;
     }
-    buf_addf(h, "%ld of %ld (", m->k, m->n);
-    rep_value(h, m->value, SHOW_PCT);
+    rep_count(r, h, m, "k", m->k);
+    buf_adds(h, " of ");
+    rep_count(r, h, m, "n", m->n);
+    buf_adds(h, " (");
+    rep_row_value(r, h, m, SHOW_PCT);
     buf_adds(h, ")");
 }
 
@@ -230,7 +233,7 @@ static void change_cell(struct rep *r, enum metric_id rate, enum metric_id chang
         return;
     }
     if (c->suppressed || before->suppressed || (now && now->suppressed)) {
-        rep_supp(r, h);
+        rep_hidden(r, h, c->suppressed ? c : before->suppressed ? before : now);
         return;
     }
     rep_est(r, h, c, SHOW_PP, 0);
@@ -308,10 +311,7 @@ static int summary(struct rep *r, struct imgo_err *err)
     const struct mrow *res = rep_find(r, M_COHORT_RESIDENTS, "all", "", "");
     if (res) {
         buf_adds(h, "<tr><th scope=\"row\">Residents in the cohort</th><td>");
-        if (res->suppressed)
-            rep_supp(r, h);
-        else
-            buf_addf(h, "%ld", res->n);
+        rep_count(r, h, res, "n", res->n);
         buf_adds(h, "</td><td><span class=\"na\">-</span></td></tr>\n");
     }
     const char **ex;
@@ -464,16 +464,33 @@ static int methods(struct rep *r, struct imgo_err *err)
                 "from another (Fisher's exact test on the two-by-two table). Each is sound, but they answer slightly "
                 "different questions, so near the 5% boundary an interval can just include zero while p is just "
                 "below 0.05, or just exclude zero while p is just above it. Read such a figure as borderline "
-                "evidence either way, not as a contradiction.</p>\n<h3>Suppression</h3>\n<p>A figure resting on "
-                "fewer than ");
-    buf_addf(h, "%d", r->min_cell);
-    buf_adds(h, " residents (or records) is shown as ");
-    rep_supp(r, h);
-    buf_adds(h, " and is not drawn in charts. So that no such figure can be recovered by subtraction, the "
-                "other group's figure (IMG or non-IMG) is suppressed with it, as is the smallest other part of "
-                "a breakdown (visa, school region, track, program, graduate type) with one suppressed part, and "
-                "every IMG vs non-IMG comparison built from a suppressed group. The computed values stay in "
-                "metrics.csv for authorised analysts.</p>\n<h3>Rows ingested and rejected per file</h3>\n");
+                "evidence either way, not as a contradiction.</p>\n<h3>Small numbers</h3>\n");
+    if (r->min_cell <= 1) {
+        buf_adds(h, "<p>The smallest count shown (min_cell) is 1: no count is hidden for being small. A group "
+                    "of nobody reads <span class=\"na\">no data</span>.</p>\n");
+    } else {
+        buf_adds(h, "<p>A count of 1 to ");
+        buf_addf(h, "%d", r->min_cell - 1);
+        buf_adds(h, " residents (or records) is not printed: it reads ");
+        rep_supp(r, h);
+        buf_adds(h, ", and the figures resting on it (its rate, interval and chart points) are hidden with it. "
+                    "A group of nobody reads <span class=\"na\">no data</span>. So that no hidden count can be "
+                    "worked out from the numbers printed (a total less its other parts, a span of years less "
+                    "its years, a 100% beside hidden groups), further figures are hidden with them; these read "
+                    "<span class=\"supp\">hidden: protects a small group</span> and are not small "
+                    "themselves.</p>\n<p>They are chosen by linear programming: for each hidden count imgo "
+                    "works out the smallest and largest value a reader could compute from every printed number "
+                    "and every way the numbers add up, and hides more (the figure of the smallest group first, "
+                    "a total for all residents last, never an empty figure) until every small count could "
+                    "still be any value from 1 to ");
+        buf_addf(h, "%d", r->min_cell - 1);
+        buf_adds(h, " and no small group's outcome is certain to be none or all of it. An IMG vs non-IMG "
+                    "comparison built from a hidden group is hidden too. The report is then audited once more "
+                    "from its printed numbers alone, and is not written if the audit fails; those numbers are "
+                    "listed in public.csv beside it, where <code>imgo audit</code> repeats the proof. The "
+                    "computed values stay in metrics.csv for authorised analysts.</p>\n");
+    }
+    buf_adds(h, "<h3>Rows ingested and rejected per file</h3>\n");
     int rc = files_table(r, 0, err);
     if (!rc) {
         buf_adds(h, "<h3>Missing values per column</h3>\n");
@@ -559,5 +576,5 @@ static const struct report_section sections[] = {
 };
 
 const struct report_kind_def report_kind_annual = {
-    REPORT_ANNUAL, "annual", title, 0, NULL, NULL, sections, sizeof sections / sizeof sections[0],
+    REPORT_ANNUAL, "annual", title, 0, 1, NULL, NULL, sections, sizeof sections / sizeof sections[0],
 };

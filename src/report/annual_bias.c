@@ -116,8 +116,8 @@ static int funnel(struct rep *r, struct imgo_err *err)
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
-        snprintf(cap, sizeof cap, "Evaluators outside the limits differ more than chance suggests; %s, not "
-                 "drawn: %zu evaluator(s)", s, nsupp);
+        snprintf(cap, sizeof cap, "Evaluators outside the limits differ more than chance suggests; not drawn, "
+                 "%s: %zu evaluator(s)", s + strlen("hidden "), nsupp);
     }
     struct plot_chart c = { 0 };
     /* every evaluator with the same count: gnuplot warns of an empty x
@@ -161,9 +161,13 @@ static int milestones(struct rep *r, struct imgo_err *err)
                 "subcompetency: ");
     rep_est(r, h, g, SHOW_NUM, 0);
     if (!g->suppressed) {
-        buf_adds(h, ", p ");
-        rep_p(h, g->p);
-        buf_addf(h, " (t test, cluster-robust by resident; %ld ratings of %ld residents)", g->n, g->k);
+        buf_adds(h, ", ");
+        rep_pvalue(r, h, g, 0);
+        buf_adds(h, " (t test, cluster-robust by resident; ");
+        rep_count(r, h, g, "n", g->n);
+        buf_adds(h, " ratings of ");
+        rep_count(r, h, g, "k", g->k);
+        buf_adds(h, " residents)");
     }
     buf_adds(h, ". A negative gap means IMGs were rated lower.</p>\n");
     int rc = rep_forest(r, M_BIAS_MILESTONE_GAP, "subcompetency=", C_MILESTONE_FOREST,
@@ -192,9 +196,13 @@ static int evaluators(struct rep *r, struct imgo_err *err)
     buf_adds(h, "<p class=\"lead\">Mean evaluation score gap, IMG minus non-IMG, all evaluators pooled: ");
     rep_est(r, h, ev, SHOW_NUM, 0);
     if (!ev->suppressed) {
-        buf_adds(h, ", p ");
-        rep_p(h, ev->p);
-        buf_addf(h, " (Welch t; %ld residents evaluated, %ld of them IMGs)", ev->n, ev->k);
+        buf_adds(h, ", ");
+        rep_pvalue(r, h, ev, 0);
+        buf_adds(h, " (Welch t; ");
+        rep_count(r, h, ev, "n", ev->n);
+        buf_adds(h, " residents evaluated, ");
+        rep_count(r, h, ev, "k", ev->k);
+        buf_adds(h, " of them IMGs)");
     }
     buf_adds(h, ".</p>\n");
     int rc = funnel(r, err);
@@ -272,9 +280,9 @@ static void adverse(struct rep *r)
     if (rr) {
         buf_adds(h, "<p>Risk ratio, IMG vs non-IMG: ");
         rep_est(r, h, rr, SHOW_RATIO, 0);
-        if (!rr->suppressed) {
-            buf_adds(h, ", p ");
-            rep_p(h, rr->p);
+        if (!rr->suppressed && rr->n > 0) {
+            buf_adds(h, ", ");
+            rep_pvalue(r, h, rr, 0);
             buf_adds(h, " (Fisher exact)");
         }
         buf_adds(h, ".</p>\n");

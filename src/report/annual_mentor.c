@@ -110,13 +110,13 @@ static int load(struct rep *r, struct imgo_err *err)
         buf_adds(h, "<tr><th scope=\"row\">");
         rep_label(h, "role", roles[i] + strlen("role="));
         buf_adds(h, "</th><td>");
-        if (o && o->suppressed)
-            rep_supp(r, h);
-        else if (o)
-            buf_addf(h, "%ld", o->n);
+        if (o)
+            rep_count(r, h, o, "n", o->n);
         buf_adds(h, "</td><td>");
-        if (o && !o->suppressed && o->k >= 0)
-            buf_addf(h, "%ld, ", o->k);
+        if (o && !o->suppressed && o->k >= 0 && o->n > 0) {
+            rep_count(r, h, o, "k", o->k);
+            buf_adds(h, ", ");
+        }
         rep_est(r, h, o, SHOW_PCT, 0);
         buf_adds(h, "</td><td>");
         rep_est(r, h, mx, SHOW_INT, 0);
@@ -163,10 +163,14 @@ static void outcome_link(struct rep *r)
     buf_adds(h, "<p>IMGs who met a mentor in at least 80% of their first six weeks, against the rest: "
                 "difference in first-attempt board pass rate ");
     rep_est(r, h, ol, SHOW_PP, 0);
-    if (!ol->suppressed) {
-        buf_adds(h, " (Newcombe interval), p ");
-        rep_p(h, ol->p);
-        buf_addf(h, " (Fisher exact; %ld residents, %ld passed)", ol->n, ol->k);
+    if (!ol->suppressed && ol->n > 0) {
+        buf_adds(h, " (Newcombe interval), ");
+        rep_pvalue(r, h, ol, 0);
+        buf_adds(h, " (Fisher exact; ");
+        rep_count(r, h, ol, "n", ol->n);
+        buf_adds(h, " residents, ");
+        rep_count(r, h, ol, "k", ol->k);
+        buf_adds(h, " passed)");
     }
     buf_adds(h, ".</p>\n");
 }

@@ -61,12 +61,10 @@ int rep_sec_cohort(struct rep *r, struct imgo_err *err)
             for (int g = 0; g < 3; g++) {
                 const struct mrow *m = rep_find(r, M_COHORT_RESIDENTS, GROUPS[g], st[i], "");
                 buf_adds(h, "<td>");
-                if (!m)
-                    buf_adds(h, "<span class=\"na\">no data</span>");
-                else if (m->suppressed)
-                    rep_supp(r, h);
+                if (m && m->k >= 0)
+                    rep_count(r, h, m, "k", m->k);
                 else
-                    buf_addf(h, "%ld", m->k >= 0 ? m->k : m->n);
+                    rep_count(r, h, m, "n", m ? m->n : 0);
                 buf_adds(h, "</td>");
             }
             buf_adds(h, "</tr>\n");
@@ -85,7 +83,7 @@ int rep_sec_retention(struct rep *r, struct imgo_err *err)
         rep_no_data(h, "no retention metrics were computed.");
         return IMGO_OK;
     }
-    int rc = rep_km_chart(r, C_RETENTION_KM, "Retention in training, IMG vs non-IMG",
+    int rc = rep_km_chart(r, C_RETENTION_KM, M_RETENTION_KM, "t=365", "Retention in training, IMG vs non-IMG",
                           "Days since the start of training", err);
     if (rc)
         return rc;
@@ -101,15 +99,21 @@ int rep_sec_retention(struct rep *r, struct imgo_err *err)
     if (!lr)
         buf_adds(h, "<span class=\"na\">no data</span>");
     else if (lr->suppressed)
-        rep_supp(r, h);
-    else if (!isfinite(lr->value))
-        buf_addf(h, "not estimable (%ld residents, no attrition)", lr->n);
-    else {
+        rep_hidden(r, h, lr);
+    else if (!isfinite(lr->value)) {
+        buf_adds(h, "not estimable (");
+        rep_count(r, h, lr, "n", lr->n);
+        buf_adds(h, " residents, no attrition)");
+    } else {
         buf_adds(h, "chi-square ");
-        rep_value(h, lr->value, SHOW_CHI);
-        buf_adds(h, " (1 df), p ");
-        rep_p(h, lr->p);
-        buf_addf(h, "; %ld residents, %ld left training", lr->n, lr->k);
+        rep_row_value(r, h, lr, SHOW_CHI);
+        buf_adds(h, " (1 df), ");
+        rep_pvalue(r, h, lr, 0);
+        buf_adds(h, "; ");
+        rep_count(r, h, lr, "n", lr->n);
+        buf_adds(h, " residents, ");
+        rep_count(r, h, lr, "k", lr->k);
+        buf_adds(h, " left training");
     }
     buf_adds(h, ".</p>\n");
     return IMGO_OK;
@@ -260,10 +264,18 @@ int rep_sec_board(struct rep *r, struct imgo_err *err)
             buf_adds(h, " pass rate against the threshold of ");
             rep_value(h, r->threshold, SHOW_PCT);
             buf_adds(h, ": ");
-            if (f->value == 1)
+            /* the verdict bounds the rate's k by its n: it is shown only
+             * with the rate it rests on */
+            const struct mrow *rate = rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], fp[i]);
+            if (f->suppressed || (rate && rate->suppressed))
+                buf_adds(h, "hidden with the pass rate it rests on");
+            else if (f->value == 1) {
                 buf_adds(h, "<span class=\"flag\">below the threshold: accreditation flag raised</span>");
-            else if (f->value == 0)
+                rep_publish(r, f, "value", "1");
+            } else if (f->value == 0) {
                 buf_adds(h, "at or above the threshold");
+                rep_publish(r, f, "value", "0");
+            }
             else
                 buf_adds(h, "not estimable");
             buf_adds(h, ".</p>\n");
@@ -330,7 +342,8 @@ int rep_sec_workforce(struct rep *r, struct imgo_err *err)
     else if ((!w || w->n <= 0) && (!u || u->n <= 0))
         rep_no_data(h, "no employment record of a graduate.");
     else {
-        int rc = rep_km_chart(r, C_WORKFORCE_KM, "Graduates still in a local position",
+        int rc = rep_km_chart(r, C_WORKFORCE_KM, M_WORKFORCE_RETAINED_KM, "t=730",
+                              "Graduates still in a local position",
                               "Days since the start of the first position", err);
         if (rc)
             return rc;

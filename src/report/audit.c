@@ -42,6 +42,8 @@ struct cell {
     char *name;
     unsigned flags;
     long truth, lo, hi;     /* hi AUDIT_NO_UPPER: none */
+    long need_lo, need_hi;  /* rule 1: the interval must hold [need_lo, need_hi] (0, 0: 1..m-1) */
+    int not_small;          /* a label says it is not 1..m-1: rule 1 does not apply */
     int pub;                /* PUB_* when its figure is shown */
     double v, vlo, vhi;     /* PUB_EXACT: v; PUB_RANGE: [vlo, vhi] */
     size_t fig;
@@ -228,6 +230,35 @@ size_t audit_cell(struct audit *a, const char *name, unsigned flags, long truth)
     c->fig = AUDIT_NONE;
     touch(a);
     return a->ncells++;
+}
+
+void audit_cell_need(struct audit *a, size_t cell, long lo, long hi)
+{
+    if (bad_cell(a, "audit_cell_need", cell))
+        return;
+    a->cells[cell].need_lo = lo;
+    a->cells[cell].need_hi = hi;
+    touch(a);
+}
+
+void audit_cell_not_small(struct audit *a, size_t cell)
+{
+    if (bad_cell(a, "audit_cell_not_small", cell))
+        return;
+    a->cells[cell].not_small = 1;
+    touch(a);
+}
+
+/* The range rule 1 asks a small count's interval to hold. */
+static long need_lo(const struct audit *a, const struct cell *x)
+{
+    return x->need_hi ? x->need_lo : 1;
+    (void)a;
+}
+
+static long need_hi(const struct audit *a, const struct cell *x)
+{
+    return x->need_hi ? x->need_hi : a->min_cell - 1;
 }
 
 void audit_cell_bounds(struct audit *a, size_t cell, long lo, long hi)
@@ -1024,14 +1055,14 @@ static void judge(struct audit *a)
         }
         x->verdict = AUDIT_NO_SECRET;
         if ((x->flags & AUDIT_COUNT) && m > 1) {
-            int applies = x->truth == AUDIT_NO_TRUTH || small(a, x->truth);
-            int safe = x->rlo <= 1 && x->rhi >= m - 1;
+            int applies = x->truth == AUDIT_NO_TRUTH ? !x->not_small : small(a, x->truth);
+            int safe = x->rlo <= need_lo(a, x) && x->rhi >= need_hi(a, x);
             if (x->truth == AUDIT_NO_TRUTH)
                 safe = safe || x->rhi == 0 || x->rlo >= m;
             if (applies) {
                 x->verdict = AUDIT_SAFE;
                 if (!safe)
-                    x->fails |= x->rhi < m - 1 ? 1u << NEED_UP : 1u << NEED_DOWN;
+                    x->fails |= x->rhi < need_hi(a, x) ? 1u << NEED_UP : 1u << NEED_DOWN;
             }
         }
     }
@@ -1151,11 +1182,11 @@ static void goal_of(const struct audit *a, size_t c, enum need need, size_t q, s
     switch (need) {
     case NEED_UP:
         g->coef[0] = 1;
-        g->target = a->min_cell - 1;
+        g->target = (double)need_hi(a, &a->cells[c]);
         break;
     case NEED_DOWN:
         g->coef[0] = -1;
-        g->target = -1;
+        g->target = -(double)need_lo(a, &a->cells[c]);
         break;
     case NEED_NONZERO:
         g->coef[0] = 1;
@@ -1603,7 +1634,6 @@ void audit_explain(const struct audit *a, size_t cell, struct buf *b)
     }
     long lo, hi;
     enum audit_verdict v = audit_cell_result(a, cell, &lo, &hi);
-    int m = a->min_cell;
     buf_addf(b, "'%s' ", x->name);
     switch (v) {
     case AUDIT_SHOWN:
@@ -1621,7 +1651,7 @@ void audit_explain(const struct audit *a, size_t cell, struct buf *b)
     case AUDIT_LEAK_RANGE:
         buf_adds(b, "leaks: a reader knows it is ");
         add_range(b, lo, hi);
-        buf_addf(b, ", so it cannot be every value from 1 to %d", m - 1);
+        buf_addf(b, ", so it cannot be every value from %ld to %ld", need_lo(a, x), need_hi(a, x));
         break;
     case AUDIT_LEAK_ZERO:
         buf_adds(b, "leaks: a reader knows it is 0, so none of a small group has it");

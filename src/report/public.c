@@ -25,7 +25,7 @@
 
 #define MAX_DIGITS 15
 
-static const char *const FIELD_NAMES[] = { "n", "k", "value", "ci_low", "ci_high", "p_value" };
+static const char *const FIELD_NAMES[] = { "n", "k", "value", "ci_low", "ci_high", "p_value", "q_value" };
 static const char *const COLUMNS[] = { "metric", "group", "stratum", "period", "field", "shown" };
 #define NCOLUMNS 6
 
@@ -108,6 +108,15 @@ int public_shown(const char *shown, enum public_field field, struct public_num *
     double m;
     int d;
     if (is_count(field)) {
+        if (!strncmp(p, "fewer than ", 11)) {
+            /* the label of a count hidden for being small */
+            p += 11;
+            if (decimal(&p, &m, &d) || d || *p || m < 2)
+                return bad(shown, err, "a small count's label as imgo prints it ('fewer than 5')");
+            num->lo = 1;
+            num->hi = m - 1;
+            return IMGO_OK;
+        }
         if (decimal(&p, &m, &d) || d || *p)
             return bad(shown, err, "a count as imgo prints it (digits only)");
         num->lo = num->hi = m;
@@ -118,7 +127,7 @@ int public_shown(const char *shown, enum public_field field, struct public_num *
         return IMGO_OK;
     }
     if (p[0] == '<') {
-        if (field != PUBLIC_P_VALUE || p[1] != ' ')
+        if ((field != PUBLIC_P_VALUE && field != PUBLIC_Q_VALUE) || p[1] != ' ')
             return bad(shown, err, "a number as imgo prints it ('<' only in '< 0.001' for a p-value)");
         p += 2;
         if (decimal(&p, &m, &d) || *p)

@@ -774,5 +774,5 @@ static const struct report_section sections[] = {
 };
 
 const struct report_kind_def report_kind_quarterly = {
-    REPORT_QUARTERLY, "quarterly", packet_title, 1, begin, end, sections, sizeof sections / sizeof sections[0],
+    REPORT_QUARTERLY, "quarterly", packet_title, 1, 0, begin, end, sections, sizeof sections / sizeof sections[0],
 };

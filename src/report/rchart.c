@@ -20,6 +20,8 @@ const int rep_group_colour[3] = { PLOT_BLACK, PLOT_VERMILLION, PLOT_BLUE };
 int rep_chart(struct rep *r, const struct plot_chart *chart, const char *caption, struct imgo_err *err)
 {
     int rc;
+    if (r->dry)
+        return IMGO_OK; /* the first pass only collects the printed numbers */
     if (!plot_has_data(chart)) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
@@ -92,7 +94,10 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
         char s[64];
         rep_supp_text(r, s, sizeof s);
         struct buf t = BUF_INIT;
-        buf_addf(&t, "%s: %s.", o->title, n ? s : "nothing to draw");
+        if (n)
+            buf_addf(&t, "%s: not drawn, as every point is %s (the table shows what can be shown).", o->title, s);
+        else
+            buf_addf(&t, "%s: nothing to draw.", o->title);
         rep_no_data(r->h, buf_str(&t));
         buf_release(&t);
         rep_points_free(all, n);
@@ -245,7 +250,8 @@ static long at_risk(const struct cpoint *p, size_t n, double t)
     return 0;
 }
 
-int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err)
+int rep_km_chart(struct rep *r, enum chart_id chart, enum metric_id metric, const char *stratum, const char *title,
+                 const char *xlabel, struct imgo_err *err)
 {
     struct cpoint *pts;
     size_t n = rep_points(r, chart, &pts, err);
@@ -257,6 +263,7 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
            *hi = xcalloc(n, sizeof *hi), *cx = xcalloc(n, sizeof *cx), *cy = xcalloc(n, sizeof *cy);
     struct plot_layer layers[24];
     char titles[8][128];
+    const char *series[8];
     size_t nl = 0, ns = 0, nsupp = 0, first[8], count[8];
     double ymin = 1, xmax = 0;
     for (size_t i = 0; i < n && nl + 3 <= 24 && ns < 8;) {
@@ -291,6 +298,7 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
             if (!strcmp(pts[i].series, GROUPS[g]))
                 col = rep_group_colour[g];
         snprintf(titles[ns], sizeof titles[ns], "%s", rep_group_label(pts[i].series));
+        series[ns] = pts[i].series;
         layers[nl++] = (struct plot_layer){ PLOT_BAND, NULL, col, 0, m, x + i, NULL, lo + i, hi + i };
         layers[nl++] = (struct plot_layer){ PLOT_STEPS, titles[ns], col, ns == 1 ? 2 : 1, m, x + i, y + i,
                                             NULL, NULL };
@@ -306,7 +314,7 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
     if (nsupp) {
         char s[64];
         rep_supp_text(r, s, sizeof s);
-        buf_addf(&cap, ". %s, not drawn: %zu point(s)", s, nsupp);
+        buf_addf(&cap, ". Not drawn, %s: %zu point(s)", s + strlen("hidden "), nsupp);
     }
     /* the axis from just below the lowest band, not from 0: the curves
      * stay readable where retention is high */
@@ -330,16 +338,27 @@ int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const ch
             buf_addf(h, "<th scope=\"col\">%d year%s</th>", t, t == 1 ? "" : "s");
         buf_adds(h, "</tr></thead>\n<tbody>\n");
         for (size_t s = 0; s < ns; s++) {
+            /* the counts are published as text of the group's row */
+            const struct mrow *row = rep_find(r, metric, series[s], stratum, "");
             buf_adds(h, "<tr><th scope=\"row\">");
             html_esc(h, titles[s]);
             buf_adds(h, "</th>");
             for (int t = 0; t <= years; t++) {
+                char field[32];
+                snprintf(field, sizeof field, "text:at_risk_%dy", t);
                 buf_adds(h, "<td>");
                 long k = first[s] == SIZE_MAX ? -1 : at_risk(pts + first[s], count[s], 365.0 * t);
-                if (k < 0 || (k > 0 && k < r->min_cell))
+                if (row && row->suppressed)
+                    rep_hidden(r, h, row);
+                else if (k < 0) /* no curve: an empty group */
+                    buf_adds(h, "<span class=\"na\">no data</span>");
+                else if (k > 0 && k < r->min_cell) {
+                    char label[32];
+                    snprintf(label, sizeof label, "fewer than %d", r->min_cell);
                     rep_supp(r, h);
-                else
-                    buf_addf(h, "%ld", k);
+                    rep_publish(r, row, field, label);
+                } else
+                    rep_count(r, h, row, field, k);
                 buf_adds(h, "</td>");
             }
             buf_adds(h, "</tr>\n");

@@ -37,8 +37,11 @@ struct series_opts {
 };
 int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err);
 
-/* Kaplan-Meier step curves with their bands, one per series of chart. */
-int rep_km_chart(struct rep *r, enum chart_id chart, const char *title, const char *xlabel, struct imgo_err *err);
+/* Kaplan-Meier step curves with their bands and censoring ticks, one per
+ * series of chart, and the table of the number at risk under it; a
+ * group's counts are published as text of its row of metric in stratum. */
+int rep_km_chart(struct rep *r, enum chart_id chart, enum metric_id metric, const char *stratum, const char *title,
+                 const char *xlabel, struct imgo_err *err);
 
 /* A forest plot of metric's img_vs_non_img rows with strata prefix...;
  * ratio: a log x axis with the no-difference line at 1; label_column: the

@@ -2,20 +2,19 @@
  * rdata.c - loading what a report shows, and complementary suppression
  * (see rdata.h).
  *
- * Primary suppression (n < min_cell) is compute's flag. This module adds
- * the complementary part once, for tables, summary and charts alike, with
- * rules derived from the metric registry: all = img + non_img, so when
- * exactly one group of a rate is suppressed the other is hidden too; within
- * a partition of a group (the registry's PARTITION rows) a single hidden
- * part would be the total minus the others, so the smallest other part is
- * hidden; a comparison resting on a hidden group row (the registry's BASE)
- * is hidden; a comparison whose n and k give both groups' sizes is hidden
- * when either is below min_cell. Hiding a cell can call for another, so the
- * rules run until nothing changes. Only the report's copy of the rows
- * changes: metrics.csv keeps them.
+ * Primary suppression (n < min_cell) is compute's flag. What else a
+ * published report hides is chosen by the small-cell audit (disclose.h,
+ * audit.h) from what the report prints: the fewest and smallest other rows
+ * that leave every hidden count impossible to work out from the printed
+ * numbers and the relations between them; then every comparison resting on
+ * a hidden group. The report proves its choice again from the printed
+ * numbers alone before it writes anything. Only the report's copy of the
+ * rows changes: metrics.csv keeps them.
  */
 #include "rdata.h"
 #include "cohort.h"
+#include "disclose.h"
+#include "fsutil.h"
 #include "date.h"
 #include "db.h"
 #include "mem.h"
@@ -109,7 +108,9 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
         m->hi = col_num(st, 8);
         m->p = col_num(st, 9);
         m->q = col_num(st, 10);
-        m->suppressed = sqlite3_column_int(st, 11) != 0;
+        m->small = sqlite3_column_int(st, 11) != 0;
+        m->suppressed = 0;
+        m->why = HIDE_NONE;
     }
     sqlite3_finalize(st);
     if (s != SQLITE_DONE)
@@ -315,7 +316,145 @@ size_t rep_periods(const struct rep *r, enum metric_id metric, const char *strat
     return n;
 }
 
-/* ---- complementary suppression ----------------------------------------- */
+/* ---- what is printed, and what is hidden -------------------------------- */
+
+void rep_publish(struct rep *r, const struct mrow *m, const char *field, const char *shown)
+{
+    if (!r->publish || !m || m->id == M_NONE)
+        return;
+    ALLOC_GROW(r->pub, r->n_pub + 1, r->cap_pub);
+    struct rep_pub *e = &r->pub[r->n_pub++];
+    e->row = (size_t)(m - r->rows);
+    e->field = xstrdup(field);
+    e->shown = xstrdup(shown);
+}
+
+void rep_pub_clear(struct rep *r)
+{
+    for (size_t i = 0; i < r->n_pub; i++) {
+        free(r->pub[i].field);
+        free(r->pub[i].shown);
+    }
+    r->n_pub = 0;
+}
+
+static int cmp_pub(const void *a, const void *b)
+{
+    const struct rep_pub *x = a, *y = b;
+    if (x->row != y->row)
+        return x->row < y->row ? -1 : 1;
+    int c = strcmp(x->field, y->field);
+    return c ? c : strcmp(x->shown, y->shown);
+}
+
+/* Sorts r->pub by row (the rows' order is metrics.csv's) and field, and
+ * keeps one entry of each. */
+static void pub_unique(struct rep *r)
+{
+    if (r->n_pub)
+        qsort(r->pub, r->n_pub, sizeof *r->pub, cmp_pub);
+    size_t u = 0;
+    for (size_t i = 0; i < r->n_pub; i++) {
+        if (u && r->pub[u - 1].row == r->pub[i].row && !strcmp(r->pub[u - 1].field, r->pub[i].field)) {
+            free(r->pub[i].field);
+            free(r->pub[i].shown);
+            continue;
+        }
+        r->pub[u++] = r->pub[i];
+    }
+    r->n_pub = u;
+}
+
+/* A row that is small by compute's flag, or a comparison one of whose
+ * groups (n - k and k, MF_GROUP_SIZES) is. An empty group is not small. */
+static int is_small(const struct rep *r, const struct mrow *m)
+{
+    if (m->n == 0)
+        return 0;
+    if (m->id != M_NONE && (metric_def(m->id)->flags & MF_GROUP_SIZES) && m->n >= 0 && m->k >= 0 &&
+        ((m->k > 0 && m->k < r->min_cell) || (m->n - m->k > 0 && m->n - m->k < r->min_cell)))
+        return 1;
+    return m->small;
+}
+
+/* The model's rows and printed numbers of r. */
+static void model_input(const struct rep *r, int with_truth, struct disclose_row **rows, struct disclose_pub **pub)
+{
+    *rows = xcalloc(r->n_rows ? r->n_rows : 1, sizeof **rows);
+    *pub = xcalloc(r->n_pub ? r->n_pub : 1, sizeof **pub);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const struct mrow *m = &r->rows[i];
+        struct disclose_row *d = &(*rows)[i];
+        d->id = m->id;
+        d->metric = m->metric;
+        d->group = m->group;
+        d->stratum = m->stratum;
+        d->period = m->period;
+        d->n = with_truth ? m->n : AUDIT_NO_TRUTH;
+        d->k = with_truth ? m->k : AUDIT_NO_TRUTH;
+        d->hidden = with_truth && is_small(r, m);
+    }
+    for (size_t i = 0; i < r->n_pub; i++) {
+        (*pub)[i].row = r->pub[i].row;
+        (*pub)[i].field = r->pub[i].field;
+        (*pub)[i].shown = r->pub[i].shown;
+    }
+}
+
+static void hide(struct mrow *m, enum rep_hide why)
+{
+    if (!m->suppressed)
+        m->why = why;
+    m->suppressed = 1;
+}
+
+/* A comparison resting on a hidden group is hidden: its value joined with
+ * the other group's would give the hidden one's (a relation the audit's
+ * counts do not model). */
+static void comparison_rule(struct rep *r)
+{
+    for (size_t i = 0; i < r->n_rows; i++) {
+        struct mrow *c = &r->rows[i];
+        if (c->id == M_NONE || strcmp(c->group, "img_vs_non_img") || c->suppressed)
+            continue;
+        const struct metric_def *d = metric_def(c->id);
+        if (d->base == M_NONE)
+            continue;
+        const char *st = d->base_stratum ? d->base_stratum : c->stratum;
+        const struct mrow *gi = rep_find(r, d->base, "img", st, c->period);
+        const struct mrow *gn = rep_find(r, d->base, "non_img", st, c->period);
+        if ((gi && gi->suppressed) || (gn && gn->suppressed))
+            hide(c, HIDE_COMPLEMENT);
+    }
+}
+
+int rep_hide(struct rep *r, struct imgo_err *err)
+{
+    pub_unique(r);
+    struct disclose_row *rows;
+    struct disclose_pub *pub;
+    struct disclose d;
+    model_input(r, 1, &rows, &pub);
+    int rc = disclose_build(&d, rows, r->n_rows, pub, r->n_pub, r->min_cell, 1, err);
+    for (size_t i = 0; !rc && i < r->n_rows; i++)
+        if (d.figure[i] != AUDIT_NONE && is_small(r, &r->rows[i]))
+            audit_figure_hide(d.a, d.figure[i]);
+    if (!rc)
+        rc = audit_suppress(d.a, err);
+    for (size_t i = 0; !rc && i < r->n_rows; i++) {
+        struct mrow *m = &r->rows[i];
+        if (d.figure[i] != AUDIT_NONE && audit_figure_hidden(d.a, d.figure[i]))
+            hide(m, audit_figure_reason(d.a, d.figure[i], NULL) == AUDIT_COMPLEMENT ? HIDE_COMPLEMENT : HIDE_SMALL);
+        else if (d.figure[i] == AUDIT_NONE && is_small(r, m))
+            hide(m, HIDE_SMALL); /* not printed: its chart points are hidden */
+    }
+    if (!rc)
+        comparison_rule(r);
+    disclose_release(&d);
+    free(rows);
+    free(pub);
+    return rc;
+}
 
 /* img and non_img of the same metric, stratum and period: both or neither. */
 static int pair_rule(struct rep *r)
@@ -327,79 +466,72 @@ static int pair_rule(struct rep *r)
             continue;
         struct mrow *b = find_mut(r, a->id, "non_img", a->stratum, a->period);
         if (b && a->suppressed != b->suppressed) {
-            a->suppressed = b->suppressed = 1;
+            hide(a, HIDE_COMPLEMENT);
+            hide(b, HIDE_COMPLEMENT);
             changed = 1;
         }
     }
     return changed;
 }
 
-/* In a partition with exactly one hidden part, the smallest shown part is
- * hidden too. */
-static int partition_rule(struct rep *r)
+void rep_hide_simple(struct rep *r)
 {
-    int changed = 0;
-    size_t np;
-    const struct partition_def *parts = partition_defs(&np);
-    for (size_t p = 0; p < np; p++) {
-        enum metric_id metric = parts[p].metric;
-        const char *prefix = parts[p].prefix;
-        int by_k = parts[p].size_is_k;
-        size_t pl = strlen(prefix);
-        for (size_t i = 0; i < r->n_rows; i++) {
-            const struct mrow *a = &r->rows[i];
-            if (!a->suppressed || a->id != metric || strncmp(a->stratum, prefix, pl))
-                continue;
-            int hidden = 0;
-            struct mrow *smallest = NULL;
-            for (size_t j = 0; j < r->n_rows; j++) {
-                struct mrow *b = &r->rows[j];
-                if (b->id != metric || strcmp(b->group, a->group) || strcmp(b->period, a->period) ||
-                    strncmp(b->stratum, prefix, pl))
-                    continue;
-                if (b->suppressed)
-                    hidden++;
-                else if (!smallest || (by_k ? b->k < smallest->k : b->n < smallest->n))
-                    smallest = b;
-            }
-            if (hidden == 1 && smallest) {
-                smallest->suppressed = 1;
-                changed = 1;
-            }
-        }
-    }
-    return changed;
-}
-
-/* A comparison row rests on its groups: hidden with them. */
-static void comparison_rule(struct rep *r)
-{
-    for (size_t i = 0; i < r->n_rows; i++) {
-        struct mrow *c = &r->rows[i];
-        if (c->id == M_NONE || strcmp(c->group, "img_vs_non_img") || c->suppressed)
-            continue;
-        const struct metric_def *d = metric_def(c->id);
-        if (d->flags & MF_GROUP_SIZES) {
-            /* n in both groups, k of them in the IMG group */
-            if (c->n >= 0 && c->k >= 0 && (c->k < r->min_cell || c->n - c->k < r->min_cell))
-                c->suppressed = 1;
-            continue;
-        }
-        if (d->base == M_NONE)
-            continue;
-        const char *st = d->base_stratum ? d->base_stratum : c->stratum;
-        const struct mrow *gi = rep_find(r, d->base, "img", st, c->period);
-        const struct mrow *gn = rep_find(r, d->base, "non_img", st, c->period);
-        if ((gi && gi->suppressed) || (gn && gn->suppressed))
-            c->suppressed = 1;
-    }
-}
-
-static void complement_rows(struct rep *r)
-{
-    while (pair_rule(r) | partition_rule(r))
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (is_small(r, &r->rows[i]))
+            hide(&r->rows[i], HIDE_SMALL);
+    while (pair_rule(r))
         ;
     comparison_rule(r);
+}
+
+int rep_verify(struct rep *r, struct imgo_err *err)
+{
+    pub_unique(r);
+    struct disclose_row *rows;
+    struct disclose_pub *pub;
+    struct disclose d;
+    model_input(r, 0, &rows, &pub);
+    int rc = disclose_build(&d, rows, r->n_rows, pub, r->n_pub, r->min_cell, 0, err);
+    if (!rc)
+        rc = audit_check(d.a, err);
+    if (!rc && audit_nleaks(d.a)) {
+        struct buf why = BUF_INIT;
+        for (size_t c = 0; c < audit_ncells(d.a); c++) {
+            long lo, hi;
+            enum audit_verdict v = audit_cell_result(d.a, c, &lo, &hi);
+            if (v == AUDIT_LEAK_RANGE || v == AUDIT_LEAK_ZERO || v == AUDIT_LEAK_ALL) {
+                audit_explain(d.a, c, &why);
+                break;
+            }
+        }
+        rc = imgo_err_set(err, IMGO_EIO, "the report would let a reader work out a small count (%zu in all): %s",
+                          audit_nleaks(d.a), buf_str(&why));
+        buf_release(&why);
+    }
+    disclose_release(&d);
+    free(rows);
+    free(pub);
+    return rc;
+}
+
+int rep_write_public(const struct rep *r, const char *path, struct imgo_err *err)
+{
+    struct buf out = BUF_INIT;
+    buf_adds(&out, "metric,group,stratum,period,field,shown\n");
+    for (size_t i = 0; i < r->n_pub; i++) {
+        const struct rep_pub *e = &r->pub[i];
+        const struct mrow *m = &r->rows[e->row];
+        const char *f[6] = { m->metric, m->group, m->stratum, m->period, e->field, e->shown };
+        for (int j = 0; j < 6; j++) {
+            if (j)
+                buf_addc(&out, ',');
+            metric_csv_field(&out, f[j]);
+        }
+        buf_addc(&out, '\n');
+    }
+    int rc = fs_write_atomic(path, out.data ? out.data : "", out.len, err);
+    buf_release(&out);
+    return rc;
 }
 
 int rep_load(struct rep *r, struct imgo_err *err)
@@ -411,10 +543,8 @@ int rep_load(struct rep *r, struct imgo_err *err)
         rc = load_sources(r, err);
     if (!rc)
         rc = load_warnings(r, err);
-    if (!rc) {
+    if (!rc)
         info_params(r);
-        complement_rows(r);
-    }
     return rc;
 }
 
@@ -437,6 +567,10 @@ void rep_release(struct rep *r)
         free(r->warnings[i]);
     free(r->warnings);
     r->warnings = NULL;
+    rep_pub_clear(r);
+    free(r->pub);
+    r->pub = NULL;
+    r->cap_pub = 0;
     r->n_warnings = 0;
     r->rows = NULL;
     r->info_k = r->info_v = NULL;
@@ -445,10 +579,11 @@ void rep_release(struct rep *r)
 
 /* ---- chart points ------------------------------------------------------ */
 
-/* The same rule on a chart's points: an img point and the non_img point at
- * the same label and x are shown together or not at all, and a group whose
- * every point of a label is hidden (a curve of too few subjects) hides the
- * other group's points of that label. */
+/* The pair rule of a document that is not audited (rep_hide_simple) on a
+ * chart's points: an img point and the non_img point at the same label and
+ * x are shown together or not at all, and a group whose every point of a
+ * label is hidden (a curve of too few subjects) hides the other group's
+ * points of that label. An audited report's points follow their rows. */
 static void complement_points(struct cpoint *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -494,6 +629,13 @@ static const struct mrow *point_row(const struct rep *r, enum chart_id chart, co
         break;
     case C_FELLOWSHIP_MATCH:
         m = rep_find(r, M_FELLOWSHIP_MATCH_RATE, p->series, "", p->label);
+        break;
+    case C_RETENTION_KM:
+        /* a curve shows its group's S(t): hidden with its rows */
+        m = rep_find(r, M_RETENTION_KM, p->series, "t=365", "");
+        break;
+    case C_WORKFORCE_KM:
+        m = rep_find(r, M_WORKFORCE_RETAINED_KM, p->series, "t=730", "");
         break;
     case C_STEP3_VISA:
         if (!strcmp(p->series, "visa")) {
@@ -541,7 +683,8 @@ size_t rep_points(struct rep *r, enum chart_id chart, struct cpoint **out, struc
         if (m && m->suppressed)
             (*out)[i].suppressed = 1;
     }
-    complement_points(*out, n);
+    if (!r->publish)
+        complement_points(*out, n);
     return n;
 }
 

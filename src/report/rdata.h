@@ -23,6 +23,13 @@
 #include "registry.h"
 #include "report.h"
 
+/* Why a row is hidden. */
+enum rep_hide {
+    HIDE_NONE,      /* shown (an empty group, n = 0, shows "no data") */
+    HIDE_SMALL,     /* it rests on fewer than min_cell residents */
+    HIDE_COMPLEMENT /* it would let a reader work out a small one */
+};
+
 /* One row of the metrics table; n, k are -1 when empty and value, lo, hi,
  * p, q NAN. id is M_NONE for a metric this imgo does not know. */
 struct mrow {
@@ -30,7 +37,16 @@ struct mrow {
     char *metric, *group, *stratum, *period;
     long n, k;
     double value, lo, hi, p, q;
-    int suppressed;
+    int small;             /* compute's flag: fewer than min_cell residents */
+    int suppressed;        /* hidden in this report (why says why) */
+    enum rep_hide why;
+};
+
+/* A number the report prints (OUT/public.csv): a field of a row. */
+struct rep_pub {
+    size_t row;            /* index into rep.rows */
+    char *field;           /* n, k, value, ci_low, ci_high, p_value, q_value, text:NAME */
+    char *shown;           /* as printed; "" when hidden */
 };
 
 /* One row of chart_points. */
@@ -59,16 +75,48 @@ struct rep {
     char **warnings;                 /* compute's warnings about the data */
     size_t n_warnings;
     int n_figures;                   /* figures so far, for their numbers */
+    int dry;                         /* a first pass that only collects what is printed */
+    int publish;                     /* collect every printed number (rep_publish) */
+    struct rep_pub *pub;
+    size_t n_pub, cap_pub;
     struct plot *plot;               /* started at the first chart */
     struct buf *h;                   /* the HTML being written */
     const struct report_prov *prov;  /* may be NULL */
     void *kind_state;                /* a report kind's own data */
 };
 
-/* Reads metrics and compute_info from db and applies complementary
- * suppression. IMGO_EUSAGE when the database holds no computed metrics. */
+/* Reads metrics, compute_info, compute's record of the files and its
+ * warnings from db. Rows start shown; compute's flag is kept in small.
+ * IMGO_EUSAGE when the database holds no computed metrics. */
 int rep_load(struct rep *r, struct imgo_err *err);
 void rep_release(struct rep *r);
+
+/* Records that the report prints field of row m as shown ("" for hidden);
+ * a no-op unless r->publish. The same field printed twice is kept once. */
+void rep_publish(struct rep *r, const struct mrow *m, const char *field, const char *shown);
+void rep_pub_clear(struct rep *r);
+
+/* Chooses what the report hides, from what it prints (r->pub, collected by
+ * a first pass with every row shown): the rows of fewer than min_cell
+ * residents, and, chosen by the audit (disclose.h), as few and as small
+ * other rows as make every hidden count impossible to work out; then every
+ * comparison resting on a hidden group, and the points of hidden rows.
+ * IMGO_EIO when no choice protects a count (the message names it). */
+int rep_hide(struct rep *r, struct imgo_err *err);
+
+/* The same without the audit, for a document that is not published (the
+ * committee packet): small rows, their other group, and the comparisons
+ * resting on them. */
+void rep_hide_simple(struct rep *r);
+
+/* Proves the report as printed (r->pub): builds the audit model from the
+ * printed numbers alone, as a reader has them, and checks every hidden
+ * count. IMGO_EIO naming the first count a reader could work out. */
+int rep_verify(struct rep *r, struct imgo_err *err);
+
+/* Writes r->pub as public.csv (header metric,group,stratum,period,field,
+ * shown; sorted like metrics.csv, then by field) atomically to path. */
+int rep_write_public(const struct rep *r, const char *path, struct imgo_err *err);
 
 /* 1 when compute found rows of file f, 0 when the file was not provided
  * (or held only its header), -1 when the database does not say. */

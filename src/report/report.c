@@ -66,9 +66,7 @@ static void toc(struct rep *r, const struct report_kind_def *k)
  * contents follow the cover. */
 static int render(struct rep *r, const struct report_kind_def *k, struct imgo_err *err)
 {
-    int rc = k->begin ? k->begin(r, err) : IMGO_OK;
-    if (rc)
-        return rc;
+    int rc = IMGO_OK;
     struct buf title = BUF_INIT, running = BUF_INIT;
     k->title(r, &title);
     running_head(r, buf_str(&title), &running);
@@ -91,6 +89,31 @@ static int render(struct rep *r, const struct report_kind_def *k, struct imgo_er
     return rc;
 }
 
+/* What the report hides. A published report is rendered twice: a first
+ * pass with every row shown collects every number it would print, from
+ * which the audit chooses what to hide (rep_hide); the second pass prints
+ * with those rows hidden, and what it printed is proved again, from the
+ * printed numbers alone, before anything is written. */
+static int choose_hidden(struct rep *r, const struct report_kind_def *k, struct imgo_err *err)
+{
+    if (!k->published) {
+        rep_hide_simple(r);
+        return IMGO_OK;
+    }
+    struct buf scratch = BUF_INIT, *html = r->h;
+    r->h = &scratch;
+    r->dry = r->publish = 1;
+    int rc = render(r, k, err);
+    r->h = html;
+    r->dry = 0;
+    r->n_figures = 0;
+    buf_release(&scratch);
+    if (!rc)
+        rc = rep_hide(r, err);
+    rep_pub_clear(r);
+    return rc;
+}
+
 int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_prov *prov,
                  struct imgo_err *err)
 {
@@ -107,14 +130,26 @@ int report_write(sqlite3 *db, int kind, const char *outdir, const struct report_
     int rc = fs_mkdirs(outdir, err);
     if (!rc)
         rc = rep_load(&r, err);
+    if (!rc && k->begin)
+        rc = k->begin(&r, err);
+    if (!rc)
+        rc = choose_hidden(&r, k, err);
     if (!rc)
         rc = render(&r, k, err);
+    if (!rc && k->published)
+        rc = rep_verify(&r, err);
     if (k->end)
         k->end(&r);
     struct imgo_err perr = IMGO_ERR_INIT;
     int prc = plot_close(r.plot, &perr);
     if (!rc && prc)
         rc = imgo_err_set(err, prc, "%s", perr.msg);
+    if (!rc && k->published) {
+        struct buf path = BUF_INIT;
+        buf_addf(&path, "%s/public.csv", outdir);
+        rc = rep_write_public(&r, buf_str(&path), err);
+        buf_release(&path);
+    }
     if (!rc) {
         struct buf path = BUF_INIT;
         buf_addf(&path, "%s/report.html", outdir);

@@ -2,6 +2,7 @@
  * rhtml.c - formatting what a report shows (see rhtml.h).
  */
 #include "rhtml.h"
+#include "disclose.h"
 #include "cohort.h"
 #include "html.h"
 
@@ -67,6 +68,17 @@ void rep_value(struct buf *b, double v, enum metric_show fmt)
     }
 }
 
+/* p as printed: "< 0.001", "0.123" or "n/a" (plain text). */
+static void p_text(struct buf *b, double p)
+{
+    if (!isfinite(p))
+        buf_adds(b, "n/a");
+    else if (p < 0.001)
+        buf_adds(b, "< 0.001");
+    else
+        rep_num(b, p, 3);
+}
+
 void rep_p(struct buf *b, double p)
 {
     if (!isfinite(p))
@@ -81,67 +93,176 @@ void rep_p(struct buf *b, double p)
 
 void rep_supp(const struct rep *r, struct buf *b)
 {
-    buf_addf(b, "<span class=\"supp\">suppressed (n&lt;%d)</span>", r->min_cell);
+    buf_addf(b, "<span class=\"supp\">fewer than %d</span>", r->min_cell);
 }
 
 void rep_supp_text(const struct rep *r, char *out, size_t n)
 {
-    snprintf(out, n, "suppressed (n<%d)", r->min_cell);
+    (void)r;
+    snprintf(out, n, "hidden to protect small groups");
 }
 
-void rep_est(const struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n)
+/* The field of a row hidden for being small that its label speaks of: the
+ * row's n, or the k of a breakdown part (a group of residents itself). */
+/* Whether a field of a row hidden for being small is labelled "fewer than
+ * M": a group count (n, or a k that counts a group) of 1..M-1. What the
+ * label tells is part of the audit's model (disclose.h). */
+static int small_field(const struct rep *r, const struct mrow *m, const char *field)
+{
+    if (m->why != HIDE_SMALL)
+        return 0;
+    if (!strcmp(field, "n"))
+        return m->n > 0 && m->n < r->min_cell;
+    return !strcmp(field, "k") && disclose_k_is_group(m->id) && m->k > 0 && m->k < r->min_cell;
+}
+
+void rep_hidden(struct rep *r, struct buf *b, const struct mrow *m)
+{
+    if (m && m->why == HIDE_COMPLEMENT)
+        buf_adds(b, "<span class=\"supp\" title=\"Hidden so that a small group elsewhere cannot be worked out "
+                    "(see Methods)\">hidden: protects a small group</span>");
+    else
+        rep_supp(r, b);
+    if (!m || !r->publish)
+        return;
+    /* a hidden row prints none of its numbers; its label says what it says */
+    static const char *const fields[] = { "n", "k", "value", "ci_low", "ci_high", "p_value", "q_value" };
+    int has[] = { m->n >= 0, m->k >= 0, 1, 1, 1, isfinite(m->p), isfinite(m->q) };
+    char label[32];
+    snprintf(label, sizeof label, "fewer than %d", r->min_cell);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (has[i])
+            rep_publish(r, m, fields[i], small_field(r, m, fields[i]) ? label : "");
+}
+
+/* A number of a row: printed into b (escaped) and published as field. */
+static void print_pub(struct rep *r, struct buf *b, const struct mrow *m, const char *field, const struct buf *text)
+{
+    html_esc(b, buf_str(text));
+    rep_publish(r, m, field, buf_str(text));
+}
+
+void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *field, long v)
 {
     if (!m) {
         buf_adds(b, "<span class=\"na\">no data</span>");
         return;
     }
     if (m->suppressed) {
-        rep_supp(r, b);
+        rep_hidden(r, b, m);
         return;
     }
+    struct buf t = BUF_INIT;
+    buf_addf(&t, "%ld", v);
+    print_pub(r, b, m, field, &t);
+    buf_release(&t);
+}
+
+void rep_est(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n)
+{
+    if (!m) {
+        buf_adds(b, "<span class=\"na\">no data</span>");
+        return;
+    }
+    if (m->suppressed) {
+        rep_hidden(r, b, m);
+        return;
+    }
+    if (m->n == 0) {
+        /* an empty group: nobody to report on */
+        buf_adds(b, "<span class=\"na\">no data</span>");
+        rep_publish(r, m, "n", "0");
+        return;
+    }
+    struct buf t = BUF_INIT;
     if (!isfinite(m->value))
         buf_adds(b, "not estimable");
-    else
-        rep_value(b, m->value, fmt);
+    else {
+        rep_value(&t, m->value, fmt);
+        print_pub(r, b, m, "value", &t);
+    }
     if (isfinite(m->value) && isfinite(m->lo) && isfinite(m->hi)) {
         buf_adds(b, " <span class=\"ci\">(");
+        buf_reset(&t);
         if (fmt == SHOW_PP) {
-            rep_num(b, 100 * m->lo, 1);
+            rep_num(&t, 100 * m->lo, 1);
+            buf_adds(b, buf_str(&t));
+            buf_adds(&t, " pp");
+            rep_publish(r, m, "ci_low", buf_str(&t));
             buf_adds(b, " to ");
-            rep_num(b, 100 * m->hi, 1);
+            buf_reset(&t);
+            rep_num(&t, 100 * m->hi, 1);
+            buf_adds(b, buf_str(&t));
+            buf_adds(&t, " pp");
+            rep_publish(r, m, "ci_high", buf_str(&t));
             buf_adds(b, " pp");
         } else {
-            rep_value(b, m->lo, fmt);
+            rep_value(&t, m->lo, fmt);
+            print_pub(r, b, m, "ci_low", &t);
             buf_adds(b, " to ");
-            rep_value(b, m->hi, fmt);
+            buf_reset(&t);
+            rep_value(&t, m->hi, fmt);
+            print_pub(r, b, m, "ci_high", &t);
         }
         buf_adds(b, ")</span>");
     }
     if (show_n && m->n >= 0) {
         buf_adds(b, "<br><span class=\"nk\">");
-        if (show_n == 2 && m->k >= 0)
-            buf_addf(b, "%ld of %ld", m->k, m->n);
-        else
-            buf_addf(b, "n = %ld", m->n);
+        if (show_n == 2 && m->k >= 0) {
+            rep_count(r, b, m, "k", m->k);
+            buf_adds(b, " of ");
+        } else
+            buf_adds(b, "n = ");
+        rep_count(r, b, m, "n", m->n);
         buf_adds(b, "</span>");
     }
+    buf_release(&t);
 }
 
-void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int with_q)
+void rep_row_value(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt)
+{
+    if (m->suppressed) {
+        rep_hidden(r, b, m);
+        return;
+    }
+    if (!isfinite(m->value)) {
+        buf_adds(b, "n/a");
+        return;
+    }
+    struct buf t = BUF_INIT;
+    rep_value(&t, m->value, fmt);
+    print_pub(r, b, m, "value", &t);
+    buf_release(&t);
+}
+
+void rep_pvalue(struct rep *r, struct buf *b, const struct mrow *m, int with_q)
+{
+    struct buf t = BUF_INIT;
+    buf_adds(b, "p ");
+    rep_p(b, m->p);
+    p_text(&t, m->p);
+    rep_publish(r, m, "p_value", buf_str(&t));
+    if (with_q) {
+        buf_adds(b, "<br>q ");
+        rep_p(b, m->q);
+        buf_reset(&t);
+        p_text(&t, m->q);
+        rep_publish(r, m, "q_value", buf_str(&t));
+    }
+    buf_release(&t);
+}
+
+void rep_p_cell(struct rep *r, struct buf *b, const struct mrow *m, int with_q)
 {
     buf_adds(b, "<td>");
     if (!m)
         buf_adds(b, "<span class=\"na\">no data</span>");
     else if (m->suppressed)
-        rep_supp(r, b);
-    else {
-        buf_adds(b, "p ");
-        rep_p(b, m->p);
-        if (with_q) {
-            buf_adds(b, "<br>q ");
-            rep_p(b, m->q);
-        }
-    }
+        rep_hidden(r, b, m);
+    else if (m->n == 0)
+        buf_adds(b, "<span class=\"na\">no data</span>");
+    else
+        rep_pvalue(r, b, m, with_q);
     buf_adds(b, "</td>");
 }
 
@@ -185,7 +306,7 @@ void rep_section(struct buf *b, const char *id, int number, const char *title)
     buf_adds(b, "</h2>\n");
 }
 
-void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+void rep_group_cells(struct rep *r, struct buf *b, const char *label, enum metric_id metric,
                      const char *stratum, const char *period, enum metric_show fmt, int show_n)
 {
     buf_adds(b, "<tr><th scope=\"row\">");
@@ -198,7 +319,7 @@ void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum
     }
 }
 
-void rep_group_row(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+void rep_group_row(struct rep *r, struct buf *b, const char *label, enum metric_id metric,
                    const char *stratum, const char *period, enum metric_show fmt, int show_n)
 {
     rep_group_cells(r, b, label, metric, stratum, period, fmt, show_n);

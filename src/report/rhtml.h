@@ -26,16 +26,37 @@ void rep_value(struct buf *b, double v, enum metric_show fmt);
 /* A p-value: "< 0.001" or "= 0.123" ("n/a" when not finite). */
 void rep_p(struct buf *b, double p);
 
-/* The label of a hidden cell, as HTML and as plain text. */
+/* The label of a hidden figure: "fewer than 5" (HTML), and the words of a
+ * chart's key or caption for points not drawn. */
 void rep_supp(const struct rep *r, struct buf *b);
 void rep_supp_text(const struct rep *r, char *out, size_t n);
 
-/* An estimate with its interval: "no data" for NULL, the suppression label
- * for a hidden row. show_n: 0 nothing, 1 "n = N", 2 "K of N" below it. */
-void rep_est(const struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n);
+/* The label of a hidden row by why it is hidden ("fewer than 5", or
+ * "hidden: protects a small group" explained in Methods), and its fields
+ * published as hidden (the small count as its label says). m may be NULL
+ * (the small label). */
+void rep_hidden(struct rep *r, struct buf *b, const struct mrow *m);
+
+/* Every function below that prints a number of a row publishes it
+ * (rep_publish) as printed: nothing else may print a row's number. */
+
+/* An estimate with its interval: "no data" for NULL or an empty group,
+ * the label of a hidden row. show_n: 0 nothing, 1 "n = N", 2 "K of N"
+ * below it. */
+void rep_est(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n);
+
+/* A count of row m (v: its n, its k, or a count stated in text, field
+ * text:NAME), or the row's label when it is hidden. */
+void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *field, long v);
+
+/* The value of a row alone, as fmt prints it. */
+void rep_row_value(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt);
+
+/* "p = 0.033" of a shown row (and "q ..." after a line break when with_q). */
+void rep_pvalue(struct rep *r, struct buf *b, const struct mrow *m, int with_q);
 
 /* A table cell with the row's p (and q when with_q). */
-void rep_p_cell(const struct rep *r, struct buf *b, const struct mrow *m, int with_q);
+void rep_p_cell(struct rep *r, struct buf *b, const struct mrow *m, int with_q);
 
 /* A "No data: WHAT" paragraph. */
 void rep_no_data(struct buf *b, const char *what);
@@ -53,9 +74,9 @@ int rep_missing(const struct rep *r, enum metric_id metric, struct buf *out);
  * extra header cells as HTML or NULL), a row, and a row left open for
  * extra cells (close it with "</tr>\n"). */
 void rep_group_head(struct buf *b, const char *first, const char *extra);
-void rep_group_row(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+void rep_group_row(struct rep *r, struct buf *b, const char *label, enum metric_id metric,
                    const char *stratum, const char *period, enum metric_show fmt, int show_n);
-void rep_group_cells(const struct rep *r, struct buf *b, const char *label, enum metric_id metric,
+void rep_group_cells(struct rep *r, struct buf *b, const char *label, enum metric_id metric,
                      const char *stratum, const char *period, enum metric_show fmt, int show_n);
 
 /* "<section id=ID>" and its numbered heading. */

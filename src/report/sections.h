@@ -30,6 +30,7 @@ struct report_kind_def {
     const char *name;                              /* "annual" */
     void (*title)(const struct rep *r, struct buf *out); /* the document's title */
     int confidential;                              /* marked so on every page */
+    int published;                                 /* for publication: OUT/public.csv, the audit */
     /* Optional: before the first section (the kind's own data in
      * r->kind_state) and after the last (frees it, also after an error). */
     int (*begin)(struct rep *r, struct imgo_err *err);

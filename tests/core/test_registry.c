@@ -39,9 +39,14 @@ static void relations_consistent(void **state)
     for (int i = 0; i < M_COUNT; i++) {
         const struct metric_def *d = metric_def(i);
         if (d->base != M_NONE) {
-            assert_true(d->groups & MG_CMP);
+            /* a comparison of the base's groups, or a change of its 'all' rows */
+            assert_true((d->groups & MG_CMP) || ((d->flags & MF_CHANGE) && (d->groups & MG_ALL)));
             assert_true(metric_def(d->base)->groups & MG_RATE);
         }
+        if (d->flags & (MF_CMP_SUMS | MF_CMP_N))
+            assert_true((d->groups & MG_CMP) && d->base != M_NONE);
+        if (d->flags & MF_CHANGE)
+            assert_true(d->base != M_NONE && (metric_def(d->base)->flags & MF_RATE));
         if (d->bh_prefix) {
             assert_true(d->groups & MG_CMP);
             assert_int_equal(d->bh_prefix[strlen(d->bh_prefix) - 1], '=');

@@ -8,7 +8,7 @@
 run "$IMGO" --help
 cp "$T/out" "$T/top"
 commands=$(sed -n '/^commands:$/,/^$/p' "$T/top" | awk 'NF && $1 != "commands:" { print $1 }')
-expect_eq "imgo --help lists the commands" "$(echo $commands)" "check ingest compute report run synth map template help"
+expect_eq "imgo --help lists the commands" "$(echo $commands)" "check ingest compute report run audit synth map template help"
 run "$IMGO" help
 cmp -s "$T/out" "$T/top" && ok "imgo help is imgo --help" || not_ok "imgo help is imgo --help"
 run "$IMGO" -h

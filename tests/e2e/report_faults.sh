@@ -15,6 +15,7 @@ expect_rc "a good compute and report" 0
 cp "$T/o/report.html" "$T/report.before"
 cp "$T/o/run.json" "$T/run.before"
 cp "$T/o/metrics.csv" "$T/metrics.before"
+cp "$T/o/public.csv" "$T/public.before"
 
 # The computed tables, to compare after every failure.
 dump() { sqlite3 "$T/db" '.dump metrics chart_points compute_info' | sha256sum; }
@@ -29,13 +30,13 @@ expect_fault() {
     else not_ok "$1: database as it was"; fi
 }
 
-# expect_outputs_kept NAME: report.html, run.json and metrics.csv of the good
+# expect_outputs_kept NAME: report.html, public.csv, run.json and metrics.csv of the good
 # run are untouched, and no temporary file is left beside them.
 expect_outputs_kept() {
     if cmp -s "$T/o/report.html" "$T/report.before" && cmp -s "$T/o/run.json" "$T/run.before" &&
-        cmp -s "$T/o/metrics.csv" "$T/metrics.before"; then ok "$1: earlier outputs untouched"
+        cmp -s "$T/o/metrics.csv" "$T/metrics.before" && cmp -s "$T/o/public.csv" "$T/public.before"; then ok "$1: earlier outputs untouched"
     else not_ok "$1: earlier outputs untouched"; fi
-    left=$(ls -A "$T/o" | grep -v -e '^report.html$' -e '^run.json$' -e '^metrics.csv$' -e '^charts$' -e '^tables$')
+    left=$(ls -A "$T/o" | grep -v -e '^report.html$' -e '^run.json$' -e '^metrics.csv$' -e '^public.csv$' -e '^charts$' -e '^tables$')
     expect_eq "$1: no temporary file left" "$left" ""
 }
 
@@ -129,7 +130,11 @@ for n in 0 1 5 20 100 400 1500 6000 25000; do
 done
 for n in 0 3 50 300 2000 10000; do
     run env IMGO_FAIL_ALLOC_AFTER=$n "$IMGO" report --db "$T/db" --kind annual --out "$T/o"
-    if [ "$rc" = 0 ]; then cp "$T/o/report.html" "$T/report.before"; continue; fi
+    if [ "$rc" = 0 ]; then
+        cp "$T/o/report.html" "$T/report.before"
+        cp "$T/o/public.csv" "$T/public.before"
+        continue
+    fi
     failed=$((failed + 1))
     expect_fault "report, allocation $n fails" "out of memory"
     expect_outputs_kept "report, allocation $n fails"

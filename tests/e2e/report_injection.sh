@@ -4,7 +4,7 @@
 # and arrives as text.
 . tests/lib.sh
 
-"$IMGO" synth --residents 60 --seed 7 --out "$T/c" >/dev/null
+"$IMGO" synth --residents 200 --seed 7 --out "$T/c" >/dev/null
 H='"P1 `touch PWNED` system(""touch PWNED"") @macro
 EOD
 </svg><script>alert(1)</script> '"'"'q'"'"'"'

@@ -9,7 +9,7 @@
 # escaped, leave every chart valid, and run nothing.
 . tests/lib.sh
 
-"$IMGO" synth --residents 60 --seed 5 --out "$T/c" >/dev/null
+"$IMGO" synth --residents 200 --seed 5 --out "$T/c" >/dev/null
 
 # The raw value, and how a CSV field writes it (quotes doubled, quoted).
 H='`touch PWNED` system("touch PWNED") @macro
@@ -49,7 +49,7 @@ db=$T/o/outcomes.db
 
 # stored verbatim (prepared statements: the DROP TABLE is text)
 expect_eq "residents table still there, every resident in it" \
-    "$(sqlite3 "$db" 'SELECT COUNT(*) FROM residents')" "60"
+    "$(sqlite3 "$db" 'SELECT COUNT(*) FROM residents')" "200"
 for col in "residents program" "residents specialty" "residents school_region" \
     "fellowship_applications fellowship_specialty" "evaluations rotation" "patient_experience period"; do
     set -- $col

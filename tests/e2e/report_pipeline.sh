@@ -47,14 +47,21 @@ else
 fi
 if [ -f "$T/o7/outcomes.db" ]; then ok "--db defaults to OUT/outcomes.db"; else not_ok "--db defaults to OUT/outcomes.db"; fi
 expect_eq "run.json lists every input file" "$(grep -c '"sha256"' "$T/o7/run.json")" "11"
-# the tiny cohort has 4 residents: every rate is suppressed at min_cell 5
-if grep -q 'suppressed (n&lt;5)' "$T/o7/report.html"; then ok "small cells suppressed"; else not_ok "small cells suppressed"; fi
+# the tiny cohort has 4 residents: every rate is hidden at min_cell 5
+if grep -q 'fewer than 5' "$T/o7/report.html"; then ok "small cells suppressed"; else not_ok "small cells suppressed"; fi
 printf 'min_cell = 1\n' >"$T/m1.pipeline"
 run "$IMGO" run "$T/m1.pipeline" --input fixtures/tiny --out "$T/o8"
 expect_rc "min_cell 1" 0
-# with min_cell 1 only the empty cells (n = 0) are suppressed, and say n<1
-expect_eq "min_cell 1: no n<5 cell" "$(grep -c 'suppressed (n&lt;5)' "$T/o8/report.html")" "0"
-if grep -q 'suppressed (n&lt;1)' "$T/o8/report.html"; then ok "suppression text carries min_cell"; else not_ok "suppression text carries min_cell"; fi
+# with min_cell 1 no count is small: nothing is hidden
+expect_eq "min_cell 1: nothing hidden" "$(grep -c -e 'fewer than' -e 'hidden: protects' "$T/o8/report.html")" "0"
+printf 'min_cell = 3\n' >"$T/m3.pipeline"
+run "$IMGO" run "$T/m3.pipeline" --input fixtures/tiny --out "$T/o8m3"
+expect_rc "min_cell 3" 0
+if grep -q "fewer than 3" "$T/o8m3/report.html" && ! grep -q "fewer than 5" "$T/o8m3/report.html"; then
+    ok "suppression text carries min_cell"
+else
+    not_ok "suppression text carries min_cell"
+fi
 if grep -q '<svg' "$T/o8/report.html"; then ok "min_cell 1 draws charts of the tiny cohort"; else not_ok "min_cell 1 draws charts of the tiny cohort"; fi
 
 # optional files missing: "No data" lines, not failures
@@ -71,7 +78,7 @@ done
 # a file nobody gave is never a confident 0%, nor a hidden figure
 if grep -q '>0\.0%' "$T/o9/report.html"; then not_ok "residents only: no figure reads 0.0%" "$(grep -o '.\{80\}>0\.0%' "$T/o9/report.html" | head -3)"
 else ok "residents only: no figure reads 0.0%"; fi
-if grep -qF 'no data: mentor_assignments.csv was not provided' "$T/o9/report.html"; then ok "residents only: coverage says its file was not provided"
+if grep -qF 'No data: mentor_assignments.csv was not provided' "$T/o9/report.html"; then ok "residents only: coverage says its file was not provided"
 else not_ok "residents only: coverage says its file was not provided"; fi
 if grep -q 'Adverse CCC actions</h3>' "$T/o9/report.html" && ! sed -n '/Adverse CCC actions<\/h3>/,/<h[23]/p' "$T/o9/report.html" | grep -q 'suppressed'; then
     ok "residents only: adverse actions are not 'suppressed' but missing"

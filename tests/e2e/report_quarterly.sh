@@ -31,4 +31,4 @@ has "early warning: graduation gap" '<tr><th scope="row">R001</th><td>IMG</td><t
 has "early warning: several reasons" '<tr><th scope="row">R004</th><td>IMG</td><td>graduated 11 years before starting; no active senior resident, faculty mentor; cadence behind (5 week(s), 2 month(s) without a meeting)</td></tr>'
 hasnt "residents who left are not listed" '<th scope="row">R003</th>'
 has "bias quarters" '<tr><th scope="row">2022 Q4</th>'
-has "small groups suppressed in the bias screen" 'suppressed (n&lt;5)'
+has "small groups suppressed in the bias screen" 'fewer than 5'

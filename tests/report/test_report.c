@@ -58,13 +58,14 @@ static void metric(sqlite3 *db, const char *m, const char *g, const char *s, con
     sqlite3_finalize(st);
 }
 
-static void point(sqlite3 *db, const char *chart, int seq, const char *series, const char *label, double x,
-                  double v, double lo, double hi, int supp)
+/* A chart point of n residents (a KM step: n at risk, one event). */
+static void point_nv(sqlite3 *db, const char *chart, int seq, const char *series, const char *label, double x,
+                     long n, double v, double lo, double hi, int supp)
 {
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "INSERT INTO chart_points (chart, seq, series, label, x, n, k, value, "
-                                        "ci_low, ci_high, suppressed) VALUES (?,?,?,?,?,10,1,?,?,?,?)",
+                                        "ci_low, ci_high, suppressed) VALUES (?,?,?,?,?,?,1,?,?,?,?)",
                                         -1, &st, NULL),
                      SQLITE_OK);
     sqlite3_bind_text(st, 1, chart, -1, SQLITE_STATIC);
@@ -72,14 +73,27 @@ static void point(sqlite3 *db, const char *chart, int seq, const char *series, c
     sqlite3_bind_text(st, 3, series, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 5, x);
-    sqlite3_bind_double(st, 6, v);
+    sqlite3_bind_int64(st, 6, n);
+    sqlite3_bind_double(st, 7, v);
     if (isfinite(lo))
-        sqlite3_bind_double(st, 7, lo);
+        sqlite3_bind_double(st, 8, lo);
     if (isfinite(hi))
-        sqlite3_bind_double(st, 8, hi);
-    sqlite3_bind_int(st, 9, supp);
+        sqlite3_bind_double(st, 9, hi);
+    sqlite3_bind_int(st, 10, supp);
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
+}
+
+static void point(sqlite3 *db, const char *chart, int seq, const char *series, const char *label, double x,
+                  double v, double lo, double hi, int supp)
+{
+    point_nv(db, chart, seq, series, label, x, 10, v, lo, hi, supp);
+}
+
+static void point_n(sqlite3 *db, const char *chart, int seq, const char *series, const char *label, double x,
+                    long n, double v, int supp)
+{
+    point_nv(db, chart, seq, series, label, x, n, v, NAN, NAN, supp);
 }
 
 /* The tables compute writes (schema migration 2 once it is merged). */
@@ -124,13 +138,14 @@ static void build_db(const char *path, int with_metrics)
         metric(db, "cohort.residents", "all", "", "", 40, 40, 40, NAN, NAN, NAN, NAN, 0);
         metric(db, "cohort.residents", "img", "", "", 22, 22, 22, NAN, NAN, NAN, NAN, 0);
         metric(db, "cohort.residents", "non_img", "", "", 18, 18, 18, NAN, NAN, NAN, NAN, 0);
-        metric(db, "cohort.residents", "img", "visa=h1b", "", 3, 3, 3, NAN, NAN, NAN, NAN, 1);
+        metric(db, "cohort.residents", "img", "visa=h1b", "", 22, 3, 3.0 / 22, NAN, NAN, NAN, NAN, 1);
         const char *g3[] = { "all", "img", "non_img" };
         const char *ts[] = { "t=365", "t=730", "t=1095" };
         for (int g = 0; g < 3; g++)
             for (int t = 0; t < 3; t++)
-                metric(db, "retention.km", g3[g], ts[t], "", 20, 2, 0.9 - 0.05 * t, 0.7, 0.97, NAN, NAN, 0);
-        metric(db, "retention.logrank", "img_vs_non_img", "", "", 40, 6, 1.234, NAN, NAN, 0.2663, NAN, 0);
+                metric(db, "retention.km", g3[g], ts[t], "", g ? 10 : 20, g ? 2 : 4, 0.9 - 0.05 * t, 0.7, 0.97,
+                       NAN, NAN, 0);
+        metric(db, "retention.logrank", "img_vs_non_img", "", "", 20, 4, 1.234, NAN, NAN, 0.2663, NAN, 0);
         char ex[64];
         snprintf(ex, sizeof ex, "exam=%s", EXAM);
         metric(db, "board.first_attempt_pass_rate", "all", ex, "2024", 12, 10, 10.0 / 12, 0.55, 0.95, NAN, NAN, 0);
@@ -255,14 +270,14 @@ static void test_annual(void **state)
     assert_non_null(strstr(s, "<tr><th scope=\"row\">E&lt;b&gt;1&lt;/b&gt;</th>"));
     assert_null(strstr(s, "<tr><th scope=\"row\">E2</th>"));
     /* suppression where flagged, and only there */
-    assert_non_null(strstr(s, "suppressed (n&lt;5)"));
+    assert_non_null(strstr(s, "fewer than 5"));
     assert_null(strstr(s, "66.7%")); /* img 2024 board rate, suppressed */
     assert_null(strstr(s, "50.0%")); /* h1b step 3, suppressed */
     assert_non_null(strstr(s, "83.3%"));  /* all 2024 board rate */
     /* non-IMG 2024 board rate (n = 9): hidden with the img one, else the
      * img count is all minus non-IMG (complementary suppression) */
     assert_null(strstr(s, "88.9%"));
-    assert_non_null(strstr(s, "Non-IMG (suppressed (n&lt;5): 2024)"));
+    assert_non_null(strstr(s, "Non-IMG (hidden to protect small groups: 2024)"));
     assert_non_null(strstr(s, "60.0%"));  /* img 2025, n = 5 = min_cell: shown */
     /* the board flag and the change from the year before */
     assert_non_null(strstr(s, "accreditation flag raised"));
@@ -286,8 +301,8 @@ static void test_annual(void **state)
     assert_int_equal(access("out/charts/step3_visa.svg", F_OK), 0);
     assert_int_equal(access("out/charts/board_pass_ex-touch-pwned-m-svg-script.svg", F_OK), 0);
     /* suppressed points are named in the key, not drawn */
-    assert_non_null(strstr(s, "IMG (suppressed (n&lt;5): 2024)"));
-    assert_non_null(strstr(s, "suppressed (n&lt;5), not drawn: 1 evaluator(s)"));
+    assert_non_null(strstr(s, "IMG (hidden to protect small groups: 2024)"));
+    assert_non_null(strstr(s, "not drawn, to protect small groups: 1 evaluator(s)"));
     /* a second render is byte-identical */
     render("t.db", "out2", &h2);
     assert_int_equal(h.len, h2.len);
@@ -416,28 +431,31 @@ struct crow {
 
 static const struct crow CROWS[] = {
     /* 2024: img n = 3 is suppressed, so non-IMG (n = 10) and the difference go too */
-    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2024", 13, 10, 0.7692, "76.9%", 0 },
-    { "board.first_attempt_pass_rate", "img", "exam=ABC", "2024", 3, 1, 0.3333, "33.3%", 1 },
+    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2024", 13, 11, 0.8462, "84.6%", 0 },
+    { "board.first_attempt_pass_rate", "img", "exam=ABC", "2024", 3, 2, 0.6667, "66.7%", 1 },
     { "board.first_attempt_pass_rate", "non_img", "exam=ABC", "2024", 10, 9, 0.9, "90.0%", 1 },
-    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2024", 13, 10, -0.5667, "-56.7 pp", 1 },
+    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2024", 13, 11, -0.2333, "-23.3 pp", 1 },
     /* 2025: both groups >= 5: everything shown */
-    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2025", 12, 6, 0.5833, "58.3%", 0 },
+    { "board.first_attempt_pass_rate", "all", "exam=ABC", "2025", 12, 7, 0.5833, "58.3%", 0 },
     { "board.first_attempt_pass_rate", "img", "exam=ABC", "2025", 6, 5, 0.8333, "83.3%", 0 },
-    { "board.first_attempt_pass_rate", "non_img", "exam=ABC", "2025", 6, 1, 0.1667, "16.7%", 0 },
-    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2025", 12, 6, 0.6667, "+66.7 pp", 0 },
-    /* fellowship: one IMG applicant */
-    { "fellowship.match_rate", "all", "", "", 8, 5, 0.625, "62.5%", 0 },
+    { "board.first_attempt_pass_rate", "non_img", "exam=ABC", "2025", 6, 2, 0.3333, "33.3%", 0 },
+    { "board.first_attempt_pass_diff", "img_vs_non_img", "exam=ABC", "2025", 12, 7, 0.5, "+50.0 pp", 0 },
+    /* fellowship: one IMG applicant. Non-IMG goes with it, and so does the
+     * total: with 8 in all and the non-IMGs labelled as not small (5 or
+     * more), the IMGs would be 1 to 3, not any of 1 to 4 */
+    { "fellowship.match_rate", "all", "", "", 8, 5, 0.625, "62.5%", 1 },
     { "fellowship.match_rate", "img", "", "", 1, 1, 1.0, "100.0%", 1 },
     { "fellowship.match_rate", "non_img", "", "", 7, 4, 0.5714, "57.1%", 1 },
     { "fellowship.match_diff", "img_vs_non_img", "", "", 8, 5, 0.4286, "+42.9 pp", 1 },
-    /* retention: four IMGs; the non-IMG curve and the log-rank test go too */
+    /* retention: four IMGs; the non-IMG curve goes too (all residents' 34
+     * less it would give them), and the log-rank test */
     { "retention.km", "all", "t=365", "", 34, 3, 0.8771, "87.7%", 0 },
     { "retention.km", "img", "t=365", "", 4, 1, 0.75, "75.0%", 1 },
     { "retention.km", "non_img", "t=365", "", 30, 2, 0.9123, "91.2%", 1 },
     { "retention.logrank", "img_vs_non_img", "", "", 34, 3, 3.21, "chi-square 3.21", 1 },
     /* adverse actions: two non-IMGs reviewed */
     { "bias.adverse_action_rate", "all", "", "", 22, 4, 0.1818, "18.2%", 0 },
-    { "bias.adverse_action_rate", "img", "", "", 20, 3, 0.1512, "15.1%", 1 },
+    { "bias.adverse_action_rate", "img", "", "", 20, 3, 0.15, "15.0%", 1 },
     { "bias.adverse_action_rate", "non_img", "", "", 2, 1, 0.5, "50.0%", 1 },
     { "bias.adverse_action_rr", "img_vs_non_img", "", "", 22, 4, 0.37, "0.37", 1 },
     /* an evaluator with 3 evaluations of IMGs is hidden, one with 10 shown */
@@ -488,16 +506,16 @@ static void test_complementary_suppression(void **state)
     point(db, "step3_visa", 2, "visa", "j1", 2, 0.6667, NAN, NAN, 0);
     point(db, "step3_visa", 3, "visa", "h1b", 3, 0.5, NAN, NAN, 1);
     /* chart points: board rates per year, a KM curve per group, the funnel */
-    point(db, "board_pass", 1, "all", "ABC", 2024, 0.7692, NAN, NAN, 0);
+    point(db, "board_pass", 1, "all", "ABC", 2024, 0.8462, NAN, NAN, 0);
     point(db, "board_pass", 2, "all", "ABC", 2025, 0.5833, NAN, NAN, 0);
-    point(db, "board_pass", 3, "img", "ABC", 2024, 0.3333, NAN, NAN, 1);
+    point(db, "board_pass", 3, "img", "ABC", 2024, 0.6667, NAN, NAN, 1);
     point(db, "board_pass", 4, "img", "ABC", 2025, 0.8333, NAN, NAN, 0);
     point(db, "board_pass", 5, "non_img", "ABC", 2024, 0.9, NAN, NAN, 0);
-    point(db, "board_pass", 6, "non_img", "ABC", 2025, 0.1667, NAN, NAN, 0);
-    point(db, "retention_km", 1, "img", "", 0, 1, NAN, NAN, 1);
-    point(db, "retention_km", 2, "img", "", 100, 0.75, NAN, NAN, 1);
-    point(db, "retention_km", 3, "non_img", "", 0, 1, NAN, NAN, 0);
-    point(db, "retention_km", 4, "non_img", "", 200, 0.9123, NAN, NAN, 0);
+    point(db, "board_pass", 6, "non_img", "ABC", 2025, 0.3333, NAN, NAN, 0);
+    point_n(db, "retention_km", 1, "img", "", 0, 4, 1, 1);
+    point_n(db, "retention_km", 2, "img", "", 100, 3, 0.75, 1);
+    point_n(db, "retention_km", 3, "non_img", "", 0, 30, 1, 0);
+    point_n(db, "retention_km", 4, "non_img", "", 200, 28, 0.9123, 0);
     point(db, "evaluator_funnel", 1, "evaluator", "E8", 20, -0.654, NAN, NAN, 0);
     point(db, "evaluator_funnel", 2, "evaluator", "E9", 20, -0.777, NAN, NAN, 0);
     point(db, "evaluator_funnel", 3, "pooled", "", 20, -0.111, NAN, NAN, 0);
@@ -513,36 +531,46 @@ static void test_complementary_suppression(void **state)
                           found ? "shown, must be hidden" : "hidden, must be shown");
         assert_int_equal(found, !c->hidden);
     }
-    /* the suppression text stands in the hidden cells */
-    assert_non_null(strstr(s, "<tr><th scope=\"row\">2024</th><td>76.9%<br><span class=\"nk\">10 of 13</span>"
-                              "</td><td><span class=\"supp\">suppressed (n&lt;5)</span></td><td><span "
-                              "class=\"supp\">suppressed (n&lt;5)</span></td><td><span class=\"supp\">"
-                              "suppressed (n&lt;5)</span></td>"));
-    const char *supp = "<td><span class=\"supp\">suppressed (n&lt;5)</span></td>";
+    /* each hidden cell says why: a small group "fewer than 5", a row hidden
+     * to protect it "hidden: protects a small group" */
+    const char *hid = "<td><span class=\"supp\" title=\"Hidden so that a small group elsewhere cannot be worked out (see Methods)\">hidden: protects a small group</span></td>";
     struct buf want = BUF_INIT;
-    buf_addf(&want, "<tr><th scope=\"row\">J-1 <span class=\"code\">j1</span></th>%s%s%s</tr>", supp, supp, supp);
+    buf_addf(&want, "<tr><th scope=\"row\">2024</th><td>84.6%%<br><span class=\"nk\">11 of 13</span></td>"
+                    "<td><span class=\"supp\">fewer than 5</span></td>%s%s%s</tr>", hid, hid, hid);
     assert_non_null(strstr(s, buf_str(&want)));
-    assert_non_null(strstr(s, "<tr><th scope=\"row\">No visa <span class=\"code\">none</span></th><td>59</td>"
-                              "<td>17</td><td>42</td></tr>"));
-    buf_release(&want);
-    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1 <span class=\"code\">j1</span></th><td><span "
-                              "class=\"supp\">suppressed (n&lt;5)"));
-    assert_non_null(strstr(s, "visa (suppressed (n&lt;5): J-1, H-1B)"));
+    /* residents by visa: H-1B (2) is small; all residents (72) and the IMGs
+     * (30) are printed, and the visa groups need not cover everyone, so the
+     * largest other group, no visa, goes with it (J-1 and no visa less than
+     * 30 would leave H-1B at most 2) */
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">H-1B <span class=\"code\">h1b</span></th><td><span "
+                              "class=\"supp\">fewer than 5</span></td><td><span class=\"supp\">fewer than 5"
+                              "</span></td><td>0</td></tr>"));
+    buf_reset(&want);
+    buf_addf(&want, "<tr><th scope=\"row\">No visa <span class=\"code\">none</span></th>%s%s<td>42</td></tr>",
+             hid, hid);
+    assert_non_null(strstr(s, buf_str(&want)));
+    assert_non_null(strstr(s, "<tr><th scope=\"row\">J-1 <span class=\"code\">j1</span></th><td>11</td>"
+                              "<td>11</td><td>0</td></tr>"));
+    /* Step 3 of the IMGs by visa: H-1B (2 of 20) hides both others, J-1 (6)
+     * and no visa (12): with either shown, H-1B would be at most 3 */
+    assert_null(strstr(s, "58.3% (7 of 12)"));
     assert_null(strstr(s, "66.7%"));
-    assert_non_null(strstr(s, "Log-rank test of the two curves, IMG vs non-IMG: <span class=\"supp\">suppressed "
-                              "(n&lt;5)</span>"));
-    assert_non_null(strstr(s, "Risk ratio, IMG vs non-IMG: <span class=\"supp\">suppressed (n&lt;5)</span>"));
+    assert_non_null(strstr(s, "Step 3 pass by month 12, by visa: not drawn, as every point is hidden to "
+                              "protect small groups"));
+    assert_non_null(strstr(s, "Log-rank test of the two curves, IMG vs non-IMG: <span class=\"supp\" title="));
+    assert_non_null(strstr(s, "Risk ratio, IMG vs non-IMG: <span class=\"supp\" title="));
+    buf_release(&want);
     /* and in the charts: neither KM curve is drawn, the 2024 points of both
      * groups are named in the key, the evaluator E9 is not drawn */
     assert_non_null(strstr(s, "Retention in training, IMG vs non-IMG: nothing to draw"));
     assert_null(strstr(s, "9 of 10"));
-    assert_non_null(strstr(s, "Non-IMG (suppressed (n&lt;5): 2024)"));
-    assert_non_null(strstr(s, "not drawn: 1 evaluator(s)"));
+    assert_non_null(strstr(s, "Non-IMG (hidden to protect small groups: 2024)"));
+    assert_non_null(strstr(s, "not drawn, to protect small groups: 1 evaluator(s)"));
     assert_non_null(strstr(s, "<tr><th scope=\"row\">E8</th>"));
     assert_null(strstr(s, "<tr><th scope=\"row\">E9</th>"));
     struct buf svg = BUF_INIT;
     assert_int_equal(read_file("cout/charts/board_pass_abc.svg", &svg), 0);
-    assert_non_null(strstr(buf_str(&svg), "Non-IMG (suppressed (n&lt;5): 2024)"));
+    assert_non_null(strstr(buf_str(&svg), "Non-IMG (hidden to protect small groups: 2024)"));
     assert_int_equal(access("cout/charts/retention_km.svg", F_OK), -1);
     buf_release(&svg);
     buf_release(&h);
