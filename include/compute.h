@@ -19,6 +19,7 @@
 #include "err.h"
 #include "metrics.h"
 #include "params.h"
+#include "strdict.h"
 
 /* Computes every metric on db with parameters p and writes them. outdir is
  * created when missing (its parent must exist). When db is a file, a second
@@ -39,13 +40,23 @@ enum compute_group { GROUP_NON_IMG = 0, GROUP_IMG = 1, GROUP_ALL = 2 };
 struct compute_resident {
     long long rid;
     int start, end;      /* day numbers; has_end says whether end is set */
+    int program;         /* id in compute_ctx.programs (the trimmed code) */
+    int step2;           /* step2_score, or -1 when missing */
     unsigned char has_end, exit_reason, img, visa;
-    unsigned char active; /* start <= as-of: only these are in any metric */
-    /* filled by compute_board for mentorship.outcome_link */
+    unsigned char active; /* start <= as-of and in a selected program (the
+                             programs parameter): only these are in any metric */
+    unsigned char post;   /* start >= mentorship_launch (when set): era post */
+    /* filled by compute_board: the first certification attempt
+     * (mentorship.outcome_link, launch, institution) */
     unsigned char has_first_cert, first_cert_pass;
+    int first_cert_date;
     /* filled by compute_mentor */
     unsigned char has_early;
+    unsigned char cov_subject, covered; /* tiered coverage: counted, and covered */
     double early_a;
+    /* filled by compute_adverse: a CCC review dated by as-of, and an
+     * adverse action among them */
+    unsigned char has_ccc, adverse;
 };
 
 struct compute_ctx {
@@ -53,6 +64,8 @@ struct compute_ctx {
     const struct imgo_params *p;
     int as_of;
     double conf;
+    unsigned present;                /* SRC_* bits of the cohort files with rows */
+    const struct strdict *programs;  /* every resident's program code */
     struct metric_set *m;
     struct chart_set *c;
     struct compute_resident *res; /* sorted by rid */
@@ -80,6 +93,37 @@ struct metric_row *compute_add_rate(struct compute_ctx *x, enum metric_id metric
 /* Counts a subject of group img (0 or 1) in n[img] and n[GROUP_ALL], and
  * hit (0 or 1, or a count) in k likewise. */
 void compute_count(long n[3], long k[3], int img, long hit);
+
+/* The rows of a rate by group: all, img, non_img of k of n (Wilson), and,
+ * when diff is not M_NONE and both groups have n >= 1, the img_vs_non_img
+ * row of diff: rate(img) - rate(non_img), Newcombe interval, Fisher p,
+ * n = n_img + n_non_img, k likewise. */
+void compute_add_rates(struct compute_ctx *x, enum metric_id rate, enum metric_id diff, const char *stratum,
+                       const char *period, const long k[3], const long n[3]);
+
+/* metrics.md "First-year retention" for a resident with start_date + 365
+ * <= as-of: 1 retained, 0 left by attrition within 365 days. */
+int compute_first_year_retained(const struct compute_resident *r);
+
+/* The academic year of a day number: AYyyyy runs from July 1 of yyyy - 1
+ * to June 30 of yyyy; returns yyyy. */
+int compute_academic_year(int day);
+
+/* The period text of academic year yyyy: "AY2025" (out: 16 bytes). */
+void compute_ay_period(int ay, char out[16]);
+
+/* Rates by academic year: per year lo..hi, n and k of each group. Zero it
+ * to start; compute_by_year_release frees it. */
+struct compute_by_year {
+    int lo, hi; /* hi < lo: empty */
+    long (*n)[3], (*k)[3];
+};
+void compute_by_year_add(struct compute_by_year *t, int ay, int img, long hit);
+/* The rows of rate and diff (compute_add_rates) for every year whose group
+ * all has n >= 1, period AYyyyy. */
+void compute_by_year_rows(struct compute_ctx *x, const struct compute_by_year *t, enum metric_id rate,
+                          enum metric_id diff);
+void compute_by_year_release(struct compute_by_year *t);
 
 /* A statement over a cohort table whose rows come in rid order (rid in
  * column 0), read one row at a time with the resident each row belongs to.
@@ -129,5 +173,7 @@ int compute_adverse(struct compute_ctx *x, struct imgo_err *err);
 int compute_workforce(struct compute_ctx *x, struct imgo_err *err);
 int compute_patient(struct compute_ctx *x, struct imgo_err *err);
 int compute_quarterly(struct compute_ctx *x, struct imgo_err *err);
+int compute_launch(struct compute_ctx *x, struct imgo_err *err);
+int compute_institution(struct compute_ctx *x, struct imgo_err *err);
 
 #endif

@@ -61,6 +61,10 @@ void metric_set_take(struct metric_set *dst, struct metric_set *src);
  * are not in the family). Call once all of the family's rows are added. */
 void metric_set_bh(struct metric_set *s, enum metric_id id);
 
+/* Keeps the rows for which keep(row, arg) is non-zero, in their order, and
+ * frees the others. */
+void metric_set_filter(struct metric_set *s, int (*keep)(const struct metric_row *, void *), void *arg);
+
 /* Sorts by metric, group, stratum, period in byte order (strcmp). */
 void metric_set_sort(struct metric_set *s);
 
@@ -76,6 +80,8 @@ int metric_set_store(const struct metric_set *s, sqlite3 *db, struct imgo_err *e
 
 struct chart_point {
     enum chart_id chart;
+    enum metric_id metric;            /* the metric the point shows part of, or
+                                         M_NONE: the chart's metrics as a whole */
     char *series, *label;
     double x, value, ci_low, ci_high; /* NAN: empty */
     long n, k;                        /* METRIC_EMPTY: empty */
@@ -90,9 +96,13 @@ struct chart_set {
 void chart_set_init(struct chart_set *c);
 void chart_set_release(struct chart_set *c);
 
-void chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
-               double x, long n, long k, double value, double ci_low, double ci_high,
-               int suppressed);
+/* Adds a point (metric M_NONE); returns it, valid until the next add. */
+struct chart_point *chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
+                              double x, long n, long k, double value, double ci_low, double ci_high,
+                              int suppressed);
+
+/* Keeps the points for which keep(point, arg) is non-zero, in their order. */
+void chart_set_filter(struct chart_set *c, int (*keep)(const struct chart_point *, void *), void *arg);
 
 /* Moves every point of src to the end of dst; src is left empty. */
 void chart_set_take(struct chart_set *dst, struct chart_set *src);

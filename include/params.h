@@ -44,6 +44,14 @@ struct imgo_params {
     int max_mentees;              /* 4 */
     int min_evaluator_n;          /* 5 */
     double fdr_q;                 /* 0.10 */
+    int has_mentorship_launch;    /* 0: mentorship_launch empty, no launch rows */
+    int mentorship_launch;        /* day number, when has_mentorship_launch */
+    double l4_threshold;          /* 2.5: a review's mean rating at most this is low */
+    char *programs;               /* NULL: every program; else the program codes,
+                                     trimmed, comma-separated, case kept */
+    char *required_roles_img;     /* "senior_resident,faculty,peer": canonical role
+                                     names (cohort.h), comma-separated, no repeats */
+    char *required_roles_non_img; /* "senior_resident,faculty" */
     char *source;                 /* the pipeline file read, or NULL */
 };
 
@@ -57,6 +65,8 @@ enum params_type {
     PARAMS_T_WHOLE,    /* a whole number lo..hi */
     PARAMS_T_EXAMS,    /* exam names separated by commas, or empty */
     PARAMS_T_EXAM,     /* one exam name */
+    PARAMS_T_PROGRAMS, /* program codes separated by commas (trimmed, case kept), or empty */
+    PARAMS_T_ROLES,    /* mentor roles separated by commas (trimmed, lower-cased, no repeats) */
 };
 
 /* flags of a PARAMS_T_NUMBER bound */

@@ -24,7 +24,8 @@ enum metric_groups {
     MG_RATE = 1 << 0, /* all, img, non_img */
     MG_CMP = 1 << 1,  /* img_vs_non_img */
     MG_ALL = 1 << 2,  /* all only */
-    MG_IMG = 1 << 3   /* img only */
+    MG_IMG = 1 << 3,  /* img only */
+    MG_PAIR = 1 << 4  /* img and non_img, no all */
 };
 
 /* How a report prints a value. */
@@ -45,6 +46,7 @@ enum metric_flags {
 
 /* The cohort files a metric counts, as bits of enum cohort_file_id. */
 #define SRC_BIT(id) (1u << (id))
+#define SRC_RESIDENTS SRC_BIT(COHORT_RESIDENTS)
 #define SRC_MENTOR_ASSIGNMENTS SRC_BIT(COHORT_MENTOR_ASSIGNMENTS)
 #define SRC_MENTORSHIP_MEETINGS SRC_BIT(COHORT_MENTORSHIP_MEETINGS)
 #define SRC_BOARD_EXAMS SRC_BIT(COHORT_BOARD_EXAMS)
@@ -61,10 +63,12 @@ enum chart_id {
 #define CHART(ID, NAME, SPLIT) C_##ID,
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
 #undef METRIC
 #undef PARTITION
+#undef SOURCE_BY_STRATUM
     C_COUNT
 };
 
@@ -73,10 +77,12 @@ enum metric_id {
 #define CHART(ID, NAME, SPLIT)
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS) M_##ID,
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
 #undef METRIC
 #undef PARTITION
+#undef SOURCE_BY_STRATUM
     M_COUNT
 };
 
@@ -105,6 +111,14 @@ struct partition_def {
     int size_is_k;
 };
 
+/* The rows of metric whose stratum starts with prefix count the cohort
+ * files sources too (besides the metric's own SOURCES). */
+struct stratum_source_def {
+    enum metric_id metric;
+    const char *prefix;
+    unsigned sources;
+};
+
 /* The metric or chart with this id (0 <= id < M_COUNT / C_COUNT). */
 const struct metric_def *metric_def(enum metric_id id);
 const struct chart_def *chart_def(enum chart_id id);
@@ -118,5 +132,14 @@ const char *chart_name(enum chart_id id);
 
 /* The partitions, n of them. */
 const struct partition_def *partition_defs(size_t *n);
+
+/* The per-stratum sources, n of them. */
+const struct stratum_source_def *stratum_source_defs(size_t *n);
+
+/* Does the row of metric id with this stratum count a cohort file that is
+ * not in present (SRC_* bits of the files with rows)? The residents file
+ * counts for every metric. Such a row is not written (metrics.md "Absent
+ * source, no rows"). */
+int metric_source_absent(enum metric_id id, const char *stratum, unsigned present);
 
 #endif

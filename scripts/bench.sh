@@ -111,14 +111,15 @@ awk -v r="$rows" -v ar="$all_rows" -v ti="$ti" -v ts="$ts" -v tc="$tc" -v mi="$m
 
 # ---- compute ---------------------------------------------------------------
 # imgo compute on the cohort just ingested (c.db): every metric, the chart
-# tables and the database writes; median wall time and peak RSS of $RUNS runs.
+# tables and the database writes, with mentorship_launch set
+# (scripts/bench.pipeline); median wall time and peak RSS of $RUNS runs.
 # Targets: under 10 s on 2 cores, under 300 MB.
 echo
 echo "imgo compute on the whole cohort ($RUNS runs)"
 : >"$dir/computerun"
 for i in $(seq "$RUNS"); do
     rm -rf "$dir/out"
-    timed computerun "$IMGO" compute --db "$dir/c.db" --out "$dir/out"
+    timed computerun "$IMGO" compute --db "$dir/c.db" --out "$dir/out" --pipeline scripts/bench.pipeline
 done
 tm=$(cut -d' ' -f1 "$dir/computerun" | median)
 mm=$(cut -d' ' -f2 "$dir/computerun" | sort -n | tail -1)

@@ -2,7 +2,8 @@
  * bias.c - bias patterns other than the milestone model:
  * evaluator score gaps (bias.evaluator_gap, with the funnel-plot data),
  * negative feedback themes (bias.feedback_theme) and adverse CCC actions
- * (bias.adverse_action_rate, bias.adverse_action_rr).
+ * (bias.adverse_action_rate, bias.adverse_action_rr, and by academic year
+ * trend.adverse_action_rate, trend.adverse_action_diff).
  *
  * Each reads its table once in key order and keeps only per-evaluator,
  * per-theme or per-group counters.
@@ -26,7 +27,8 @@ static const struct {
 #define FUNNEL_STEPS 40
 
 /* The evaluator_funnel chart of docs/TABLES.md: evaluator points (ev_id,
- * est and q in the same order), flagged ones, the pooled line and limits. */
+ * est and q in the same order) at x = their residents, flagged ones, the
+ * pooled line and the limits from the pooled resident-level SD. */
 static void funnel_chart(struct compute_ctx *x, const struct stats_moments pooled[2],
                          struct stats_est gap, const size_t *ev_id, size_t n_ev,
                          const struct strdict *names, const struct stats_est *est, const double *q,
@@ -75,6 +77,12 @@ static void funnel_chart(struct compute_ctx *x, const struct stats_moments poole
     }
 }
 
+/* bias.evaluator_gap counts residents, not evaluations (metrics.md version
+ * 2): per evaluator, a resident is one observation, the mean of that
+ * evaluator's evaluations of them; pooled, the mean of all their
+ * evaluations. Rows come in (rid, evaluator_id) order, so each (resident,
+ * evaluator) run and each resident is complete when the next begins; means
+ * are taken as sum / count. */
 int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
 {
     struct res_cursor c;
@@ -89,14 +97,37 @@ int compute_evaluators(struct compute_ctx *x, struct imgo_err *err)
     struct stats_moments pooled[2] = { STATS_MOMENTS_INIT, STATS_MOMENTS_INIT };
     struct stats_moments (*mom)[2] = NULL;
     size_t alloc = 0;
-    int s;
-    while ((s = res_cursor_next(&c, err)) > 0) {
-        int id = strdict_intern(&names, (const char *)sqlite3_column_text(c.st, 1),
+    const struct compute_resident *r = NULL;
+    int ev = -1, s;
+    double ev_sum = 0, res_sum = 0;
+    long ev_n = 0, res_n = 0;
+    for (;;) {
+        s = res_cursor_next(&c, err);
+        int id = -1;
+        if (s > 0)
+            id = strdict_intern(&names, (const char *)sqlite3_column_text(c.st, 1),
                                 (size_t)sqlite3_column_bytes(c.st, 1));
+        if (r && (s <= 0 || c.first || id != ev)) {
+            /* the resident's run of evaluator ev is complete */
+            stats_moments_add(&mom[ev][r->img], ev_sum / (double)ev_n);
+            ev_sum = 0;
+            ev_n = 0;
+        }
+        if (r && (s <= 0 || c.first)) {
+            stats_moments_add(&pooled[r->img], res_sum / (double)res_n);
+            res_sum = 0;
+            res_n = 0;
+        }
+        if (s <= 0)
+            break;
+        r = c.r;
+        ev = id;
         ALLOC_GROW_ZERO(mom, (size_t)id + 1, alloc);
         double score = sqlite3_column_double(c.st, 2);
-        stats_moments_add(&mom[id][c.r->img], score);
-        stats_moments_add(&pooled[c.r->img], score);
+        ev_sum += score;
+        ev_n++;
+        res_sum += score;
+        res_n++;
     }
     res_cursor_close(&c);
     if (s < 0)
@@ -205,23 +236,52 @@ int compute_feedback(struct compute_ctx *x, struct imgo_err *err)
     return rc;
 }
 
+/* bias.adverse_action_* and, by academic year, trend.adverse_action_*: one
+ * pass over the CCC reviews in key order (rid, review_date). Each
+ * resident's flags (a review, an adverse action) stay on the resident for
+ * the launch and institution families. */
 int compute_adverse(struct compute_ctx *x, struct imgo_err *err)
 {
     struct res_cursor c;
     int rc = res_cursor_open(&c, x,
-                             "SELECT rid, max(action IN ('remediation', 'probation', 'non_promotion',"
-                             " 'dismissal')) FROM ccc_actions WHERE review_date <= ?1"
-                             " GROUP BY rid ORDER BY rid",
+                             "SELECT rid, review_date, action IN ('remediation', 'probation', 'non_promotion',"
+                             " 'dismissal') FROM ccc_actions WHERE review_date <= ?1 ORDER BY rid, review_date",
                              err);
     if (rc)
         return rc;
     long n[3] = { 0, 0, 0 }, k[3] = { 0, 0, 0 };
-    int s;
-    while ((s = res_cursor_next(&c, err)) > 0)
-        compute_count(n, k, c.r->img, sqlite3_column_int(c.st, 1) != 0);
+    struct compute_by_year years;
+    memset(&years, 0, sizeof years);
+    struct compute_resident *r = NULL;
+    int ay = 0, ay_flag = 0, s;
+    for (;;) {
+        s = res_cursor_next(&c, err);
+        int day = s > 0 ? sqlite3_column_int(c.st, 1) : 0;
+        int next_ay = s > 0 ? compute_academic_year(day) : 0;
+        if (r && (s <= 0 || c.first || next_ay != ay)) {
+            /* the resident's academic year ay is complete */
+            compute_by_year_add(&years, ay, r->img, ay_flag);
+            ay_flag = 0;
+        }
+        if (r && (s <= 0 || c.first)) {
+            compute_count(n, k, r->img, r->adverse);
+            r = NULL;
+        }
+        if (s <= 0)
+            break;
+        r = c.r;
+        r->has_ccc = 1;
+        ay = next_ay;
+        if (sqlite3_column_int(c.st, 2)) {
+            r->adverse = 1;
+            ay_flag = 1;
+        }
+    }
     res_cursor_close(&c);
-    if (s < 0)
+    if (s < 0) {
+        compute_by_year_release(&years);
         return err->status;
+    }
     for (int g = 0; g < 3; g++)
         compute_add_rate(x, M_BIAS_ADVERSE_ACTION_RATE, g, NULL, NULL, k[g], n[g]);
     if (n[GROUP_IMG] >= 1 && n[GROUP_NON_IMG] >= 1) {
@@ -230,5 +290,7 @@ int compute_adverse(struct compute_ctx *x, struct imgo_err *err)
         metric_add(x->m, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", NULL, NULL,
                    n[GROUP_IMG] + n[GROUP_NON_IMG], k[GROUP_IMG] + k[GROUP_NON_IMG], e);
     }
+    compute_by_year_rows(x, &years, M_TREND_ADVERSE_ACTION_RATE, M_TREND_ADVERSE_ACTION_DIFF);
+    compute_by_year_release(&years);
     return IMGO_OK;
 }

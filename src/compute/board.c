@@ -6,6 +6,8 @@
  * One pass over board_exams in key order (rid, exam, attempt) gives, per
  * resident and exam, the first attempt and whether any attempt passed;
  * the rates are then counted per exam, year and group in small arrays.
+ * The adjusted odds ratio of the three-year span (board.adjusted_or) is a
+ * logistic regression on that span's takers, a few thousand at most.
  */
 #include "compute.h"
 #include "date.h"
@@ -13,6 +15,8 @@
 #include "mem.h"
 #include "strdict.h"
 
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +56,64 @@ static int in_list(const char *list, const char *name)
         s = e + 1;
     }
     return 0;
+}
+
+/* board.adjusted_or of exam over the span ymax-2..ymax (period): logistic
+ * regression pass ~ 1 + img + z on the span's first-time takers with a
+ * step2_score, z = (step2_score - mean) / sd (sd with n - 1). Written when
+ * both groups have a taker; value, interval and p are empty when a cell of
+ * the img x pass table is 0, sd is 0 or there are fewer than 2 takers, or
+ * no maximum likelihood estimate is found (stats_logit_fit: not converged
+ * in 25 iterations, separated, or singular). */
+static void adjusted_or(struct compute_ctx *x, const struct take *takes, size_t n_takes, int exam, int ymax,
+                        const char *stratum, const char *period)
+{
+    size_t n = 0;
+    long cell[2][2] = { { 0, 0 }, { 0, 0 } }; /* [img][pass] */
+    struct stats_moments m = STATS_MOMENTS_INIT;
+    for (size_t i = 0; i < n_takes; i++) {
+        const struct take *t = &takes[i];
+        const struct compute_resident *r = &x->res[t->res];
+        if (t->exam != exam || !t->has_first || date_year(t->date1) < ymax - 2 || r->step2 < 0)
+            continue;
+        n++;
+        cell[r->img][t->pass1 != 0]++;
+        stats_moments_add(&m, (double)r->step2);
+    }
+    long n_img = cell[1][0] + cell[1][1], n_non = cell[0][0] + cell[0][1];
+    if (n_img < 1 || n_non < 1)
+        return;
+    struct stats_est e = { NAN, NAN, NAN, NAN };
+    double sd = sqrt(stats_moments_var(&m));
+    if (cell[0][0] && cell[0][1] && cell[1][0] && cell[1][1] && n >= 2 && sd > 0) {
+        gsl_matrix *xm = gsl_matrix_alloc(n, 3), *cov = gsl_matrix_alloc(3, 3);
+        gsl_vector *y = gsl_vector_alloc(n), *beta = gsl_vector_alloc(3);
+        if (!xm || !cov || !y || !beta) {
+            fputs("imgo: out of memory\n", stderr);
+            exit(3);
+        }
+        size_t row = 0;
+        for (size_t i = 0; i < n_takes; i++) {
+            const struct take *t = &takes[i];
+            const struct compute_resident *r = &x->res[t->res];
+            if (t->exam != exam || !t->has_first || date_year(t->date1) < ymax - 2 || r->step2 < 0)
+                continue;
+            gsl_matrix_set(xm, row, 0, 1.0);
+            gsl_matrix_set(xm, row, 1, r->img);
+            gsl_matrix_set(xm, row, 2, ((double)r->step2 - m.mean) / sd);
+            gsl_vector_set(y, row, t->pass1 ? 1.0 : 0.0);
+            row++;
+        }
+        struct stats_logit fit;
+        if (stats_logit_fit(xm, y, NULL, beta, cov, &fit) == STATS_LOGIT_OK)
+            e = stats_est_exp(stats_wald(beta, cov, 1, x->conf));
+        gsl_matrix_free(xm);
+        gsl_matrix_free(cov);
+        gsl_vector_free(y);
+        gsl_vector_free(beta);
+    }
+    metric_add(x->m, M_BOARD_ADJUSTED_OR, "img_vs_non_img", stratum, period, n_img + n_non,
+               cell[0][1] + cell[1][1], e);
 }
 
 /* The rows of one certification exam. */
@@ -110,6 +172,7 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
     for (int g = 0; g < 3; g++)
         compute_add_rate(x, M_BOARD_FIRST_ATTEMPT_PASS_RATE, g, buf_str(&stratum), period, sk[g], sn[g]);
     add_diff(x, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, buf_str(&stratum), period, sk, sn);
+    adjusted_or(x, takes, n_takes, exam, ymax, buf_str(&stratum), period);
     struct stats_est flag = { NAN, NAN, NAN, NAN };
     flag.value = (double)sk[GROUP_ALL] / (double)sn[GROUP_ALL] < x->p->board_pass_threshold ? 1 : 0;
     metric_add(x->m, M_BOARD_ACCREDITATION_FLAG, "all", buf_str(&stratum), period, sn[GROUP_ALL],
@@ -221,21 +284,17 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
         /* each resident's earliest first attempt of a certification exam;
          * takes are in (rid, exam byte order), so the first of equal dates
          * wins the tie as metrics.md asks */
-        int *best = xmalloc((x->n_res ? x->n_res : 1) * sizeof *best);
-        for (size_t i = 0; i < x->n_res; i++)
-            best[i] = 0;
         for (size_t i = 0; i < n_takes; i++) {
             const struct take *t = &takes[i];
             if (!cert[t->exam] || !t->has_first)
                 continue;
             struct compute_resident *r = &x->res[t->res];
-            if (!r->has_first_cert || t->date1 < best[t->res]) {
+            if (!r->has_first_cert || t->date1 < r->first_cert_date) {
                 r->has_first_cert = 1;
                 r->first_cert_pass = (unsigned char)t->pass1;
-                best[t->res] = t->date1;
+                r->first_cert_date = t->date1;
             }
         }
-        free(best);
         free(cert);
         free(order);
         step3_rows(x, passed12);
@@ -258,11 +317,10 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
     if (rc)
         return rc;
     sqlite3_bind_int(c.st, 1, date_year(x->as_of)); /* cycles by year, not by day */
-    int ymin = 0, ymax = -1, any_row = 0, s;
+    int ymin = 0, ymax = -1, s;
     long (*n)[3] = NULL, (*k)[3] = NULL;
     long pn[3] = { 0, 0, 0 }, pk[3] = { 0, 0, 0 };
     while ((s = res_cursor_next(&c, err)) > 0) {
-        any_row = 1;
         if (!sqlite3_column_int(c.st, 3))
             continue; /* only withdrawn applications: not an applicant */
         int y = sqlite3_column_int(c.st, 1), matched = sqlite3_column_int(c.st, 2) != 0;
@@ -289,7 +347,10 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
     res_cursor_close(&c);
     if (s < 0)
         rc = err->status;
-    if (!rc && any_row) {
+    if (!rc) {
+        /* the pooled rows are written whenever the file has rows (those of
+         * an absent file are dropped by compute_run), with n = 0 when no
+         * application counts by as-of */
         for (int g = 0; g < 3; g++)
             compute_add_rate(x, M_FELLOWSHIP_MATCH_RATE, g, NULL, NULL, pk[g], pn[g]);
         add_diff(x, M_FELLOWSHIP_MATCH_DIFF, NULL, NULL, pk, pn);

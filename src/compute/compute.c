@@ -5,13 +5,18 @@
  *
  * Everything is read and written inside one IMMEDIATE transaction, so the
  * numbers come from one consistent snapshot and the results replace the
- * previous run's atomically. The families are split in two lists; the
+ * previous run's atomically. Two rules apply to every family at once, here:
+ * the programs parameter (a resident of another program is not active, so
+ * no family counts them or their rows), and "absent source, no rows" (the
+ * rows and chart points of a metric that counts a cohort file with no row
+ * at all are dropped after the families ran, from the registry's SOURCES). The families are split in two lists; the
  * second runs on its own thread and read connection (the transaction keeps
  * writers out, so both see the same data), with its own metric and chart
  * sets that are merged before writing. Nothing else is shared but the
  * resident array, which the second list only reads.
  */
 #include "compute.h"
+#include "cohort.h"
 #include "date.h"
 #include "db.h"
 #include "fsutil.h"
@@ -27,30 +32,38 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
-/* The latest event date of metrics.md "as-of date"; *found 0 when there
- * is none. Where the date is the second column of a table's key, the
- * maximum is one index seek per resident instead of a scan. */
-static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *err)
+/* The latest event date of metrics.md "as-of date" over the residents of
+ * the selected programs (programs, a JSON array of codes, or NULL for
+ * every resident); *found 0 when there is none. Where the date is the
+ * second column of a table's key, the maximum is one index seek per
+ * resident instead of a scan. */
+static int latest_event(sqlite3 *db, const char *programs, int *as_of, int *found, struct imgo_err *err)
 {
+#define SELECTED "(?1 IS NULL OR trim(r.program, ' ' || char(9)) IN (SELECT value FROM json_each(?1)))"
+#define OF_SELECTED(t) "(?1 IS NULL OR " t ".rid IN (SELECT r.rid FROM residents r WHERE " SELECTED "))"
     static const char sql[] =
         "SELECT max(d) FROM ("
-        " SELECT max(start_date) AS d FROM residents"
-        " UNION ALL SELECT max(end_date) FROM residents"
+        " SELECT max(start_date) AS d FROM residents r WHERE " SELECTED
+        " UNION ALL SELECT max(end_date) FROM residents r WHERE " SELECTED
         " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid))"
-        "  FROM residents r"
+        "  FROM residents r WHERE " SELECTED
         " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid))"
-        "  FROM residents r"
+        "  FROM residents r WHERE " SELECTED
         " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid))"
-        "  FROM residents r"
-        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments"
-        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings"
-        " UNION ALL SELECT max(exam_date) FROM board_exams"
-        " UNION ALL SELECT max(eval_date) FROM evaluations"
-        " UNION ALL SELECT max(feedback_date) FROM feedback)";
+        "  FROM residents r WHERE " SELECTED
+        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments a WHERE " OF_SELECTED("a")
+        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings t WHERE " OF_SELECTED("t")
+        " UNION ALL SELECT max(exam_date) FROM board_exams b WHERE " OF_SELECTED("b")
+        " UNION ALL SELECT max(eval_date) FROM evaluations v WHERE " OF_SELECTED("v")
+        " UNION ALL SELECT max(feedback_date) FROM feedback f WHERE " OF_SELECTED("f") ")";
+#undef SELECTED
+#undef OF_SELECTED
     sqlite3_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
+    if (programs)
+        sqlite3_bind_text(st, 1, programs, -1, SQLITE_STATIC);
     *found = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(db, err);
@@ -60,6 +73,111 @@ static int latest_event(sqlite3 *db, int *as_of, int *found, struct imgo_err *er
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+/* The programs parameter as a JSON array of strings, for json_each in SQL
+ * (bound, never spliced into the text); NULL when it is not set. */
+static char *programs_json(const char *list)
+{
+    if (!list)
+        return NULL;
+    struct buf b = BUF_INIT;
+    buf_addc(&b, '[');
+    buf_addc(&b, '"');
+    for (const char *c = list; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u == ',')
+            buf_adds(&b, "\",\"");
+        else if (u == '"' || u == '\\')
+            buf_addf(&b, "\\%c", u);
+        else if (u < 0x20)
+            buf_addf(&b, "\\u%04x", u);
+        else
+            buf_addc(&b, (char)u);
+    }
+    buf_adds(&b, "\"]");
+    return buf_detach(&b, NULL);
+}
+
+/* Is code (len bytes) one of the comma-separated list (exact bytes)? */
+static int in_programs(const char *list, const char *code, size_t len)
+{
+    for (const char *s = list;;) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == len && !memcmp(s, code, len))
+            return 1;
+        if (!e)
+            return 0;
+        s = e + 1;
+    }
+}
+
+/* Which cohort files have any row at all (metrics.md "Absent source, no
+ * rows": judged before the as-of and programs filters). Table names come
+ * from cohort.h, not from data. */
+static int source_presence(sqlite3 *db, unsigned *present, struct imgo_err *err)
+{
+    struct buf sql = BUF_INIT;
+    int rc = IMGO_OK;
+    *present = 0;
+    for (int i = 0; !rc && i < COHORT_NFILES; i++) {
+        sqlite3_stmt *st;
+        buf_reset(&sql);
+        buf_addf(&sql, "SELECT EXISTS (SELECT 1 FROM %s)", cohort_file(i)->table);
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+        if (rc)
+            break;
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = db_error(db, err);
+        else if (sqlite3_column_int(st, 0))
+            *present |= SRC_BIT(i);
+        sqlite3_finalize(st);
+    }
+    buf_release(&sql);
+    return rc;
+}
+
+static int store_sources(sqlite3 *db, unsigned present, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_exec(db, "DELETE FROM compute_sources", err);
+    if (!rc)
+        rc = db_prepare(db, "INSERT INTO compute_sources (file, has_rows) VALUES (?1, ?2)", &st, err);
+    if (rc)
+        return rc;
+    for (int i = 0; !rc && i < COHORT_NFILES; i++) {
+        sqlite3_bind_text(st, 1, cohort_file(i)->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (present & SRC_BIT(i)) != 0);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(db, err);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int keep_row(const struct metric_row *r, void *arg)
+{
+    return !metric_source_absent(r->id, r->stratum, *(const unsigned *)arg);
+}
+
+/* A point of a metric's part is dropped with that metric; any other point
+ * when every metric that feeds its chart is dropped. */
+static int keep_point(const struct chart_point *pt, void *arg)
+{
+    unsigned present = *(const unsigned *)arg;
+    if (pt->metric != M_NONE)
+        return !metric_source_absent(pt->metric, NULL, present);
+    int fed = 0;
+    for (int i = 0; i < M_COUNT; i++) {
+        if (metric_def(i)->chart != pt->chart)
+            continue;
+        fed = 1;
+        if (!metric_source_absent(i, NULL, present))
+            return 1;
+    }
+    return !fed;
 }
 
 /* The index of s in names[0..n), or -1 (also for NULL). */
@@ -75,16 +193,19 @@ static int name_index(const char *const *names, int n, const unsigned char *s)
 static const char *const exit_names[] = { "completed", "withdrew", "dismissed", "transferred" };
 static const char *const visa_names[] = { "none", "j1", "h1b", "other" };
 
-static int load_residents(struct compute_ctx *x, struct imgo_err *err)
+/* Every resident, active when started by x->as_of and in a selected
+ * program; programs receives each resident's program code. */
+static int load_residents(struct compute_ctx *x, struct strdict *programs, struct imgo_err *err)
 {
     sqlite3_stmt *st;
     int rc = db_prepare(x->db,
-                        "SELECT rid, start_date, end_date, exit_reason, is_img(graduate_type), visa"
-                        " FROM residents ORDER BY rid",
+                        "SELECT rid, start_date, end_date, exit_reason, is_img(graduate_type), visa, program,"
+                        " step2_score FROM residents ORDER BY rid",
                         &st, err);
     if (rc)
         return rc;
-    size_t alloc = 0;
+    size_t alloc = 0, sel_alloc = 0, n_decided = 0;
+    unsigned char *selected = NULL; /* by program id */
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         ALLOC_GROW(x->res, x->n_res + 1, alloc);
@@ -98,8 +219,26 @@ static int load_residents(struct compute_ctx *x, struct imgo_err *err)
         r->img = sqlite3_column_int(st, 4) != 0;
         int v = name_index(visa_names, 4, sqlite3_column_text(st, 5));
         r->visa = (unsigned char)(v < 0 ? VISA_MISSING : v);
-        r->active = r->start <= x->as_of;
+        /* program codes are compared trimmed (metrics.md "programs") */
+        const char *prog = (const char *)sqlite3_column_text(st, 6);
+        size_t plen = (size_t)sqlite3_column_bytes(st, 6);
+        while (plen && (*prog == ' ' || *prog == '\t')) {
+            prog++;
+            plen--;
+        }
+        while (plen && (prog[plen - 1] == ' ' || prog[plen - 1] == '\t'))
+            plen--;
+        r->program = strdict_intern(programs, prog ? prog : "", plen);
+        if ((size_t)r->program >= n_decided) { /* a new code: ids come densely */
+            ALLOC_GROW(selected, (size_t)r->program + 1, sel_alloc);
+            selected[r->program] = !x->p->programs || in_programs(x->p->programs, prog ? prog : "", plen);
+            n_decided = (size_t)r->program + 1;
+        }
+        r->step2 = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
+        r->active = r->start <= x->as_of && selected[r->program];
+        r->post = x->p->has_mentorship_launch && r->start >= x->p->mentorship_launch;
     }
+    free(selected);
     if (s != SQLITE_DONE)
         rc = db_error(x->db, err);
     sqlite3_finalize(st);
@@ -208,7 +347,8 @@ typedef int (*compute_family)(struct compute_ctx *, struct imgo_err *);
  * the default as-of is known (see compute_run). */
 static const compute_family families_a[] = {
     compute_cohort,     compute_retention, compute_board,     compute_fellowship, compute_mentor,
-    compute_evaluators, compute_adverse,   compute_workforce, compute_quarterly,
+    compute_evaluators, compute_adverse,   compute_workforce, compute_quarterly,  compute_launch,
+    compute_institution,
 };
 static const compute_family families_b[] = { compute_milestones, compute_feedback, compute_patient };
 
@@ -263,15 +403,22 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     chart_set_init(&w.c);
     pthread_t th;
     int threaded = 0;
+    struct strdict programs;
+    strdict_init(&programs);
+    x.programs = &programs;
+    char *programs_sql = programs_json(p->programs);
 
     int rc = db_exec(db, "BEGIN IMMEDIATE", err);
     if (rc)
         goto out;
-    /* The default as-of is the latest date of every dated row, so no row
-     * is after it and every resident has started by it: until it is known,
-     * INT_MAX gives the same filters and the second list can start. */
+    rc = source_presence(db, &x.present, err);
+    /* The default as-of is the latest date of every dated row of the
+     * selected programs, so none of their rows is after it and every one
+     * of their residents has started by it: until it is known, INT_MAX
+     * gives the same filters and the second list can start. */
     x.as_of = p->has_as_of ? p->as_of : INT_MAX;
-    rc = load_residents(&x, err);
+    if (!rc)
+        rc = load_residents(&x, &programs, err);
     if (!rc) {
         w.x = x;
         w.x.db = second_connection(db);
@@ -281,10 +428,10 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     }
     if (!rc && !p->has_as_of) {
         int found = 0;
-        rc = latest_event(db, &x.as_of, &found, err);
+        rc = latest_event(db, programs_sql, &x.as_of, &found, err);
         if (!rc && !found)
-            rc = imgo_err_set(err, IMGO_EDATA,
-                              "no as-of date: the database holds no dated record; give --as-of");
+            rc = imgo_err_set(err, IMGO_EDATA, "no as-of date: %s no dated record; give --as-of",
+                              p->programs ? "the selected programs have" : "the database holds");
     }
     for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
         rc = families_a[i](&x, err);
@@ -303,6 +450,9 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (!rc) {
         metric_set_take(&m, &w.m);
         chart_set_take(&c, &w.c);
+        /* absent source, no rows: one rule for every family */
+        metric_set_filter(&m, keep_row, &x.present);
+        chart_set_filter(&c, keep_point, &x.present);
         metric_set_sort(&m);
         rc = metric_set_store(&m, db, err);
     }
@@ -311,12 +461,16 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (!rc)
         rc = store_info(&x, p->has_as_of, err);
     if (!rc)
+        rc = store_sources(db, x.present, err);
+    if (!rc)
         rc = write_files(&x, outdir, err);
     if (!rc)
         rc = db_exec(db, "COMMIT", err);
     if (rc)
         db_exec(db, "ROLLBACK", NULL);
 out:
+    free(programs_sql);
+    strdict_release(&programs);
     free(x.res);
     free(x.rid_index);
     metric_set_release(&m);

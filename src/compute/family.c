@@ -1,10 +1,12 @@
 /*
  * family.c - what every metric family shares (the second half of
  * compute.h): finding a resident by rid, reading a table in rid order with
- * each row's resident, counting by group, adding a rate's row, clamping an
- * interval, and Kaplan-Meier rows with their step curves.
+ * each row's resident, counting by group, adding a rate's row (and its
+ * difference by group, also one per academic year), clamping an interval,
+ * and Kaplan-Meier rows with their step curves.
  */
 #include "compute.h"
+#include "date.h"
 #include "db.h"
 #include "mem.h"
 
@@ -59,6 +61,70 @@ void compute_count(long n[3], long k[3], int img, long hit)
     n[GROUP_ALL]++;
     k[img] += hit;
     k[GROUP_ALL] += hit;
+}
+
+void compute_add_rates(struct compute_ctx *x, enum metric_id rate, enum metric_id diff, const char *stratum,
+                       const char *period, const long k[3], const long n[3])
+{
+    for (int g = 0; g < 3; g++)
+        compute_add_rate(x, rate, g, stratum, period, k[g], n[g]);
+    if (diff == M_NONE || n[GROUP_IMG] < 1 || n[GROUP_NON_IMG] < 1)
+        return;
+    struct stats_est e = stats_newcombe(k[GROUP_IMG], n[GROUP_IMG], k[GROUP_NON_IMG], n[GROUP_NON_IMG], x->conf);
+    metric_add(x->m, diff, "img_vs_non_img", stratum, period, n[GROUP_IMG] + n[GROUP_NON_IMG],
+               k[GROUP_IMG] + k[GROUP_NON_IMG], e);
+}
+
+int compute_academic_year(int day)
+{
+    int y, m, d;
+    date_to_ymd(day, &y, &m, &d);
+    return m >= 7 ? y + 1 : y;
+}
+
+void compute_ay_period(int ay, char out[16])
+{
+    snprintf(out, 16, "AY%d", ay);
+}
+
+void compute_by_year_add(struct compute_by_year *t, int ay, int img, long hit)
+{
+    if (!t->n || ay < t->lo || ay > t->hi) {
+        /* widen the range to hold ay */
+        int lo = !t->n || ay < t->lo ? ay : t->lo, hi = !t->n || ay > t->hi ? ay : t->hi;
+        size_t len = (size_t)(hi - lo + 1);
+        long (*n)[3] = xcalloc(len, sizeof *n), (*k)[3] = xcalloc(len, sizeof *k);
+        for (int y = t->lo; t->n && y <= t->hi; y++) {
+            memcpy(n[y - lo], t->n[y - t->lo], sizeof *n);
+            memcpy(k[y - lo], t->k[y - t->lo], sizeof *k);
+        }
+        free(t->n);
+        free(t->k);
+        t->n = n;
+        t->k = k;
+        t->lo = lo;
+        t->hi = hi;
+    }
+    compute_count(t->n[ay - t->lo], t->k[ay - t->lo], img, hit);
+}
+
+void compute_by_year_rows(struct compute_ctx *x, const struct compute_by_year *t, enum metric_id rate,
+                          enum metric_id diff)
+{
+    for (int y = t->lo; t->n && y <= t->hi; y++) {
+        if (!t->n[y - t->lo][GROUP_ALL])
+            continue;
+        char period[16];
+        compute_ay_period(y, period);
+        compute_add_rates(x, rate, diff, NULL, period, t->k[y - t->lo], t->n[y - t->lo]);
+    }
+}
+
+void compute_by_year_release(struct compute_by_year *t)
+{
+    free(t->n);
+    free(t->k);
+    memset(t, 0, sizeof *t);
 }
 
 int res_cursor_open(struct res_cursor *c, struct compute_ctx *x, const char *sql, struct imgo_err *err)

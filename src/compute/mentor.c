@@ -29,6 +29,25 @@ static int role_bit(const char *s)
     return 0;
 }
 
+/* The role bits of a comma-separated list of canonical role names (the
+ * required_roles_* parameters, validated by params). */
+static unsigned role_bits(const char *list)
+{
+    unsigned bits = 0;
+    char name[32];
+    for (const char *s = list; s && *s;) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n < sizeof name) {
+            memcpy(name, s, n);
+            name[n] = '\0';
+            bits |= (unsigned)role_bit(name);
+        }
+        s += n + (e != NULL);
+    }
+    return bits;
+}
+
 static int popcount(unsigned v)
 {
     int n = 0;
@@ -67,6 +86,8 @@ static void cadence_rows(struct compute_ctx *x, enum metric_id metric, const str
     }
 }
 
+/* Each point is marked as part of its metric: the month curve counts
+ * assignments too, and goes when they are absent while the weeks stay. */
 static void cadence_chart(struct compute_ctx *x, const struct cadence *wk, const struct cadence *mo)
 {
     static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
@@ -78,8 +99,9 @@ static void cadence_chart(struct compute_ctx *x, const struct cadence *wk, const
             for (int p = first; p <= last; p++) {
                 long n = c->n_period[g][p], k = c->k_period[g][p];
                 struct stats_est e = stats_wilson(k, n, x->conf);
-                chart_add(x->c, C_MENTORSHIP_CADENCE, compute_group_name[g], part ? "month" : "week", p,
-                          n, k, e.value, e.lo, e.hi, n < x->p->min_cell);
+                chart_add(x->c, C_MENTORSHIP_CADENCE, compute_group_name[g], part ? "month" : "week", p, n, k,
+                          e.value, e.lo, e.hi, n < x->p->min_cell)
+                    ->metric = part ? M_MENTORSHIP_MONTHLY_CADENCE : M_MENTORSHIP_EARLY_CADENCE;
             }
         }
     }
@@ -134,6 +156,7 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
         rc = err->status;
 
     long cov_n[3] = { 0, 0, 0 }, cov_k[3] = { 0, 0, 0 };
+    const unsigned need_role[2] = { role_bits(x->p->required_roles_non_img), role_bits(x->p->required_roles_img) };
     struct cadence *wk = xcalloc(1, sizeof *wk), *mo = xcalloc(1, sizeof *mo);
     struct faculty fac = { NULL, 0, 0 };
     struct buf last_mentor = BUF_INIT;
@@ -178,8 +201,10 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
         if (!r->active)
             continue;
         if (r->start + 7 <= x->as_of) {
-            unsigned need = ROLE_SENIOR | ROLE_FACULTY | (r->img ? ROLE_PEER : 0);
-            compute_count(cov_n, cov_k, r->img, (roles & need) == need);
+            unsigned need = need_role[r->img];
+            r->cov_subject = 1;
+            r->covered = (roles & need) == need;
+            compute_count(cov_n, cov_k, r->img, r->covered);
         }
         if (r->start + 42 <= x->as_of) {
             cadence_add(wk, r->img, weeks, 0, 6);
@@ -208,46 +233,69 @@ static int per_resident(struct compute_ctx *x, struct imgo_err *err)
 
 static int mentor_load(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT a.role, a.mentor_id, count(DISTINCT a.rid)"
-                        " FROM mentor_assignments a JOIN residents r ON r.rid = a.rid"
-                        " WHERE r.start_date <= ?1 AND a.assigned_date <= ?1"
-                        " AND (a.ended_date IS NULL OR a.ended_date > ?1)"
-                        " GROUP BY a.role, a.mentor_id",
-                        &st, err);
+    /* a load counts the active residents only (started by as-of, in a
+     * selected program): grouped here rather than in SQL */
+    struct res_cursor c;
+    int rc = res_cursor_open(&c, x,
+                             "SELECT rid, role, mentor_id FROM mentor_assignments"
+                             " WHERE assigned_date <= ?1 AND (ended_date IS NULL OR ended_date > ?1)"
+                             " ORDER BY role, mentor_id, rid",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     long n[3] = { 0, 0, 0 }, over[3] = { 0, 0, 0 }, max[3] = { 0, 0, 0 };
     long *hist[3] = { NULL, NULL, NULL };
     size_t hist_len[3] = { 0, 0, 0 };
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int bit = role_bit((const char *)sqlite3_column_text(st, 0));
-        if (!bit)
-            continue;
-        int r = bit == ROLE_SENIOR ? 0 : bit == ROLE_FACULTY ? 1 : 2;
-        long load = (long)sqlite3_column_int64(st, 2);
-        n[r]++;
-        over[r] += load > x->p->max_mentees;
-        if (load > max[r])
-            max[r] = load;
-        ALLOC_GROW_ZERO(hist[r], (size_t)load + 1, hist_len[r]);
-        hist[r][load]++;
+    struct buf mentor = BUF_INIT;
+    int cur_role = -1, s;
+    long load = 0;
+    long long last_rid = 0;
+    for (;;) {
+        s = res_cursor_next(&c, err);
+        int role = -1;
+        const char *id = NULL;
+        if (s > 0) {
+            int bit = role_bit((const char *)sqlite3_column_text(c.st, 1));
+            role = bit == ROLE_SENIOR ? 0 : bit == ROLE_FACULTY ? 1 : bit == ROLE_PEER ? 2 : -1;
+            id = (const char *)sqlite3_column_text(c.st, 2);
+            if (role < 0)
+                continue;
+        }
+        if (cur_role >= 0 && (s <= 0 || role != cur_role || strcmp(id, buf_str(&mentor)))) {
+            /* the previous (role, mentor) is complete */
+            n[cur_role]++;
+            over[cur_role] += load > x->p->max_mentees;
+            if (load > max[cur_role])
+                max[cur_role] = load;
+            ALLOC_GROW_ZERO(hist[cur_role], (size_t)load + 1, hist_len[cur_role]);
+            hist[cur_role][load]++;
+            cur_role = -1;
+        }
+        if (s <= 0)
+            break;
+        if (cur_role < 0) {
+            cur_role = role;
+            buf_reset(&mentor);
+            buf_adds(&mentor, id);
+            load = 0;
+        }
+        if (!load || c.rid != last_rid) /* rows of one mentor come in rid order */
+            load++;
+        last_rid = c.rid;
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    if (s < 0)
+        rc = err->status;
+    res_cursor_close(&c);
+    buf_release(&mentor);
     for (int r = 0; !rc && r < 3; r++) {
         char stratum[32];
         snprintf(stratum, sizeof stratum, "role=%s", role_names[r]);
         compute_add_rate(x, M_MENTORSHIP_MENTORS_OVERLOADED, GROUP_ALL, stratum, NULL, over[r], n[r]);
         struct stats_est e = { n[r] ? (double)max[r] : NAN, NAN, NAN, NAN };
         metric_add(x->m, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", stratum, NULL, n[r], METRIC_EMPTY, e);
-        for (long load = 1; load <= max[r]; load++)
-            chart_add(x->c, C_MENTOR_LOAD, role_names[r], NULL, (double)load, n[r], hist[r][load],
-                      (double)hist[r][load] / (double)n[r], NAN, NAN, n[r] < x->p->min_cell);
+        for (long l = 1; l <= max[r]; l++)
+            chart_add(x->c, C_MENTOR_LOAD, role_names[r], NULL, (double)l, n[r], hist[r][l],
+                      (double)hist[r][l] / (double)n[r], NAN, NAN, n[r] < x->p->min_cell);
     }
     for (int r = 0; r < 3; r++)
         free(hist[r]);

@@ -57,6 +57,8 @@ struct metric_row *metric_add(struct metric_set *s, enum metric_id id, const cha
 
 void metric_set_take(struct metric_set *dst, struct metric_set *src)
 {
+    if (!src->len)
+        return; /* src->rows may be NULL: no memcpy from it */
     ALLOC_GROW(dst->rows, dst->len + src->len, dst->alloc);
     memcpy(dst->rows + dst->len, src->rows, src->len * sizeof *src->rows);
     dst->len += src->len;
@@ -81,6 +83,22 @@ void metric_set_bh(struct metric_set *s, enum metric_id id)
     free(rows);
     free(p);
     free(q);
+}
+
+void metric_set_filter(struct metric_set *s, int (*keep)(const struct metric_row *, void *), void *arg)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < s->len; i++) {
+        struct metric_row *r = &s->rows[i];
+        if (keep(r, arg)) {
+            s->rows[o++] = *r;
+        } else {
+            free(r->group);
+            free(r->stratum);
+            free(r->period);
+        }
+    }
+    s->len = o;
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -242,13 +260,14 @@ void chart_set_release(struct chart_set *c)
     memset(c, 0, sizeof *c);
 }
 
-void chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
-               double x, long n, long k, double value, double ci_low, double ci_high,
-               int suppressed)
+struct chart_point *chart_add(struct chart_set *c, enum chart_id chart, const char *series, const char *label,
+                              double x, long n, long k, double value, double ci_low, double ci_high,
+                              int suppressed)
 {
     ALLOC_GROW(c->pts, c->len + 1, c->alloc);
     struct chart_point *pt = &c->pts[c->len++];
     pt->chart = chart;
+    pt->metric = M_NONE;
     pt->series = xstrdup(series ? series : "");
     pt->label = xstrdup(label ? label : "");
     pt->x = x;
@@ -258,10 +277,28 @@ void chart_add(struct chart_set *c, enum chart_id chart, const char *series, con
     pt->ci_low = ci_low;
     pt->ci_high = ci_high;
     pt->suppressed = suppressed;
+    return pt;
+}
+
+void chart_set_filter(struct chart_set *c, int (*keep)(const struct chart_point *, void *), void *arg)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < c->len; i++) {
+        struct chart_point *pt = &c->pts[i];
+        if (keep(pt, arg)) {
+            c->pts[o++] = *pt;
+        } else {
+            free(pt->series);
+            free(pt->label);
+        }
+    }
+    c->len = o;
 }
 
 void chart_set_take(struct chart_set *dst, struct chart_set *src)
 {
+    if (!src->len)
+        return; /* src->pts may be NULL: no memcpy from it */
     ALLOC_GROW(dst->pts, dst->len + src->len, dst->alloc);
     memcpy(dst->pts + dst->len, src->pts, src->len * sizeof *src->pts);
     dst->len += src->len;

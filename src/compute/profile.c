@@ -3,7 +3,8 @@
  * cohort.residents): how many residents each group has, and how they split
  * by graduate type, visa, school region, track and program.
  *
- * One pass over the residents who started by as-of; each column's values
+ * One pass over the active residents (started by as-of, in a selected
+ * program); each column's values
  * are interned and counted per group. A missing value (NULL) is in no
  * stratum. A count below min_cell is suppressed, not only a small group.
  */
@@ -34,34 +35,34 @@ static void count_value(struct column_count *cc, const char *v, size_t len, int 
 
 int compute_cohort(struct compute_ctx *x, struct imgo_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = db_prepare(x->db,
-                        "SELECT is_img(graduate_type), graduate_type, visa,"
-                        " school_region, track, program FROM residents WHERE start_date <= ?1"
-                        " ORDER BY rid",
-                        &st, err);
+    /* the cursor leaves out residents who are not active (not started, or
+     * of a program not selected) */
+    struct res_cursor cur;
+    int rc = res_cursor_open(&cur, x,
+                             "SELECT rid, graduate_type, visa, school_region, track, program FROM residents"
+                             " ORDER BY rid",
+                             err);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, x->as_of);
     struct column_count cc[N_COLUMNS];
     memset(cc, 0, sizeof cc);
     for (size_t c = 0; c < N_COLUMNS; c++)
         strdict_init(&cc[c].values);
     long total[3] = { 0, 0, 0 };
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int img = sqlite3_column_int(st, 0) != 0;
+    while ((s = res_cursor_next(&cur, err)) > 0) {
+        int img = cur.r->img;
         total[img]++;
         total[GROUP_ALL]++;
         for (size_t c = 0; c < N_COLUMNS; c++) {
-            const char *v = (const char *)sqlite3_column_text(st, (int)c + 1);
+            const char *v = (const char *)sqlite3_column_text(cur.st, (int)c + 1);
             if (v)
-                count_value(&cc[c], v, (size_t)sqlite3_column_bytes(st, (int)c + 1), img);
+                count_value(&cc[c], v, (size_t)sqlite3_column_bytes(cur.st, (int)c + 1), img);
         }
     }
-    if (s != SQLITE_DONE)
-        rc = db_error(x->db, err);
-    sqlite3_finalize(st);
+    if (s < 0)
+        rc = err->status;
+    res_cursor_close(&cur);
     if (!rc) {
         for (int g = 0; g < 3; g++)
             compute_add_rate(x, M_COHORT_RESIDENTS, g, NULL, NULL, total[g], total[g]);

@@ -1,10 +1,12 @@
 /*
  * retention.c - survival metrics: retention in training
- * (retention.km, retention.logrank) and workforce retention after
- * graduation (workforce.retained_km, workforce.underserved_share).
+ * (retention.km, retention.logrank), first-year retention by academic year
+ * of start (retention.first_year, retention.first_year_diff), and
+ * workforce retention after graduation (workforce.retained_km,
+ * workforce.underserved_share).
  *
- * Both build per-group survival observations and share compute_km_rows,
- * which also writes the step curves for the charts.
+ * The survival metrics build per-group observations and share
+ * compute_km_rows, which also writes the step curves for the charts.
  */
 #include "compute.h"
 #include "db.h"
@@ -12,6 +14,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+int compute_first_year_retained(const struct compute_resident *r)
+{
+    int attrition = r->exit_reason == EXIT_WITHDREW || r->exit_reason == EXIT_DISMISSED ||
+                    r->exit_reason == EXIT_TRANSFERRED;
+    return !(attrition && r->has_end && r->end - r->start <= 365);
+}
 
 static void surv_release(struct compute_surv sv[3])
 {
@@ -24,11 +33,16 @@ int compute_retention(struct compute_ctx *x, struct imgo_err *err)
     (void)err;
     struct compute_surv sv[3];
     memset(sv, 0, sizeof sv);
+    struct compute_by_year first_year;
+    memset(&first_year, 0, sizeof first_year);
     long events = 0;
     for (size_t i = 0; i < x->n_res; i++) {
         const struct compute_resident *r = &x->res[i];
         if (!r->active)
             continue;
+        if (r->start + 365 <= x->as_of)
+            compute_by_year_add(&first_year, compute_academic_year(r->start), r->img,
+                                compute_first_year_retained(r));
         int ended = r->has_end && r->end <= x->as_of;
         int t = ended ? r->end - r->start : x->as_of - r->start;
         int event = ended && (r->exit_reason == EXIT_WITHDREW || r->exit_reason == EXIT_DISMISSED ||
@@ -49,6 +63,8 @@ int compute_retention(struct compute_ctx *x, struct imgo_err *err)
     }
     compute_km_rows(x, M_RETENTION_KM, sv, ts, 3, C_RETENTION_KM);
     surv_release(sv);
+    compute_by_year_rows(x, &first_year, M_RETENTION_FIRST_YEAR, M_RETENTION_FIRST_YEAR_DIFF);
+    compute_by_year_release(&first_year);
     return IMGO_OK;
 }
 

@@ -124,6 +124,14 @@ static const char *const migrations[] = {
     "  k INTEGER, value REAL, ci_low REAL, ci_high REAL, suppressed INTEGER,\n"
     "  PRIMARY KEY (chart, seq)\n"
     ");\n",
+
+    /* 2 -> 3: which cohort files had any row when compute ran (before its
+     * as-of and programs filters), so that a report can tell a file that
+     * was not provided from one whose rows are all filtered out. */
+    "CREATE TABLE compute_sources (\n"
+    "  file     TEXT PRIMARY KEY,  -- canonical name, e.g. board_exams.csv\n"
+    "  has_rows INTEGER NOT NULL   -- 1: its table had a row, 0: absent or header-only\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

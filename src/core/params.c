@@ -9,6 +9,7 @@
 #include "params.h"
 #include "fsutil.h"
 #include "buf.h"
+#include "cohort.h"
 #include "date.h"
 #include "mem.h"
 #include "validate.h"
@@ -251,6 +252,130 @@ static int parse_exam(const struct params_key *k, struct imgo_params *p, const c
     return set_exams(k, p, value, 1, err);
 }
 
+/* Program codes: split on ',', each trimmed of spaces and tabs and kept as
+ * written (codes are case-sensitive); NULL when an item is empty. */
+static char *program_list(const char *value)
+{
+    struct buf b = BUF_INIT;
+    const char *s = value;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t == s) {
+            buf_release(&b);
+            return NULL;
+        }
+        if (b.len)
+            buf_addc(&b, ',');
+        buf_add(&b, s, (size_t)(t - s));
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* Mentor roles: split on ',', trimmed, matched case-insensitively to the
+ * role enumeration of mentor_assignments.csv and written in its canonical
+ * lower-case spelling, a repeat kept once. NULL (and *bad, the offending
+ * item, set) when an item is empty or not a role. */
+static char *role_list(const char *value, struct buf *bad)
+{
+    const struct cohort_file *f = cohort_file(COHORT_MENTOR_ASSIGNMENTS);
+    const struct cohort_column *col = &f->cols[cohort_column_index(f, "role")];
+    struct buf b = BUF_INIT;
+    const char *s = value;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *e = s;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        const char *role = cohort_enum_match(col, s, (size_t)(t - s));
+        if (!role) {
+            buf_add(bad, s, (size_t)(t - s));
+            buf_release(&b);
+            return NULL;
+        }
+        /* a repeat is kept once: look for ",role," in ",list," */
+        int seen = 0;
+        size_t rl = strlen(role);
+        for (const char *c = buf_str(&b); *c;) {
+            const char *ce = strchr(c, ',');
+            size_t cl = ce ? (size_t)(ce - c) : strlen(c);
+            if (cl == rl && !strncmp(c, role, rl))
+                seen = 1;
+            c += cl + (ce != NULL);
+        }
+        if (!seen) {
+            if (b.len)
+                buf_addc(&b, ',');
+            buf_adds(&b, role);
+        }
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* The role names of mentor_assignments.csv, for messages. */
+static void role_names(struct buf *out)
+{
+    const struct cohort_file *f = cohort_file(COHORT_MENTOR_ASSIGNMENTS);
+    const struct cohort_column *col = &f->cols[cohort_column_index(f, "role")];
+    for (int i = 0; col->enums[i]; i++)
+        buf_addf(out, "%s%s", i ? ", " : "", col->enums[i]);
+}
+
+static int parse_programs(const struct params_key *k, struct imgo_params *p, const char *value,
+                          struct imgo_err *err)
+{
+    char **slot = field(p, k), *list = NULL;
+    if (*value) {
+        list = program_list(value);
+        if (!list)
+            return bad_value(k, value, err);
+    }
+    free(*slot);
+    *slot = list;
+    return IMGO_OK;
+}
+
+/* Roles have messages of their own: the item that is not a role, and the
+ * role names. */
+static int parse_roles(const struct params_key *k, struct imgo_params *p, const char *value,
+                       struct imgo_err *err)
+{
+    struct buf bad = BUF_INIT, names = BUF_INIT;
+    char **slot = field(p, k), *list = role_list(value, &bad);
+    int rc = IMGO_OK;
+    if (!list) {
+        role_names(&names);
+        if (bad.len)
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s: '%s' is not a mentor role (%s)", k->key, buf_str(&bad),
+                              buf_str(&names));
+        else
+            rc = imgo_err_set(err, IMGO_EUSAGE, "%s: '%s' is not %s (%s)", k->key, value, k->range,
+                              buf_str(&names));
+    } else {
+        free(*slot);
+        *slot = list;
+    }
+    buf_release(&bad);
+    buf_release(&names);
+    return rc;
+}
+
 static void format_string(const struct params_key *k, const struct imgo_params *p, struct buf *out)
 {
     const char *s = *(char *const *)cfield(p, k);
@@ -273,6 +398,8 @@ static const struct type_ops {
     [PARAMS_T_WHOLE] = { "whole number", parse_whole, format_whole, 0 },
     [PARAMS_T_EXAMS] = { "exam list", parse_exams, format_string, 1 },
     [PARAMS_T_EXAM] = { "exam name", parse_exam, format_string, 1 },
+    [PARAMS_T_PROGRAMS] = { "program list", parse_programs, format_string, 1 },
+    [PARAMS_T_ROLES] = { "mentor role list", parse_roles, format_string, 1 },
 };
 
 const char *params_type_name(enum params_type type)

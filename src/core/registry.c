@@ -16,30 +16,48 @@ static const struct metric_def metrics[M_COUNT] = {
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS) \
     { M_##ID, NAME, GROUPS, SOURCES, SHOW, C_##CHART, BH, M_##BASE, BASE_STRATUM, FLAGS },
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
 #undef METRIC
 #undef PARTITION
+#undef SOURCE_BY_STRATUM
 };
 
 static const struct chart_def charts[C_COUNT] = {
 #define CHART(ID, NAME, SPLIT) { C_##ID, NAME, SPLIT },
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
 #undef METRIC
 #undef PARTITION
+#undef SOURCE_BY_STRATUM
 };
 
 static const struct partition_def partitions[] = {
 #define CHART(ID, NAME, SPLIT)
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K) { M_##METRIC, PREFIX, SIZE_IS_K },
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
 #undef CHART
 #undef METRIC
 #undef PARTITION
+#undef SOURCE_BY_STRATUM
+};
+
+static const struct stratum_source_def stratum_sources[] = {
+#define CHART(ID, NAME, SPLIT)
+#define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
+#define PARTITION(METRIC, PREFIX, SIZE_IS_K)
+#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES) { M_##METRIC, PREFIX, SOURCES },
+#include "metrics.def"
+#undef CHART
+#undef METRIC
+#undef PARTITION
+#undef SOURCE_BY_STRATUM
 };
 
 const struct metric_def *metric_def(enum metric_id id)
@@ -68,6 +86,23 @@ const struct partition_def *partition_defs(size_t *n)
 {
     *n = sizeof partitions / sizeof partitions[0];
     return partitions;
+}
+
+const struct stratum_source_def *stratum_source_defs(size_t *n)
+{
+    *n = sizeof stratum_sources / sizeof stratum_sources[0];
+    return stratum_sources;
+}
+
+int metric_source_absent(enum metric_id id, const char *stratum, unsigned present)
+{
+    unsigned need = metric_def(id)->sources | SRC_RESIDENTS;
+    for (size_t i = 0; stratum && i < sizeof stratum_sources / sizeof stratum_sources[0]; i++) {
+        const struct stratum_source_def *d = &stratum_sources[i];
+        if (d->metric == id && !strncmp(stratum, d->prefix, strlen(d->prefix)))
+            need |= d->sources;
+    }
+    return (need & ~present) != 0;
 }
 
 const struct metric_def *metric_def_find(const char *name)

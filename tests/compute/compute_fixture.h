@@ -9,6 +9,7 @@
 #define IMGO_COMPUTE_FIXTURE_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,71 @@ static inline void fx_resident(struct fx *f, int rid, int start, int end, const 
     if (sqlite3_step(st) != SQLITE_DONE)
         fail_msg("insert resident: %s", sqlite3_errmsg(f->db));
     sqlite3_finalize(st);
+}
+
+/* Runs sql with ?1..?n bound to the integers and strings of fmt ('i' an
+ * int, 's' a string, 'd' a double, 'n' NULL), failing the test on error. */
+static inline void fx_insert(struct fx *f, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("prepare %s: %s", sql, sqlite3_errmsg(f->db));
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 0; fmt[i]; i++) {
+        if (fmt[i] == 'i')
+            sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+        else if (fmt[i] == 'd')
+            sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+        else if (fmt[i] == 's')
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, i + 1);
+    }
+    va_end(ap);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(f->db));
+    sqlite3_finalize(st);
+}
+
+/* A milestone rating (day numbers). */
+static inline void fx_rating(struct fx *f, int rid, int date, const char *subc, int pgy, double rating)
+{
+    fx_insert(f,
+              "INSERT INTO milestone_ratings (rid, review_date, subcompetency, pgy, rating, ingest_id, line)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, 1, 1)",
+              "iisid", rid, date, subc, pgy, rating);
+}
+
+/* A CCC review. */
+static inline void fx_ccc(struct fx *f, int rid, int date, const char *action)
+{
+    fx_insert(f, "INSERT INTO ccc_actions (rid, review_date, action, ingest_id, line) VALUES (?1, ?2, ?3, 1, 1)",
+              "iis", rid, date, action);
+}
+
+/* A board exam attempt. */
+static inline void fx_exam(struct fx *f, int rid, const char *exam, int attempt, int date, const char *result)
+{
+    fx_insert(f,
+              "INSERT INTO board_exams (rid, exam, attempt, exam_date, result, ingest_id, line)"
+              " VALUES (?1, ?2, ?3, ?4, ?5, 1, 1)",
+              "isiis", rid, exam, attempt, date, result);
+}
+
+/* A mentor assignment (no ended_date). */
+static inline void fx_assign(struct fx *f, int rid, const char *mentor, const char *role, int date)
+{
+    fx_insert(f,
+              "INSERT INTO mentor_assignments (rid, mentor_id, role, assigned_date, ingest_id, line)"
+              " VALUES (?1, ?2, ?3, ?4, 1, 1)",
+              "issi", rid, mentor, role, date);
+}
+
+/* Sets a resident's program code. */
+static inline void fx_program(struct fx *f, int rid, const char *program)
+{
+    fx_insert(f, "UPDATE residents SET program = ?2 WHERE rid = ?1", "is", rid, program);
 }
 
 static inline int fx_compute(struct fx *f, int as_of)

@@ -197,8 +197,14 @@ static void milestone_rank_deficient(void **state)
  *   E4: IMG 6, 8; non 6, 8: gap 0, df 2, half-width 4.302652730 * sqrt(2)
  *       = 6.084869845, p 1.
  *   BH over E1, E4: q(E1) = min(2 * 0.07048399691, 1) = 0.1409679938, q(E4) 1.
- *   Pooled: IMG 8 evaluations, mean 6.25; non-IMG 7, mean 7.571428571:
- *   gap -1.321428571, n 15, k 8.
+ *   (Each resident has one evaluation per evaluator here, so the evaluator
+ *   rows are the same whether residents or evaluations are counted.)
+ *   Pooled, by resident (version 2 of the contract; version 1 pooled the 15
+ *   evaluations: IMG mean 6.25, non-IMG 7.571428571, gap -1.321428571, n 15,
+ *   k 8): each resident's mean of all their evaluations,
+ *   IMG r1 (5+6+6)/3, r2 (6+4+8)/3 = 6, r3 (7+8)/2 = 7.5, mean 6.388888889;
+ *   non-IMG r4 (7+7+6)/3, r5 8, r6 8.5, mean 7.722222222: gap -1.333333333,
+ *   n 6, k 3; Welch (R t.test): (-3.515489106, 0.8488224394), p 0.164987297.
  */
 static void evaluator_gaps(void **state)
 {
@@ -241,11 +247,73 @@ static void evaluator_gaps(void **state)
     NEAR(r.p, 1);
     NEAR(r.q, 1);
     r = fx_get(&f, "bias.evaluator_gap", "img_vs_non_img", "", "");
-    assert_int_equal(r.n, 15);
-    assert_int_equal(r.k, 8);
-    NEAR(r.value, -1.321428571);
+    assert_int_equal(r.n, 6);
+    assert_int_equal(r.k, 3);
+    NEAR(r.value, -1.333333333);
+    NEAR(r.lo, -3.515489106);
+    NEAR(r.hi, 0.8488224394);
+    NEAR(r.p, 0.164987297);
     IS_NAN(r.q);
     assert_int_equal(fx_count(&f, "bias.evaluator_gap", NULL), 4);
+    fx_close(&f);
+}
+
+/*
+ * Residents, not evaluations (min_evaluator_n = 2, as-of 20400):
+ *   E1: IMG r1 4, 5, 6 (one observation, mean 5), r2 7; non-IMG r4 8, 6
+ *       (mean 7), r5 9. IMG {5, 7}, non {7, 9}: gap -2, n 4 residents, k 2;
+ *       Welch df 2, se sqrt(2): (-8.084869845, 4.084869845) clamped to
+ *       (-8, 4.084869845), p = 1 - sqrt(2)/2 = 0.2928932188 (t(2) closed form).
+ *   E2: r1 3 five times, r4 9 five times: ten evaluations, but one resident
+ *       in each group, fewer than 2: no row (version 1 would have had one).
+ *   Pooled: r1 (4+5+6+5*3)/8 = 3.75, r2 7; r4 (8+6+5*9)/7 = 8.428571429,
+ *   r5 9: gap 5.375 - 8.714285714 = -3.339285714, n 4, k 2; Welch (R
+ *   t.test) (-21.63017806, 14.95160663) clamped to (-8, 8), p 0.2806692046.
+ *   The funnel point of E1 is at x = n = 4 residents, k = 2.
+ */
+static void evaluator_gap_counts_residents(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_open(&f);
+    six_residents(&f);
+    struct imgo_err err = IMGO_ERR_INIT;
+    assert_int_equal(params_set(&f.p, "min_evaluator_n", "2", &err), IMGO_OK);
+    static const struct {
+        int rid;
+        const char *e;
+        double s;
+    } ev[] = {
+        { 1, "E1", 4 }, { 1, "E1", 5 }, { 1, "E1", 6 }, { 2, "E1", 7 }, { 4, "E1", 8 }, { 4, "E1", 6 },
+        { 5, "E1", 9 }, { 1, "E2", 3 }, { 1, "E2", 3 }, { 1, "E2", 3 }, { 1, "E2", 3 }, { 1, "E2", 3 },
+        { 4, "E2", 9 }, { 4, "E2", 9 }, { 4, "E2", 9 }, { 4, "E2", 9 }, { 4, "E2", 9 },
+    };
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
+        evaluation(&f, ev[i].rid, ev[i].e, 20000 + (int)i, ev[i].s);
+    assert_int_equal(fx_compute(&f, 20400), IMGO_OK);
+    struct fx_row r = fx_get(&f, "bias.evaluator_gap", "img_vs_non_img", "evaluator=E1", "");
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.k, 2);
+    NEAR(r.value, -2);
+    assert_true(r.lo == -8.0);
+    NEAR(r.hi, 4.084869845);
+    NEAR(r.p, 0.2928932188);
+    NEAR(r.q, 0.2928932188);
+    r = fx_get(&f, "bias.evaluator_gap", "img_vs_non_img", "", "");
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.k, 2);
+    NEAR(r.value, -3.339285714);
+    assert_true(r.lo == -8.0 && r.hi == 8.0);
+    NEAR(r.p, 0.2806692046);
+    assert_int_equal(fx_count(&f, "bias.evaluator_gap", NULL), 2);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(f.db, "SELECT x, n, k FROM chart_points WHERE chart = 'evaluator_funnel'"
+                             " AND series = 'evaluator' AND label = 'E1'", -1, &st, NULL);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(sqlite3_column_double(st, 0) == 4.0);
+    assert_int_equal(sqlite3_column_int(st, 1), 4);
+    assert_int_equal(sqlite3_column_int(st, 2), 2);
+    sqlite3_finalize(st);
     fx_close(&f);
 }
 
@@ -329,6 +397,7 @@ int main(void)
         cmocka_unit_test(milestone_gap),
         cmocka_unit_test(milestone_rank_deficient),
         cmocka_unit_test(evaluator_gaps),
+        cmocka_unit_test(evaluator_gap_counts_residents),
         cmocka_unit_test(feedback_and_adverse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,13 +198,17 @@ static void board_and_step3(void **state)
 }
 
 /* Nothing qualifies: Step 3's seven rows are still written with n 0; no
- * board rows at all. A named exam with no attempt gets no rows. */
+ * board rows at all. A named exam with no attempt gets no rows.
+ * (Version 2 of the contract, "absent source, no rows": this holds when
+ * board_exams has rows, here one dated after as-of; with no row at all the
+ * file is absent and Step 3 writes nothing, checked at the end.) */
 static void step3_always_written(void **state)
 {
     (void)state;
     struct fx f;
     fx_open(&f);
     fx_resident(&f, 1, 20000, -1, NULL, "us_img", "h1b");
+    exam(&f, 1, "ABIM-IM", 1, 2026, 1, 1, "pass"); /* after as-of (day 20100 is 2025-01-12) */
     struct imgo_err err = IMGO_ERR_INIT;
     assert_int_equal(params_set(&f.p, "board_exams", "ABIM-IM", &err), IMGO_OK);
     assert_int_equal(fx_compute(&f, 20100), IMGO_OK);
@@ -216,6 +220,10 @@ static void step3_always_written(void **state)
     assert_int_equal(fx_count(&f, "board.first_attempt_pass_rate", NULL), 0);
     assert_int_equal(fx_count(&f, "board.eventual_pass_rate", NULL), 0);
     assert_int_equal(fx_count(&f, "fellowship.match_rate", NULL), 0);
+    /* board_exams absent: not even Step 3 */
+    fx_sql(&f, "DELETE FROM board_exams");
+    assert_int_equal(fx_compute(&f, 20100), IMGO_OK);
+    assert_int_equal(fx_count(&f, "step3.pass_by_month12", NULL), 0);
     fx_close(&f);
 }
 
@@ -273,12 +281,130 @@ static void fellowship_match(void **state)
     fx_close(&f);
 }
 
+static void step2(struct fx *f, int rid, int score)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE residents SET step2_score = %d WHERE rid = %d", score, rid);
+    fx_sql(f, sql);
+}
+
+/*
+ * board.adjusted_or, worked by hand. ABIM-IM first attempts 2023-2025
+ * (step2_score, result):
+ *   IMG r1 220 pass, r2 240 pass, r3 230 fail, r4 230 fail;
+ *   non-IMG r5 220 pass, r6 240 pass, r7 230 pass, r8 225 fail, r9 235 fail.
+ * Left out: r10 (IMG, pass 2024) has no step2_score; r11 (non-IMG, fail)
+ * took it in 2022, before the span 2023-2025.
+ * In each group the mean step2 is 230, that of the passers too, so the
+ * score equation of z holds at b_z = 0 and the maximum likelihood fit is
+ * the 2x2 table's: b_img = ln((2/2) / (3/2)) = ln(2/3), and X'WX is block
+ * diagonal, so var(b_img) = 1/2 + 1/2 + 1/3 + 1/2 (Woolf). value 2/3,
+ * SE 1.354006401, CI exp(ln(2/3) -+ 1.959963985 SE) = (0.04692198789,
+ * 9.471986683), p 0.7645922705 (R glm agrees: b_img -0.4054651081, SE
+ * 1.354006397, b_z 3e-16). n 9 takers, k 5 passes.
+ * ABP 2025: IMG r1 pass, r2 pass; non r5 pass, r6 fail: the IMG x pass
+ * table has a 0 cell: the row is written, value, CI and p empty.
+ * ABFM-FM 2025: only non-IMG takers: no row.
+ */
+static void adjusted_or_by_hand(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_open(&f);
+    static const int score[] = { 0, 220, 240, 230, 230, 220, 240, 230, 225, 235, 0, 250 };
+    static const char *const result[] = { "", "pass", "pass", "fail", "fail", "pass", "pass", "pass", "fail",
+                                          "fail", "pass", "fail" };
+    for (int i = 1; i <= 11; i++) {
+        fx_resident(&f, i, 18000, -1, NULL, i <= 4 || i == 10 ? "non_us_img" : "usmd", NULL);
+        if (score[i])
+            step2(&f, i, score[i]);
+    }
+    for (int i = 1; i <= 11; i++)
+        exam(&f, i, "ABIM-IM", 1, i == 11 ? 2022 : 2023 + i % 3, 3, 1, result[i]);
+    exam(&f, 1, "ABP", 1, 2025, 3, 1, "pass");
+    exam(&f, 2, "ABP", 1, 2025, 3, 1, "pass");
+    exam(&f, 5, "ABP", 1, 2025, 3, 1, "pass");
+    exam(&f, 6, "ABP", 1, 2025, 3, 1, "fail");
+    exam(&f, 5, "ABFM-FM", 1, 2025, 3, 1, "pass");
+    exam(&f, 6, "ABFM-FM", 1, 2025, 3, 1, "fail");
+    assert_int_equal(fx_compute(&f, date_from_ymd(2025, 12, 31)), IMGO_OK);
+    struct fx_row r = fx_get(&f, "board.adjusted_or", "img_vs_non_img", "exam=ABIM-IM", "2023-2025");
+    assert_int_equal(r.n, 9);
+    assert_int_equal(r.k, 5);
+    NEAR(r.value, 2.0 / 3.0);
+    NEAR(r.lo, 0.04692198789);
+    fx_near_at(r.hi, 9.471986683, 1e-5, "r.hi", __LINE__);
+    NEAR(r.p, 0.7645922705);
+    IS_NAN(r.q);
+    r = fx_get(&f, "board.adjusted_or", "img_vs_non_img", "exam=ABP", "2023-2025");
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.k, 3);
+    IS_NAN(r.value);
+    IS_NAN(r.lo);
+    IS_NAN(r.p);
+    assert_int_equal(fx_count(&f, "board.adjusted_or", NULL), 2); /* none for ABFM-FM */
+    fx_close(&f);
+}
+
+/*
+ * sd 0: ABEM 2025, IMG r1 pass, r2 fail, non-IMG r3 pass, r4 fail, every
+ * step2_score 230: the row is written with value, CI and p empty. And a
+ * fit that is not orthogonal, checked against R 4.2.2:
+ *   d <- data.frame(img = c(1,1,1,1,1,0,0,0,0,0,0),
+ *     s2 = c(230,245,210,225,240,250,235,215,240,228,222),
+ *     pass = c(1,1,0,0,1,1,1,0,1,0,1)); d$z <- (d$s2 - mean(d$s2)) / sd(d$s2)
+ *   glm(pass ~ img + z, binomial, d): b_img -0.621686333092 (6 iterations),
+ *   exp(b) 0.5370380485; R's interval (0.01087607261, 26.51783193) and p
+ *   0.7546824065 use the weights of the iteration before convergence
+ *   (vcov.glm), ours those at the estimate: they agree to 1e-3 relative.
+ */
+static void adjusted_or_edges(void **state)
+{
+    (void)state;
+    struct fx f;
+    fx_open(&f);
+    for (int i = 1; i <= 4; i++) {
+        fx_resident(&f, i, 18000, -1, NULL, i <= 2 ? "us_img" : "usdo", NULL);
+        step2(&f, i, 230);
+        exam(&f, i, "ABEM", 1, 2025, 3, 1, i % 2 ? "pass" : "fail");
+    }
+    assert_int_equal(fx_compute(&f, date_from_ymd(2025, 12, 31)), IMGO_OK);
+    struct fx_row r = fx_get(&f, "board.adjusted_or", "img_vs_non_img", "exam=ABEM", "2023-2025");
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.k, 2);
+    IS_NAN(r.value);
+    IS_NAN(r.hi);
+    IS_NAN(r.p);
+    fx_close(&f);
+
+    fx_open(&f);
+    static const int img[] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
+    static const int s2[] = { 230, 245, 210, 225, 240, 250, 235, 215, 240, 228, 222 };
+    static const int pass[] = { 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1 };
+    for (int i = 0; i < 11; i++) {
+        fx_resident(&f, i + 1, 18000, -1, NULL, img[i] ? "us_img" : "usmd", NULL);
+        step2(&f, i + 1, s2[i]);
+        exam(&f, i + 1, "ABIM-IM", 1, 2024, 6, 1, pass[i] ? "pass" : "fail");
+    }
+    assert_int_equal(fx_compute(&f, date_from_ymd(2025, 12, 31)), IMGO_OK);
+    r = fx_get(&f, "board.adjusted_or", "img_vs_non_img", "exam=ABIM-IM", "2022-2024");
+    assert_int_equal(r.n, 11);
+    assert_int_equal(r.k, 7);
+    NEAR(r.value, 0.5370380485);
+    fx_near_at(r.lo / 0.01087607261, 1, 1e-3, "r.lo / R's", __LINE__);
+    fx_near_at(r.hi / 26.51783193, 1, 1e-3, "r.hi / R's", __LINE__);
+    fx_near_at(r.p / 0.7546824065, 1, 1e-3, "r.p / R's", __LINE__);
+    fx_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(board_and_step3),
         cmocka_unit_test(step3_always_written),
         cmocka_unit_test(fellowship_match),
+        cmocka_unit_test(adjusted_or_by_hand),
+        cmocka_unit_test(adjusted_or_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

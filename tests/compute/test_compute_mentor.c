@@ -245,15 +245,21 @@ static void mentorship(void **state)
     fx_close(&f);
 }
 
-/* No assignment, meeting or exam at all: coverage and cadence rows are
+/* No assignment, meeting or exam by as-of: coverage and cadence rows are
  * written (n counts residents, k 0); load rows for the three roles with
- * n 0; the outcome link row with empty value. */
+ * n 0; the outcome link row with empty value. (Version 2 of the contract,
+ * "absent source, no rows": this holds when the files have rows, here
+ * dated after as-of; with no row at all nothing is written, checked at the
+ * end: version 1 wrote a false 0% coverage.) */
 static void nothing_to_count(void **state)
 {
     (void)state;
     struct fx f;
     fx_open(&f);
     fx_resident(&f, 1, 20000, -1, NULL, "us_img", NULL);
+    fx_sql(&f, "INSERT INTO mentor_assignments VALUES (1, 'F1', 'faculty', 20500, NULL, 1, 1);"
+               "INSERT INTO mentorship_meetings VALUES (1, 'F1', 20500, NULL, 1, 1);"
+               "INSERT INTO board_exams VALUES (1, 'ABIM-IM', 1, 20500, 'pass', NULL, 1, 1);");
     assert_int_equal(fx_compute(&f, 20400), IMGO_OK);
     struct fx_row r = fx_get(&f, "mentorship.tiered_coverage", "img", "", "");
     assert_int_equal(r.n, 1);
@@ -269,6 +275,20 @@ static void nothing_to_count(void **state)
     assert_int_equal(r.n, 0);
     IS_NAN(r.value);
     IS_NAN(r.p);
+    /* meetings absent: no cadence rows, no outcome link; coverage and load stay */
+    fx_sql(&f, "DELETE FROM mentorship_meetings");
+    assert_int_equal(fx_compute(&f, 20400), IMGO_OK);
+    assert_int_equal(fx_count(&f, "mentorship.early_cadence", NULL), 0);
+    assert_int_equal(fx_count(&f, "mentorship.monthly_cadence", NULL), 0);
+    assert_int_equal(fx_count(&f, "mentorship.outcome_link", NULL), 0);
+    assert_int_equal(fx_count(&f, "mentorship.tiered_coverage", NULL), 3);
+    assert_int_equal(fx_count(&f, "mentorship.mentors_overloaded", NULL), 3);
+    /* assignments absent too: nothing of mentorship at all */
+    fx_sql(&f, "DELETE FROM mentor_assignments");
+    assert_int_equal(fx_compute(&f, 20400), IMGO_OK);
+    assert_int_equal(fx_count(&f, "mentorship.tiered_coverage", NULL), 0);
+    assert_int_equal(fx_count(&f, "mentorship.mentors_overloaded", NULL), 0);
+    assert_int_equal(fx_count(&f, "mentorship.mentor_load_max", NULL), 0);
     fx_close(&f);
 }
 

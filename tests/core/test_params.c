@@ -40,7 +40,51 @@ static void defaults(void **state)
     assert_int_equal(p.min_evaluator_n, 5);
     assert_true(p.fdr_q == 0.10);
     assert_int_equal(p.has_as_of, 0);
+    assert_int_equal(p.has_mentorship_launch, 0);
+    assert_true(p.l4_threshold == 2.5);
+    assert_null(p.programs);
+    assert_string_equal(p.required_roles_img, "senior_resident,faculty,peer");
+    assert_string_equal(p.required_roles_non_img, "senior_resident,faculty");
+    char out[64];
+    params_format(&p, "mentorship_launch", out, sizeof out);
+    assert_string_equal(out, "");
+    params_format(&p, "l4_threshold", out, sizeof out);
+    assert_string_equal(out, "2.5");
     params_release(&p);
+}
+
+/* The keys of version 2: a launch date, the Level 4 threshold, a programs
+ * filter (codes trimmed, case kept) and the required mentor roles (trimmed,
+ * lower-cased, a repeat kept once). */
+static void version2_keys(void **state)
+{
+    (void)state;
+    struct imgo_params p;
+    struct imgo_err err = IMGO_ERR_INIT;
+    char out[128];
+    params_init(&p);
+    write_file("mentorship_launch = 2023-07-01\nl4_threshold = 3\nprograms =  IM-001 , fm-002\t,IM 003\n"
+               "required_roles_img = Faculty , PEER,faculty\nrequired_roles_non_img = senior_resident\n");
+    assert_int_equal(params_load(&p, path, &err), IMGO_OK);
+    assert_int_equal(p.has_mentorship_launch, 1);
+    assert_int_equal(p.mentorship_launch, date_from_ymd(2023, 7, 1));
+    assert_true(p.l4_threshold == 3.0);
+    assert_string_equal(p.programs, "IM-001,fm-002,IM 003");
+    assert_string_equal(p.required_roles_img, "faculty,peer");
+    assert_string_equal(p.required_roles_non_img, "senior_resident");
+    params_format(&p, "mentorship_launch", out, sizeof out);
+    assert_string_equal(out, "2023-07-01");
+    params_format(&p, "programs", out, sizeof out);
+    assert_string_equal(out, "IM-001,fm-002,IM 003");
+    params_format(&p, "required_roles_img", out, sizeof out);
+    assert_string_equal(out, "faculty,peer");
+    /* empty: no launch, every program */
+    assert_int_equal(params_set(&p, "mentorship_launch", "", &err), IMGO_OK);
+    assert_int_equal(p.has_mentorship_launch, 0);
+    assert_int_equal(params_set(&p, "programs", "", &err), IMGO_OK);
+    assert_null(p.programs);
+    params_release(&p);
+    unlink(path);
 }
 
 static void load_good_file(void **state)
@@ -102,6 +146,20 @@ static void load_errors_name_the_line(void **state)
     expect_load_error("board_exams = ABIM-IM,\n", IMGO_EUSAGE,
                       "1: board_exams: 'ABIM-IM,' is not a comma-separated list of exam names");
     expect_load_error("step3_exam = A,B\n", IMGO_EUSAGE, "1: step3_exam: 'A,B' is not one exam name");
+    expect_load_error("mentorship_launch = 2023-7-1\n", IMGO_EUSAGE,
+                      "1: mentorship_launch: '2023-7-1' is not a valid date (YYYY-MM-DD)");
+    expect_load_error("l4_threshold = 0.5\n", IMGO_EUSAGE, "1: l4_threshold: '0.5' is not a number from 1 to 5");
+    expect_load_error("l4_threshold = 2,5\n", IMGO_EUSAGE, "1: l4_threshold: '2,5' is not a number from 1 to 5");
+    expect_load_error("programs = IM-001,,FM-002\n", IMGO_EUSAGE,
+                      "1: programs: 'IM-001,,FM-002' is not a comma-separated list of program codes");
+    expect_load_error("required_roles_img = faculty, chief\n", IMGO_EUSAGE,
+                      "1: required_roles_img: 'chief' is not a mentor role (senior_resident, faculty, peer)");
+    expect_load_error("required_roles_non_img = faculty,\n", IMGO_EUSAGE,
+                      "1: required_roles_non_img: 'faculty,' is not a comma-separated list of mentor roles"
+                      " (senior_resident, faculty, peer)");
+    expect_load_error("required_roles_img =\n", IMGO_EUSAGE,
+                      "1: required_roles_img: '' is not a comma-separated list of mentor roles"
+                      " (senior_resident, faculty, peer)");
 }
 
 static void missing_file_is_io(void **state)
@@ -283,6 +341,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),
         cmocka_unit_test(load_good_file),
+        cmocka_unit_test(version2_keys),
         cmocka_unit_test(load_errors_name_the_line),
         cmocka_unit_test(missing_file_is_io),
         cmocka_unit_test(command_line_overrides),

@@ -58,11 +58,44 @@ static void relations_consistent(void **state)
     }
 }
 
+/* "Absent source, no rows": a metric's own files, the residents file for
+ * every metric, and the per-stratum files of the launch outcomes. */
+static void absent_sources(void **state)
+{
+    (void)state;
+    unsigned all = 0;
+    for (int i = 0; i < COHORT_NFILES; i++)
+        all |= SRC_BIT(i);
+    for (int i = 0; i < M_COUNT; i++)
+        assert_false(metric_source_absent(i, "", all));
+    unsigned no_board = all & ~SRC_BOARD_EXAMS;
+    assert_true(metric_source_absent(M_STEP3_PASS_BY_MONTH12, "visa=h1b", no_board));
+    assert_true(metric_source_absent(M_MENTORSHIP_OUTCOME_LINK, "", no_board));
+    assert_false(metric_source_absent(M_RETENTION_KM, "t=365", no_board));
+    assert_true(metric_source_absent(M_RETENTION_KM, "t=365", all & ~SRC_RESIDENTS));
+    assert_true(metric_source_absent(M_MENTORSHIP_MONTHLY_CADENCE, "", all & ~SRC_MENTOR_ASSIGNMENTS));
+    assert_false(metric_source_absent(M_MENTORSHIP_EARLY_CADENCE, "", all & ~SRC_MENTOR_ASSIGNMENTS));
+    /* launch.rate: each outcome its own file */
+    assert_true(metric_source_absent(M_LAUNCH_RATE, "outcome=board_first_attempt;era=pre", no_board));
+    assert_false(metric_source_absent(M_LAUNCH_RATE, "outcome=adverse_action;era=pre", no_board));
+    assert_false(metric_source_absent(M_LAUNCH_RATE, "outcome=first_year_retention;era=post", no_board));
+    assert_true(metric_source_absent(M_LAUNCH_DID, "outcome=adverse_action", all & ~SRC_CCC_ACTIONS));
+    assert_false(metric_source_absent(M_LAUNCH_DID, "outcome=first_year_retention", SRC_RESIDENTS));
+    assert_true(metric_source_absent(M_INSTITUTION_MILESTONE_GAP, "program=A", all & ~SRC_MILESTONE_RATINGS));
+    assert_false(metric_source_absent(M_INSTITUTION_RETENTION_3Y, "program=A", SRC_RESIDENTS));
+    size_t n;
+    const struct stratum_source_def *d = stratum_source_defs(&n);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++)
+        assert_true(d[i].sources != 0 && strchr(d[i].prefix, '=') != NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_unique_and_found),
         cmocka_unit_test(relations_consistent),
+        cmocka_unit_test(absent_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!(p.confidence > 0.5 && p.confidence < 1) || p.min_cell < 1 || p.max_mentees < 0 ||
             p.min_evaluator_n < 1 || !(p.fdr_q > 0 && p.fdr_q <= 1) ||
             p.board_pass_threshold < 0 || p.board_pass_threshold > 1 || !p.step3_exam ||
-            !*p.step3_exam)
+            !*p.step3_exam || !(p.l4_threshold >= 1 && p.l4_threshold <= 5) ||
+            !p.required_roles_img || !*p.required_roles_img || !p.required_roles_non_img ||
+            !*p.required_roles_non_img || (p.programs && (!*p.programs || strstr(p.programs, ",,"))))
             abort();
         char out[256];
         for (int k = 0; params_keys[k]; k++)
