@@ -69,5 +69,5 @@ else
     not_ok "the print CSS puts the mark in every page's margin"
 fi
 expect_eq "the banner comes before any resident is listed" \
-    "$(awk '/class="confidential"/ {print NR; exit}' "$q")" "$(awk '/<body>/ {print NR + 1; exit}' "$q")"
+    "$(awk '/class="confidential screen"/ {print NR; exit}' "$q")" "$(awk '/<body>/ {print NR + 1; exit}' "$q")"
 expect_eq "quarterly packet is 0600 in a 0700 directory" "$(modes "$T/q" 600 700)" ""
