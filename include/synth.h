@@ -30,11 +30,21 @@ struct imgo_err;
 #define SYNTH_MAX_RESIDENTS 10000000UL
 
 /* Planted effects that name an id (docs/SYNTH.md): the two evaluators who
- * score IMGs 1.5 points lower, and the peer mentor with more than 4 active
- * mentees at as-of. */
+ * score IMGs 1.5 points lower, the peer mentor with more than 4 active
+ * mentees at as-of, the program whose first-attempt board pass rate is
+ * markedly lower and the one whose adverse-action rate is higher than the
+ * rest (both outside the institution funnels' limits). */
 #define SYNTH_BIASED_EVALUATOR_A "E003"
 #define SYNTH_BIASED_EVALUATOR_B "E007"
 #define SYNTH_OVERLOADED_MENTOR "P01-00-01"
+#define SYNTH_LOW_BOARD_PROGRAM "IM-004"
+#define SYNTH_HIGH_ADVERSE_PROGRAM "IM-002"
+
+/* The mentorship program's launch, the start of the 2022 cohort: residents
+ * who start on or after it have a narrower IMG milestone gap, and IMGs among
+ * them leave less in their first year, pass the board more often and get
+ * fewer adverse CCC actions (the pipeline key mentorship_launch). */
+#define SYNTH_LAUNCH "2022-07-01"
 
 /* The files: the cohort files of cohort.h, in their order. */
 enum synth_file {

@@ -1,8 +1,9 @@
 /*
  * family.c - what every metric family shares (the second half of
  * compute.h): finding a resident by rid, reading a table in rid order with
- * each row's resident, counting by group, adding a rate's row, clamping an
- * interval, and Kaplan-Meier rows with their step curves.
+ * each row's resident, counting by group, adding a rate's row (and its
+ * difference by group, also one per academic year), clamping an interval,
+ * and Kaplan-Meier rows with their step curves.
  */
 #include "compute.h"
 #include "date.h"

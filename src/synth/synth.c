@@ -51,10 +51,16 @@ const char *synth_file_header(int file)
 
 /* ---- the model's parameters (docs/SYNTH.md explains each) ---- */
 
-/* Milestones 2.0 took effect in July 2021: ratings exist from the first
- * review after it; CCC actions are exported for every review. */
-#define MILESTONE_ERA_Y 2021
-#define MILESTONE_ERA_M 7
+/* Programs: REGULAR_MIN..REGULAR_MAX of three sizes, then one small
+ * program of about SMALL_PROGRAM_N residents over all cohorts, so that its
+ * IMG cells fall below the reports' min_cell. Two of the regular programs
+ * stand out for the institution funnels (synth.h names them). */
+#define REGULAR_MIN 5
+#define REGULAR_MAX 98
+#define SMALL_PROGRAM_N 8.0
+#define SMALL_PROGRAM_MAX_SHARE 0.05
+#define LOW_BOARD_PROG 3     /* SYNTH_LOW_BOARD_PROGRAM */
+#define HIGH_ADVERSE_PROG 1  /* SYNTH_HIGH_ADVERSE_PROGRAM */
 
 enum { SPEC_IM, SPEC_FM, SPEC_PEDS };
 static const char *const spec_name[] = { "Internal Medicine", "Family Medicine", "Pediatrics" };
@@ -87,7 +93,10 @@ static const char *const exit_name[] = { "", "completed", "withdrew", "dismissed
 static const double leave_p_non[3] = { 0.50, 0.15, 0.35 };
 static const double leave_p_img[3] = { 0.40, 0.30, 0.30 };
 #define ATTRITION_NON 0.020   /* per training year */
-#define ATTRITION_IMG 0.050
+#define ATTRITION_IMG 0.050   /* IMGs, the second training year on */
+/* IMGs in their first year: the mentorship launch (SYNTH_LAUNCH) cuts it. */
+#define ATTRITION_IMG_Y1_PRE 0.100
+#define ATTRITION_IMG_Y1_POST 0.020
 #define PRELIM_SHARE 0.12     /* of Internal Medicine residents */
 #define NONPROMO_NON 0.003    /* per June review before the last year */
 #define NONPROMO_IMG 0.008
@@ -101,13 +110,27 @@ static const double sub_offset[NSUB] = {
     0.05, 0.00, -0.05, 0.00, 0.05, 0.10, 0.00, -0.10, -0.05, 0.00, -0.10,
     -0.10, -0.05, 0.10, 0.05, 0.05, 0.00, 0.00,
 };
-#define MS_IMG_GAP (-0.25)     /* every subcompetency but ICS */
-#define MS_IMG_GAP_ICS (-0.50) /* ICS1..ICS3 */
+/* The IMG gap of a rating (every subcompetency but ICS) is
+ *   MS_GAP_PRE + MS_GAP_LAUNCH [resident started on or after SYNTH_LAUNCH]
+ *              + MS_GAP_TREND (academic year of the review - MS_GAP_TREND_AY)
+ * and MS_GAP_ICS more on ICS1..ICS3: averaged over the ratings about -0.25
+ * and -0.50, as before the launch and the trend were planted. */
+#define MS_GAP_PRE (-0.40)
+#define MS_GAP_LAUNCH 0.25
+#define MS_GAP_TREND 0.03
+#define MS_GAP_TREND_AY 2023
+#define MS_GAP_ICS (-0.25)
 #define MS_BASE 1.85           /* PGY1 December mean */
 #define MS_PER_PGY 0.95
 #define MS_PER_HALF 0.45       /* December -> June */
 #define MS_RESIDENT_SD 0.25
 #define MS_NOISE_SD 0.35
+/* A completer's final review is at Level 4 (every rating >= 4.0) when the
+ * level expected there (mu below, without subcompetency offset or noise)
+ * plus N(0, MS_L4_SD) is at least MS_L4_CUT; otherwise at least one rating
+ * is below 4.0. */
+#define MS_L4_CUT 3.80
+#define MS_L4_SD 0.25
 
 enum { ROT_N = 7 };
 static const char *const rotation_name[ROT_N] = {
@@ -167,6 +190,29 @@ enum { EMP_SAME, EMP_REGION, EMP_ELSE };
 static const char *const employer_name[] = { "same_institution", "same_region", "elsewhere" };
 static const double employer_p[3] = { 0.30, 0.30, 0.40 };
 
+/* Step 2 CK: 245 + 15 z at ability z, STEP2_IMG lower for IMGs. The
+ * first attempt of the certification exam passes with probability
+ * logistic(BOARD_BASE + BOARD_STEP2 s + IMG term + program term), s the
+ * standardised Step 2 score; the IMG term shrinks after the launch. */
+#define STEP2_MEAN 245.0
+#define STEP2_SD 15.0
+#define STEP2_IMG (-6.0)
+#define BOARD_BASE 2.60
+#define BOARD_STEP2 0.80
+#define BOARD_IMG_PRE (-1.30)
+#define BOARD_IMG_POST (-0.10)
+#define BOARD_LOW_PROGRAM (-2.30)
+
+/* CCC actions per review: probation / remediation / focused review, the
+ * base rates multiplied for IMGs (less after the launch), for struggling
+ * residents and in the high-adverse-action program (the rates are
+ * cumulative thresholds on one uniform draw, so a product above 1/0.044
+ * means a focused review at least at every review). */
+#define CCC_IMG_PRE 3.0
+#define CCC_IMG_POST 1.0
+#define CCC_STRUGGLING 4.0
+#define CCC_HIGH_PROGRAM 4.0
+
 /* ---- generator state ---- */
 
 struct program {
@@ -225,7 +271,7 @@ struct synth {
     unsigned long long rows[SYNTH_NFILES];
     int idwidth;
     int as_of;
-    int ms_era;
+    int launch;
 
     int nprog;
     struct program *prog;
@@ -261,7 +307,9 @@ struct resident {
     int last;                     /* last day with events: end or as-of */
     int exit;
     int gtype, img, region, grad_year, visa, step2, prelim;
-    double z;       /* ability, from step2 */
+    int step2_recorded;
+    int post;       /* started on or after SYNTH_LAUNCH */
+    double z;       /* ability */
     double ms_re;   /* milestone resident effect */
     double ev_re;   /* evaluation resident effect */
     int struggling; /* more CCC actions */
@@ -315,7 +363,8 @@ static void put_date(FILE *f, int day)
 static void make_programs(struct synth *s, unsigned long n)
 {
     long np = (long)(n / 60);
-    s->nprog = (int)(np < 5 ? 5 : np > 99 ? 99 : np);
+    int regular = (int)(np < REGULAR_MIN ? REGULAR_MIN : np > REGULAR_MAX ? REGULAR_MAX : np);
+    s->nprog = regular + 1;
     s->prog = xcalloc((size_t)s->nprog, sizeof *s->prog);
     double *w = xmalloc((size_t)s->nprog * sizeof *w);
     int numbered[3] = { 0, 0, 0 };
@@ -324,9 +373,18 @@ static void make_programs(struct synth *s, unsigned long n)
         struct program *p = &s->prog[i];
         p->spec = i % 6 == 4 ? SPEC_FM : i % 6 == 5 ? SPEC_PEDS : SPEC_IM;
         snprintf(p->code, sizeof p->code, "%s-%03d", spec_prefix[p->spec], ++numbered[p->spec]);
-        w[i] = 1.0 + 0.5 * (i % 3); /* programs of three sizes */
-        wsum += w[i];
+        if (i < regular) {
+            w[i] = 2.0 - 0.5 * (i % 3); /* programs of three sizes, the first the largest */
+            wsum += w[i];
+        }
     }
+    /* The small program's weight gives it a share of SMALL_PROGRAM_N / n
+     * (at most SMALL_PROGRAM_MAX_SHARE): a handful of residents at any n. */
+    double share = SMALL_PROGRAM_N / (double)n;
+    if (share > SMALL_PROGRAM_MAX_SHARE)
+        share = SMALL_PROGRAM_MAX_SHARE;
+    w[regular] = wsum * share / (1.0 - share);
+    wsum += w[regular];
     int next = 0;
     for (int i = 0; i < s->nprog; i++) {
         double expect = (double)n * w[i] / wsum;
@@ -422,6 +480,7 @@ static void draw_resident(struct synth *s, struct resident *r, unsigned long idx
     r->cohort = unif(s, 0, SYNTH_COHORTS - 1);
     r->year = SYNTH_FIRST_COHORT + r->cohort;
     r->start = date_from_ymd(r->year, 7, 1);
+    r->post = r->start >= s->launch;
     if (s->deck_pos == GT_DECK) {
         gsl_ran_shuffle(s->rng, s->deck, GT_DECK, sizeof s->deck[0]);
         s->deck_pos = 0;
@@ -443,11 +502,12 @@ static void draw_resident(struct synth *s, struct resident *r, unsigned long idx
         gap = bern(s, 0.10) ? 1 + (int)gsl_ran_poisson(s->rng, 0.5) : 0;
     r->grad_year = r->year - clampi(gap, 0, 15);
 
-    double step2 = 245.0 + gsl_ran_gaussian(s->rng, 15.0);
+    /* Ability z is the same in both groups; the Step 2 score at equal
+     * ability is lower for IMGs, so it explains part of their board gap. */
+    r->z = gsl_ran_gaussian(s->rng, 1.0);
+    double step2 = STEP2_MEAN + STEP2_SD * r->z + (r->img ? STEP2_IMG : 0.0);
     r->step2 = clampi((int)lround(step2), 190, 290);
-    r->z = (r->step2 - 245.0) / 15.0;
-    if (bern(s, 0.02))
-        r->step2 = 0; /* not recorded */
+    r->step2_recorded = !bern(s, 0.02);
     r->ms_re = gsl_ran_gaussian(s->rng, MS_RESIDENT_SD);
     r->ev_re = gsl_ran_gaussian(s->rng, EV_RESIDENT_SD);
     r->struggling = r->ms_re < -0.30;
@@ -461,7 +521,10 @@ static void draw_resident(struct synth *s, struct resident *r, unsigned long idx
     int y = 0, pgy = 1;
     for (; y < planned; y++) {
         r->pgy_of_year[y] = pgy;
-        if (bern(s, r->img ? ATTRITION_IMG : ATTRITION_NON)) {
+        double leave = !r->img ? ATTRITION_NON
+                     : y > 0 ? ATTRITION_IMG
+                     : r->post ? ATTRITION_IMG_Y1_POST : ATTRITION_IMG_Y1_PRE;
+        if (bern(s, leave)) {
             int k = pick(s, r->img ? s->d_leave_img : s->d_leave_non);
             r->exit = k == 0 ? EX_WITHDREW : k == 1 ? EX_DISMISSED : EX_TRANSFERRED;
             r->end = year_start(r, y) + unif(s, 20, 360);
@@ -502,7 +565,7 @@ static void write_resident_row(struct synth *s, const struct resident *r)
     fprintf(f, ",%s,%s,%s,%d,%s,", exit_name[r->exit], gtype_name[r->gtype],
             r->region >= 0 ? region_name[r->region] : r->region == -1 ? "United States" : "",
             r->grad_year, visa_name[r->visa]);
-    if (r->step2)
+    if (r->step2_recorded)
         fprintf(f, "%d", r->step2);
     fprintf(f, ",%s\n", r->prelim ? "preliminary" : "categorical");
     s->rows[SYNTH_RESIDENTS]++;
@@ -645,11 +708,74 @@ static void gen_meetings(struct synth *s, const struct resident *r)
     }
 }
 
+/* The IMG milestone gap (every subcompetency but ICS) of a resident's
+ * rating in academic year ay (AYyyyy: July yyyy-1 to June yyyy). */
+static double ms_img_gap(const struct resident *r, int ay)
+{
+    return MS_GAP_PRE + (r->post ? MS_GAP_LAUNCH : 0.0) + MS_GAP_TREND * (ay - MS_GAP_TREND_AY);
+}
+
+/* One review's 18 ratings into milestone_ratings.csv. final: the last
+ * review of a completer, where Level 4 is decided. */
+static void put_ratings(struct synth *s, const struct resident *r, const char *ds, int y, int half,
+                        int final)
+{
+    int pgy = r->pgy_of_year[y];
+    double gap = r->img ? ms_img_gap(r, r->year + y + 1) : 0.0;
+    double mu = MS_BASE + MS_PER_PGY * (pgy - 1) + MS_PER_HALF * half + r->ms_re + 0.10 * r->z + gap;
+    int halves[NSUB], lowest = 0;
+    double vmin = 0;
+    for (int k = 0; k < NSUB; k++) {
+        double v = mu + sub_offset[k] + gsl_ran_gaussian(s->rng, MS_NOISE_SD);
+        if (r->img && sub_name[k][0] == 'I')
+            v += MS_GAP_ICS;
+        if (k == 0 || v < vmin) {
+            vmin = v;
+            lowest = k;
+        }
+        v = floor(v * 2.0 + 0.5) / 2.0;
+        v = v < 1.0 ? 1.0 : v > 5.0 ? 5.0 : v;
+        halves[k] = (int)(v * 2.0);
+    }
+    if (final) {
+        /* The committee's consensus at graduation: Level 4 everywhere, or
+         * not yet somewhere (the lowest drawn rating). */
+        int l4 = mu + gsl_ran_gaussian(s->rng, MS_L4_SD) >= MS_L4_CUT, all4 = 1;
+        for (int k = 0; k < NSUB; k++) {
+            if (l4 && halves[k] < 8)
+                halves[k] = 8;
+            all4 &= halves[k] >= 8;
+        }
+        if (!l4 && all4)
+            halves[lowest] = 7;
+    }
+    /* Tens of millions of these rows at national scale: the common prefix
+     * is formatted once per review. */
+    char line[96];
+    int plen = snprintf(line, sizeof line, "%s,%s,%d,", r->id, ds, pgy);
+    FILE *fm = s->out[SYNTH_MILESTONES];
+    for (int k = 0; k < NSUB; k++) {
+        int n = plen;
+        size_t sl = strlen(sub_name[k]);
+        memcpy(line + n, sub_name[k], sl);
+        n += (int)sl;
+        line[n++] = ',';
+        line[n++] = (char)('0' + halves[k] / 2);
+        line[n++] = '.';
+        line[n++] = halves[k] % 2 ? '5' : '0';
+        line[n++] = '\n';
+        fwrite(line, 1, (size_t)n, fm);
+    }
+    s->rows[SYNTH_MILESTONES] += NSUB;
+}
+
 /* CCC reviews and milestone ratings, review by review. */
 static void gen_reviews(struct synth *s, const struct resident *r)
 {
-    FILE *fm = s->out[SYNTH_MILESTONES], *fc = s->out[SYNTH_CCC_ACTIONS];
-    double mult = (r->img ? 1.8 : 1.0) * (r->struggling ? 4.0 : 1.0);
+    FILE *fc = s->out[SYNTH_CCC_ACTIONS];
+    double mult = (r->img ? (r->post ? CCC_IMG_POST : CCC_IMG_PRE) : 1.0) *
+                  (r->struggling ? CCC_STRUGGLING : 1.0) *
+                  (r->prog == HIGH_ADVERSE_PROG ? CCC_HIGH_PROGRAM : 1.0);
     int last_review = -1;
     for (int y = 0; y < r->nyears; y++) {
         for (int half = 0; half < 2; half++) {
@@ -657,35 +783,9 @@ static void gen_reviews(struct synth *s, const struct resident *r)
                            : date_from_ymd(r->year + y, 12, 15);
             if (day > r->last)
                 break;
-            int pgy = r->pgy_of_year[y];
             char ds[11];
             date_format(day, ds);
-            if (day >= s->ms_era) {
-                double mu = MS_BASE + MS_PER_PGY * (pgy - 1) + MS_PER_HALF * half +
-                            r->ms_re + 0.10 * r->z;
-                /* Ten million of these rows at national scale: the common
-                 * prefix is formatted once per review. */
-                char line[96];
-                int plen = snprintf(line, sizeof line, "%s,%s,%d,", r->id, ds, pgy);
-                for (int k = 0; k < NSUB; k++) {
-                    double v = mu + sub_offset[k] + gsl_ran_gaussian(s->rng, MS_NOISE_SD);
-                    if (r->img)
-                        v += sub_name[k][0] == 'I' ? MS_IMG_GAP_ICS : MS_IMG_GAP;
-                    v = floor(v * 2.0 + 0.5) / 2.0;
-                    v = v < 1.0 ? 1.0 : v > 5.0 ? 5.0 : v;
-                    int halves = (int)(v * 2.0), n = plen;
-                    size_t sl = strlen(sub_name[k]);
-                    memcpy(line + n, sub_name[k], sl);
-                    n += (int)sl;
-                    line[n++] = ',';
-                    line[n++] = (char)('0' + halves / 2);
-                    line[n++] = '.';
-                    line[n++] = halves % 2 ? '5' : '0';
-                    line[n++] = '\n';
-                    fwrite(line, 1, (size_t)n, fm);
-                }
-                s->rows[SYNTH_MILESTONES] += NSUB;
-            }
+            put_ratings(s, r, ds, y, half, r->exit == EX_COMPLETED && y == r->nyears - 1 && half);
             int action = CCC_SAT;
             double u = gsl_rng_uniform(s->rng);
             if (half && y == r->nonpromo_year)
@@ -889,7 +989,9 @@ static void gen_exams(struct synth *s, const struct resident *r)
      * training, retaken the next August by most who fail. */
     if (r->exit == EX_COMPLETED && !r->prelim && bern(s, 0.97)) {
         int ey = date_year(r->end);
-        double a1 = 2.60 + 0.70 * r->z - (r->img ? 0.85 : 0.0);
+        double a1 = BOARD_BASE + BOARD_STEP2 * (r->step2 - STEP2_MEAN) / STEP2_SD +
+                    (r->img ? (r->post ? BOARD_IMG_POST : BOARD_IMG_PRE) : 0.0) +
+                    (r->prog == LOW_BOARD_PROG ? BOARD_LOW_PROGRAM : 0.0);
         for (int att = 1; att <= 4; att++) {
             int d = date_from_ymd(ey + att - 1, 8, 5) + unif(s, 0, 25);
             if (d > s->as_of)
@@ -1011,9 +1113,10 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EUSAGE, "--residents must be 1..%lu", SYNTH_MAX_RESIDENTS);
     if (opts->seed > 4294967295UL)
         return imgo_err_set(err, IMGO_EUSAGE, "--seed must be 0..4294967295");
-    int as_of;
-    if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0)
-        return imgo_err_set(err, IMGO_EIO, "internal error: bad SYNTH_AS_OF");
+    int as_of, launch;
+    if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0 ||
+        date_parse(SYNTH_LAUNCH, strlen(SYNTH_LAUNCH), &launch) != 0)
+        return imgo_err_set(err, IMGO_EIO, "internal error: bad SYNTH_AS_OF or SYNTH_LAUNCH");
     int rc = fs_mkdirs(dir, err);
     if (rc)
         return rc;
@@ -1026,7 +1129,7 @@ int synth_write(const char *dir, const struct synth_opts *opts,
     }
     gsl_rng_set(s->rng, opts->seed);
     s->as_of = as_of;
-    s->ms_era = date_from_ymd(MILESTONE_ERA_Y, MILESTONE_ERA_M, 1);
+    s->launch = launch;
     s->idwidth = 6;
     for (unsigned long n = opts->residents; n >= 1000000UL; n /= 10)
         s->idwidth++;

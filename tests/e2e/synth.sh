@@ -252,3 +252,78 @@ awk -F, 'FNR > 1 && ($5 == "" || $5 > "2026-06-30") && !seen[$2, $3, $1]++ { loa
     END { for (m in load) print m, load[m] }' "$D/mentor_assignments.csv" | sort >"$T/load.txt"
 check "one overloaded peer mentor" "$(awk '$1 == "peer" && $2 == "P01-00-01" { o = $3 } $2 != "P01-00-01" && $3 > 4 { bad = bad " " $2 "=" $3 }
     END { print (o > 8 && bad == "") ? "ok" : "overloaded " o ", others above 4:" bad }' "$T/load.txt")"
+
+# ---- the planted effects of version 2, recovered by compute ----
+# The same 3,000 residents, ingested and computed with the launch date of
+# docs/SYNTH.md. Each check is the planted direction with an interval that
+# excludes no effect, and a band of about 3 standard errors at this size
+# around the figure docs/SYNTH.md gives at 150,000 residents.
+printf 'stages = ingest compute\nmentorship_launch = 2022-07-01\n' >"$T/launch.pipeline"
+run "$IMGO" run "$T/launch.pipeline" --input "$D" --out "$T/res" --db "$T/res.db"
+expect_rc "ingest and compute with mentorship_launch" 0
+M=$T/res/metrics.csv
+# field NAME COLUMN: column COLUMN of the row whose first four fields are NAME.
+field() { awk -F, -v key="$1" -v col="$2" '$1 "," $2 "," $3 "," $4 == key { print $col }' "$M"; }
+# holds NAME VALUES EXPR: awk expression EXPR on a[1], a[2], ... (VALUES split at spaces).
+holds() {
+    if awk -v x="$2" "BEGIN { n = split(x, a, \" \"); exit !(n > 0 && x !~ /(^| )( |$)/ && ($3)) }"; then
+        ok "$1"
+    else
+        not_ok "$1" "values: '$2', want: $3"
+    fi
+}
+row() { echo "$(field "$1" 7) $(field "$1" 8) $(field "$1" 9)"; } # value, ci_low, ci_high
+
+holds "launch: the IMG milestone gap narrows (0.33 documented)" \
+    "$(row "launch.milestone_gap_change,img_vs_non_img,,")" "a[2] > 0 && a[1] > 0.20 && a[1] < 0.45"
+holds "launch: IMG first-year retention improves (DiD +0.08 documented)" \
+    "$(row "launch.did,img_vs_non_img,outcome=first_year_retention,")" "a[2] > 0 && a[1] > 0.02 && a[1] < 0.15"
+holds "launch: IMG first-attempt board pass improves (DiD +0.18 documented)" \
+    "$(row "launch.did,img_vs_non_img,outcome=board_first_attempt,")" "a[2] > 0 && a[1] > 0.05 && a[1] < 0.35"
+holds "launch: IMG adverse actions fall (DiD -0.17 documented)" \
+    "$(row "launch.did,img_vs_non_img,outcome=adverse_action,")" "a[3] < 0 && a[1] > -0.28 && a[1] < -0.06"
+expect_eq "launch: every cell of each outcome" \
+    "$(awk -F, '$1 == "launch.rate" && $5 > 0' "$M" | wc -l | tr -d ' ')" "12"
+holds "trend: the gap closes by about 0.08 a year" \
+    "$(row "trend.milestone_gap_slope,img_vs_non_img,,") $(field "trend.milestone_gap_slope,img_vs_non_img,," 5)" \
+    "a[2] > 0 && a[1] > 0.05 && a[1] < 0.11 && a[4] == 7"
+holds "trend: AY2020 gap below -0.35, AY2026 above -0.20" \
+    "$(field "trend.milestone_gap,img_vs_non_img,,AY2020" 7) $(field "trend.milestone_gap,img_vs_non_img,,AY2026" 7)" \
+    "a[1] < -0.35 && a[2] > -0.20"
+holds "Level 4 at graduation: IMG about 0.55, non-IMG about 0.76, the difference below 0" \
+    "$(field "milestone.l4_at_graduation,img,," 7) $(field "milestone.l4_at_graduation,non_img,," 7) $(field "milestone.l4_at_graduation_diff,img_vs_non_img,," 9)" \
+    "a[1] > 0.45 && a[1] < 0.65 && a[2] > 0.70 && a[2] < 0.82 && a[3] < 0"
+holds "a low PGY2 December review predicts missing Level 4 above the base rate" \
+    "$(field "milestone.ppv_not_l4,all,occasion=3," 8) $(field "milestone.l4_at_graduation,all,," 7)" \
+    "a[1] > 1 - a[2]"
+holds "adjusted board odds ratio below 1 and nearer 1 than the raw one (0.39 documented)" \
+    "$(row "board.adjusted_or,img_vs_non_img,exam=ABIM-IM,2023-2025") $(field "board.first_attempt_pass_rate,img,exam=ABIM-IM,2023-2025" 7) $(field "board.first_attempt_pass_rate,non_img,exam=ABIM-IM,2023-2025" 7)" \
+    "a[3] < 1 && a[1] > 0.2 && a[1] < 0.75 && a[1] > (a[4] / (1 - a[4])) / (a[5] / (1 - a[5]))"
+# Funnels across programs: the pooled rate and its 95% limits at each
+# program's n (normal approximation to the binomial limits the report draws).
+funnel() { # METRIC PROGRAM: "rate lower upper" of the program
+    awk -F, -v m="$1" -v p="program=$2" '$1 == m && $2 == "all" { n[$3] = $5; k[$3] = $6; N += $5; K += $6 }
+        END { p0 = K / N; h = 1.959964 * sqrt(p0 * (1 - p0) / n[p]); print k[p] / n[p], p0 - h, p0 + h }' "$M"
+}
+holds "funnel: IM-004's first-attempt board pass rate below the lower limit" \
+    "$(funnel institution.board_pass IM-004)" "a[1] < a[2]"
+holds "funnel: IM-002's adverse-action rate above the upper limit" \
+    "$(funnel institution.adverse_action_rate IM-002)" "a[1] > a[3]"
+# The small program: its IMG cells are suppressed, and every institution
+# metric still has its rows.
+small=$(awk -F, '$1 == "institution.retention_3y" && $2 == "all" { print $5, $3 }' "$M" | sort -n | head -1 | cut -d' ' -f2)
+holds "the smallest program has fewer than 20 residents" \
+    "$(awk -F, -v p="$small" '$1 == "institution.retention_3y" && $2 == "all" && $3 == p { print $5 }' "$M")" \
+    "a[1] >= 1 && a[1] < 20"
+expect_eq "the small program's IMG rows are suppressed, none missing" \
+    "$(awk -F, -v p="$small" '$1 ~ /^institution\./ && $2 == "img" && $3 == p { print $1, $12 }' "$M" | sort | tr '\n' ';')" \
+    "institution.adverse_action_rate 1;institution.board_pass 1;institution.retention_3y 1;institution.tiered_coverage 1;"
+
+# The demo cohort's size and seed with the launch set: ingests, computes
+# and renders the annual report.
+run "$IMGO" synth --residents 300 --seed 2026 --out "$T/demo"
+expect_rc "demo-size cohort" 0
+run "$IMGO" run pipelines/annual.pipeline --input "$T/demo" --out "$T/demo_out" --db "$T/demo.db" \
+    --set mentorship_launch=2022-07-01
+expect_rc "the annual pipeline on it with the launch set" 0
+[ -s "$T/demo_out/report.html" ] && ok "annual report rendered" || not_ok "annual report rendered" "no report.html"
