@@ -171,9 +171,10 @@ int audit_check(struct audit *a, struct imgo_err *err);
  * hiding widens the failing bound (ties: the figure created first);
  * when no single figure does, hide the cheapest set of figures that makes
  * the failing bound reachable (an LP over deviations from the published
- * values, weighted by cost). Never hides an empty figure (all its count
- * cells true 0) or an AUDIT_KEEP one. Ends with every hidden cell safe and
- * the verdicts of the last audit in place. Deterministic. */
+ * values, weighted by cost). Then shows again, the most costly first, each
+ * complement the others have made unneeded. Never hides an empty figure
+ * (all its count cells true 0) or an AUDIT_KEEP one. Ends with every hidden
+ * cell safe and the verdicts of the last audit in place. Deterministic. */
 int audit_suppress(struct audit *a, struct imgo_err *err);
 
 /* ---- results (after a successful audit_check or audit_suppress) --------- */

@@ -5,11 +5,13 @@
  * CSS and SVG, no script, no network) and OUT/charts/NAME.svg/.png from a
  * database that `imgo compute` has filled. Every number shown comes from
  * the metrics table; curves come from chart_points; the cover's
- * provenance from compute_info and the ingest ledger. A metric row flagged
- * suppressed shows "suppressed (n<MIN_CELL)" in place of its numbers, in
- * tables, chart labels and the summary, and is never drawn; so do the rows
- * and points complementary suppression hides with it (docs/SECURITY.md), so
- * that no hidden count is all minus the rest. Chart NAME is the name of its
+ * provenance from compute_info and the ingest ledger. A row of a small
+ * group shows "fewer than MIN_CELL" in place of its numbers, in tables,
+ * chart keys and the summary, and is never drawn; a published report (the
+ * annual one) also hides, as "hidden: protects a small group", the rows the
+ * small-cell audit chooses so that no hidden count can be worked out from
+ * the printed numbers, proves it, and lists every printed number in
+ * OUT/public.csv (docs/SECURITY.md). Chart NAME is the name of its
  * data file OUT/tables/NAME.csv (docs/TABLES.md). The quarterly
  * packet also lists residents by ID from the cohort tables, and is marked
  * confidential on every page.

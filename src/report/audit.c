@@ -1404,6 +1404,51 @@ static const char *need_words(enum need need)
     }
 }
 
+struct wfig {
+    double weight;
+    size_t fig;
+};
+
+/* The most costly first; ties: the one created last first. */
+static int cmp_wfig(const void *x, const void *y)
+{
+    const struct wfig *f = x, *g = y;
+    if (f->weight != g->weight)
+        return f->weight > g->weight ? -1 : 1;
+    return f->fig < g->fig ? 1 : -1;
+}
+
+/* Shows again each complement that is no longer needed, the most costly
+ * first: a choice made early can be made redundant by later ones. Ends
+ * with the verdicts of the final figures in place. */
+static int prune(struct audit *a, struct imgo_err *err)
+{
+    size_t n = 0;
+    struct wfig *order = xmalloc((a->nfigs ? a->nfigs : 1) * sizeof *order);
+    for (size_t f = 0; f < a->nfigs; f++)
+        if (a->figs[f].hidden && a->figs[f].reason == AUDIT_COMPLEMENT)
+            order[n++] = (struct wfig){ a->figs[f].weight, f };
+    if (n)
+        qsort(order, n, sizeof *order, cmp_wfig);
+    int rc = IMGO_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t f = order[i].fig, protects = a->figs[f].protects;
+        a->figs[f].hidden = 0;
+        a->figs[f].reason = AUDIT_VISIBLE;
+        /* its cells become constants of their neighbours' components:
+         * solve everything again */
+        a->stale = 1;
+        rc = check_all(a, err);
+        if (!rc && audit_nleaks(a))
+            hide_fig(a, f, AUDIT_COMPLEMENT, protects);
+    }
+    a->stale = 1;
+    if (!rc)
+        rc = check_all(a, err);
+    free(order);
+    return rc;
+}
+
 static int suppress(struct audit *a, struct imgo_err *err)
 {
     fig_defaults(a);
@@ -1476,6 +1521,8 @@ static int suppress(struct audit *a, struct imgo_err *err)
             if (a->figmark[f])
                 hide_fig(a, f, AUDIT_COMPLEMENT, protects);
     }
+    if (!rc)
+        rc = prune(a, err);
 out:
     return rc;
 }
