@@ -120,9 +120,10 @@ struct compute_by_year {
 };
 void compute_by_year_add(struct compute_by_year *t, int ay, int img, long hit);
 /* The rows of rate and diff (compute_add_rates) for every year whose group
- * all has n >= 1, period AYyyyy. */
+ * all has n >= 1, period AYyyyy, and the points of chart (series all, img,
+ * non_img; x the year yyyy; C_NONE: none). */
 void compute_by_year_rows(struct compute_ctx *x, const struct compute_by_year *t, enum metric_id rate,
-                          enum metric_id diff);
+                          enum metric_id diff, enum chart_id chart);
 void compute_by_year_release(struct compute_by_year *t);
 
 /* A statement over a cohort table whose rows come in rid order (rid in

@@ -17,8 +17,9 @@ mkdir -p "$BUILD/demo"
 echo "imgo check fixtures/demo"
 "$IMGO" check fixtures/demo
 echo
-echo "imgo run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db $BUILD/demo/outcomes.db"
-"$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db "$BUILD/demo/outcomes.db" >/dev/null
+echo "imgo run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db $BUILD/demo/outcomes.db --set mentorship_launch=2022-07-01"
+"$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out reports/demo --db "$BUILD/demo/outcomes.db" \
+    --set mentorship_launch=2022-07-01 >/dev/null
 echo
 echo "metrics:    $root/reports/demo/metrics.csv ($(($(wc -l <reports/demo/metrics.csv) - 1)) rows)"
 echo "provenance: $root/reports/demo/run.json"

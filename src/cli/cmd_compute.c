@@ -38,7 +38,7 @@ const struct opt_spec cmd_compute_spec = {
     .summary = "compute every metric into the database and OUT/metrics.csv",
     .usage = "--db FILE --out DIR [--as-of DATE] [--pipeline FILE] [--set KEY=VALUE]...",
     .description = "Computes every metric from the database: writes table metrics and DIR/metrics.csv, "
-                   "the chart data (table chart_points, DIR/tables/*.csv) and the run's parameters "
+                   "the chart data (table chart_points, DIR/tables/*.csv, and both in DIR/tables.xlsx) and the run's parameters "
                    "(table compute_info). Parameters are the defaults, then the pipeline file, then "
                    "--set and --as-of in the order given.",
     .opts = options,

@@ -44,7 +44,8 @@ const struct opt_spec cmd_run_spec = {
              "[--skip-bad-rows] [--map FILE]",
     .description = "Runs the stages PIPELINE names (ingest compute report) with its parameters; --set "
                    "and --as-of override the file, in the order given. Writes OUT/metrics.csv, "
-                   "OUT/tables/, OUT/charts/, OUT/report.html and OUT/run.json (provenance); the "
+                   "OUT/tables/, OUT/tables.xlsx, OUT/charts/, OUT/report.html, OUT/public.csv and "
+                   "OUT/run.json (provenance); the "
                    "database is OUT/outcomes.db unless --db is given. Ingest is all-or-nothing: a "
                    "rejected file or row stops the run before compute (exit 1), unless "
                    "--skip-bad-rows.",

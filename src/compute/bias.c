@@ -290,7 +290,8 @@ int compute_adverse(struct compute_ctx *x, struct imgo_err *err)
         metric_add(x->m, M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", NULL, NULL,
                    n[GROUP_IMG] + n[GROUP_NON_IMG], k[GROUP_IMG] + k[GROUP_NON_IMG], e);
     }
-    compute_by_year_rows(x, &years, M_TREND_ADVERSE_ACTION_RATE, M_TREND_ADVERSE_ACTION_DIFF);
+    compute_by_year_rows(x, &years, M_TREND_ADVERSE_ACTION_RATE, M_TREND_ADVERSE_ACTION_DIFF,
+                         C_TREND_ADVERSE_ACTION);
     compute_by_year_release(&years);
     return IMGO_OK;
 }

@@ -21,6 +21,7 @@
 #include "db.h"
 #include "fsutil.h"
 #include "mem.h"
+#include "xlsx.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -335,6 +336,13 @@ static int write_files(struct compute_ctx *x, const char *outdir, struct imgo_er
         }
         free(slugs);
         free(labels);
+    }
+    /* the same tables as one workbook, read back from the rows just
+     * stored (this transaction sees them) */
+    if (!rc) {
+        buf_reset(&path);
+        buf_addf(&path, "%s/tables.xlsx", outdir);
+        rc = xlsx_write_tables(x->db, buf_str(&path), err);
     }
     buf_release(&path);
     buf_release(&text);

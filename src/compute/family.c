@@ -109,7 +109,7 @@ void compute_by_year_add(struct compute_by_year *t, int ay, int img, long hit)
 }
 
 void compute_by_year_rows(struct compute_ctx *x, const struct compute_by_year *t, enum metric_id rate,
-                          enum metric_id diff)
+                          enum metric_id diff, enum chart_id chart)
 {
     for (int y = t->lo; t->n && y <= t->hi; y++) {
         if (!t->n[y - t->lo][GROUP_ALL])
@@ -117,6 +117,19 @@ void compute_by_year_rows(struct compute_ctx *x, const struct compute_by_year *t
         char period[16];
         compute_ay_period(y, period);
         compute_add_rates(x, rate, diff, NULL, period, t->k[y - t->lo], t->n[y - t->lo]);
+    }
+    /* by series (group), then year, as every yearly chart */
+    static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
+    for (int oi = 0; chart != C_NONE && oi < 3; oi++) {
+        int g = order[oi];
+        for (int y = t->lo; t->n && y <= t->hi; y++) {
+            const long *n = t->n[y - t->lo], *k = t->k[y - t->lo];
+            if (!n[GROUP_ALL])
+                continue;
+            struct stats_est e = stats_wilson(k[g], n[g], x->conf);
+            chart_add(x->c, chart, compute_group_name[g], NULL, y, n[g], k[g], e.value, e.lo, e.hi,
+                      n[g] < x->p->min_cell);
+        }
     }
 }
 

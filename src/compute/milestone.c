@@ -726,8 +726,10 @@ static void trend_rows(struct compute_ctx *x, struct mdata *d, struct models *ms
         struct stats_est e = model_coef(x, m, COL_IMG, &se);
         char period[16];
         compute_ay_period(years[i], period);
-        metric_add(x->m, M_TREND_MILESTONE_GAP, "img_vs_non_img", NULL, period, m->n_obs, m->n_clusters,
-                   compute_clamp(e, -4, 4));
+        struct metric_row *row = metric_add(x->m, M_TREND_MILESTONE_GAP, "img_vs_non_img", NULL, period,
+                                            m->n_obs, m->n_clusters, compute_clamp(e, -4, 4));
+        chart_add(x->c, C_TREND_MILESTONE_GAP, "gap", NULL, years[i], row->n, row->k, row->value, row->ci_low,
+                  row->ci_high, row->suppressed);
         /* the slope weighs the years that have a value and a standard error */
         if (isfinite(e.value) && isfinite(se) && se > 0) {
             xs[used] = years[i];
@@ -739,6 +741,22 @@ static void trend_rows(struct compute_ctx *x, struct mdata *d, struct models *ms
     /* n counts years, not people: never suppressed */
     metric_add(x->m, M_TREND_MILESTONE_GAP_SLOPE, "img_vs_non_img", NULL, NULL, (long)used, METRIC_EMPTY, slope)
         ->suppressed = 0;
+    /* the fitted line through the weighted means, at the first and last
+     * year used */
+    if (used >= 3 && isfinite(slope.value)) {
+        double sw = 0, xw = 0, yw = 0;
+        for (size_t i = 0; i < used; i++) {
+            double w = 1 / (ses[i] * ses[i]);
+            sw += w;
+            xw += w * xs[i];
+            yw += w * ys[i];
+        }
+        xw /= sw;
+        yw /= sw;
+        for (size_t i = 0; i < used; i += used - 1)
+            chart_add(x->c, C_TREND_MILESTONE_GAP, "fit", NULL, xs[i], METRIC_EMPTY, METRIC_EMPTY,
+                      yw + slope.value * (xs[i] - xw), NAN, NAN, 0);
+    }
     free(years);
     free(xs);
     free(ys);

@@ -63,7 +63,8 @@ int compute_retention(struct compute_ctx *x, struct imgo_err *err)
     }
     compute_km_rows(x, M_RETENTION_KM, sv, ts, 3, C_RETENTION_KM);
     surv_release(sv);
-    compute_by_year_rows(x, &first_year, M_RETENTION_FIRST_YEAR, M_RETENTION_FIRST_YEAR_DIFF);
+    compute_by_year_rows(x, &first_year, M_RETENTION_FIRST_YEAR, M_RETENTION_FIRST_YEAR_DIFF,
+                         C_TREND_FIRST_YEAR_RETENTION);
     compute_by_year_release(&first_year);
     return IMGO_OK;
 }

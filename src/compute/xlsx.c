@@ -47,12 +47,6 @@ static const struct col chart_cols[] = {
 #define N_METRIC_COLS (sizeof metric_cols / sizeof metric_cols[0])
 #define N_CHART_COLS (sizeof chart_cols / sizeof chart_cols[0])
 
-/* The order of the charts in docs/TABLES.md ("The charts"). */
-static const char *const chart_order[] = {
-    "retention_km",     "workforce_km", "board_pass",       "step3_visa",       "fellowship_match",
-    "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel", "feedback_forest",
-    NULL,
-};
 
 /* metrics.csv's order is metric, group, stratum, period in byte order:
  * SQLite's BINARY collation compares bytes as strcmp does. */
@@ -224,10 +218,12 @@ static int write_chart(struct writer *w, sqlite3_stmt *st, const char *chart)
     return write_sheet(w, chart, chart_cols, N_CHART_COLS, st);
 }
 
+/* The registry's charts, in its order: that of docs/TABLES.md ("The
+ * charts"). */
 static int known_chart(const char *chart)
 {
-    for (int i = 0; chart_order[i]; i++)
-        if (!strcmp(chart_order[i], chart))
+    for (int i = 0; i < C_COUNT; i++)
+        if (!strcmp(chart_name((enum chart_id)i), chart))
             return 1;
     return 0;
 }
@@ -242,8 +238,8 @@ static int write_sheets(struct writer *w)
     st = NULL;
     if (!rc)
         rc = db_prepare(w->db, chart_sql, &st, w->err);
-    for (int i = 0; !rc && chart_order[i]; i++)
-        rc = write_chart(w, st, chart_order[i]);
+    for (int i = 0; !rc && i < C_COUNT; i++)
+        rc = write_chart(w, st, chart_name((enum chart_id)i));
     /* A chart the list above does not know is still the user's data. */
     if (!rc)
         rc = db_prepare(w->db, "SELECT DISTINCT chart FROM chart_points ORDER BY chart", &charts, w->err);

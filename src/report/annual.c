@@ -259,6 +259,9 @@ static const struct headline HEADLINES[] = {
     { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "", 1 },
     { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", 1 },
     { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", 1 },
+    { "Milestone gap, change per academic year (levels; positive: closing)", M_TREND_MILESTONE_GAP_SLOPE,
+      "img_vs_non_img", "", 0 },
+    { "Graduates who reached Level 4 in every subcompetency", M_MILESTONE_L4_AT_GRADUATION, "all", "", 2 },
 };
 
 static void headline_row(struct rep *r, const char *label, const struct mrow *m, enum metric_show fmt, int show_n)
@@ -352,22 +355,31 @@ static int summary(struct rep *r, struct imgo_err *err)
             headline_row(r, x->label, m, metric_def(x->metric)->show, x->show_n);
     }
     buf_adds(h, "</tbody>\n</table>\n<h3>Accreditation flags</h3>\n");
-    int flags = 0;
+    int flags = 0, hidden_verdicts = 0;
     for (size_t e = 0; e < nex; e++) {
         const char **per;
         size_t np = rep_periods(r, M_BOARD_ACCREDITATION_FLAG, ex[e], &per);
         for (size_t i = 0; i < np; i++) {
             const struct mrow *f = rep_find(r, M_BOARD_ACCREDITATION_FLAG, "all", ex[e], per[i]);
+            const struct mrow *rate = rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], per[i]);
+            if (f && (f->suppressed || (rate && rate->suppressed))) {
+                /* a verdict bounds its hidden rate: whatever it is, it is
+                 * not given (so the note says nothing of it) */
+                hidden_verdicts++;
+                continue;
+            }
             if (!f || !(f->value == 1))
                 continue;
             if (!flags++)
                 buf_adds(h, "<ul>\n");
             buf_adds(h, "<li class=\"flag\">");
             html_esc(h, ex[e] + 5);
-            buf_adds(h, ": the first-attempt pass rate for ");
+            buf_adds(h, ": ");
+            rep_publish(r, f, "value", "1");
+            buf_adds(h, "the first-attempt pass rate for ");
             html_esc(h, per[i]);
             buf_adds(h, " is ");
-            rep_est(r, h, rep_find(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, "all", ex[e], per[i]), SHOW_PCT, 0);
+            rep_est(r, h, rate, SHOW_PCT, 0);
             buf_adds(h, ", below the threshold of ");
             rep_value(h, r->threshold, SHOW_PCT);
             buf_adds(h, "</li>\n");
@@ -377,8 +389,13 @@ static int summary(struct rep *r, struct imgo_err *err)
     free(ex);
     if (flags)
         buf_adds(h, "</ul>\n");
+    else if (hidden_verdicts)
+        buf_adds(h, "<p>No accreditation flag is raised on the pass rates shown.</p>\n");
     else
         buf_adds(h, "<p>No accreditation flag is raised.</p>\n");
+    if (hidden_verdicts)
+        buf_adds(h, "<p>The verdict on a pass rate hidden to protect a small group is not given: see the board "
+                    "certification section.</p>\n");
     return IMGO_OK;
 }
 
@@ -570,6 +587,9 @@ static const struct report_section sections[] = {
     { "fellowship", "Fellowship match", rep_sec_fellowship },
     { "mentorship", "Mentorship structure", rep_sec_mentorship },
     { "bias", "Bias patterns", rep_sec_bias },
+    { "trends", "Trends by academic year", rep_sec_trends },
+    { "level4", "Reaching Level 4 by graduation", rep_sec_level4 },
+    { "launch", "Before and after the mentorship program", rep_sec_launch },
     { "workforce", "Workforce retention and patient experience", rep_sec_workforce },
     { "methods", "Methods and data quality", methods },
     { "glossary", "Glossary", glossary },

@@ -155,19 +155,37 @@ static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err 
     return rc;
 }
 
-/* The header cells of a difference and its p, named by their methods. */
-static const char DIFF_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Newcombe interval)</th>"
-                                "<th scope=\"col\">p (Fisher exact)</th>";
-static const char WELCH_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Welch interval)</th>"
-                                 "<th scope=\"col\">p (Welch t)</th>";
-
-static void diff_cells(struct rep *r, enum metric_id metric, const char *stratum, const char *period)
+/* The board gap adjusted for prior attainment, beside the raw difference:
+ * one line per span of the exam's adjusted odds ratio. */
+static void adjusted_or(struct rep *r, const char *exam_stratum)
 {
-    const struct mrow *d = rep_find(r, metric, "img_vs_non_img", stratum, period);
-    buf_adds(r->h, "<td>");
-    rep_est(r, r->h, d, SHOW_PP, 0);
-    buf_adds(r->h, "</td>");
-    rep_p_cell(r, r->h, d, 0);
+    struct buf *h = r->h;
+    const char **per;
+    size_t np = rep_periods(r, M_BOARD_ADJUSTED_OR, exam_stratum, &per);
+    for (size_t i = 0; i < np; i++) {
+        const struct mrow *m = rep_find(r, M_BOARD_ADJUSTED_OR, "img_vs_non_img", exam_stratum, per[i]);
+        buf_adds(h, "<p>Adjusted for the Step 2 score, ");
+        html_esc(h, per[i]);
+        buf_adds(h, ": odds of passing at the first attempt, IMG against non-IMG, ");
+        if (m && !m->suppressed && !isfinite(m->value)) {
+            buf_adds(h, "not estimable (too few takers with a Step 2 score in a group, or everyone passed or "
+                        "failed)");
+        } else {
+            rep_est(r, h, m, SHOW_RATIO, 0);
+            if (m && !m->suppressed) {
+                buf_adds(h, ", ");
+                rep_pvalue(r, h, m, 0);
+                buf_adds(h, "; ");
+                rep_count(r, h, m, "n", m->n);
+                buf_adds(h, " first-time takers with a Step 2 score (logistic regression)");
+            }
+        }
+        if (m && !m->suppressed && isfinite(m->value))
+            buf_adds(h, ". An odds ratio below 1 means IMGs passed less often than non-IMGs with the same Step 2 "
+                        "score; near 1, that the raw difference above goes with prior attainment");
+        buf_adds(h, ".</p>\n");
+    }
+    free(per);
 }
 
 /* Step 3 by month 12: by group, and IMGs by visa. */
@@ -244,15 +262,16 @@ int rep_sec_board(struct rep *r, struct imgo_err *err)
         }
         const char **per;
         size_t np = rep_periods(r, M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], &per);
-        rep_group_head(h, "First attempts in", DIFF_HEAD);
+        rep_group_head(h, "First attempts in", REP_DIFF_HEAD);
         for (size_t i = 0; i < np; i++) {
             rep_group_cells(r, h, *per[i] ? per[i] : "all years", M_BOARD_FIRST_ATTEMPT_PASS_RATE, ex[e], per[i],
                             SHOW_PCT, 2);
-            diff_cells(r, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, ex[e], per[i]);
+            rep_diff_cells(r, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, ex[e], per[i]);
             buf_adds(h, "</tr>\n");
         }
         buf_adds(h, "</tbody>\n</table>\n");
         free(per);
+        adjusted_or(r, ex[e]);
         const char **fp;
         size_t nf = rep_periods(r, M_BOARD_ACCREDITATION_FLAG, ex[e], &fp);
         for (size_t i = 0; i < nf; i++) {
@@ -317,10 +336,10 @@ int rep_sec_fellowship(struct rep *r, struct imgo_err *err)
             free(per);
             return rc;
         }
-        rep_group_head(h, "Cycle", DIFF_HEAD);
+        rep_group_head(h, "Cycle", REP_DIFF_HEAD);
         for (size_t i = 0; i < np; i++) {
             rep_group_cells(r, h, *per[i] ? per[i] : "All cycles", M_FELLOWSHIP_MATCH_RATE, "", per[i], SHOW_PCT, 2);
-            diff_cells(r, M_FELLOWSHIP_MATCH_DIFF, "", per[i]);
+            rep_diff_cells(r, M_FELLOWSHIP_MATCH_DIFF, "", per[i]);
             buf_adds(h, "</tr>\n");
         }
         buf_adds(h, "</tbody>\n</table>\n<p>n counts resident-cycles with a matched or unmatched outcome.</p>\n");
@@ -360,7 +379,7 @@ int rep_sec_workforce(struct rep *r, struct imgo_err *err)
     else if (!p || p->n <= 0)
         rep_no_data(h, "no patient experience score of a resident who started by the as-of date.");
     else {
-        rep_group_head(h, "Residents", WELCH_HEAD);
+        rep_group_head(h, "Residents", REP_WELCH_HEAD);
         rep_group_cells(r, h, "Mean patient experience score", M_PATIENT_MEAN_SCORE, "", "", SHOW_NUM, 1);
         const struct mrow *d = rep_find(r, M_PATIENT_MEAN_SCORE_DIFF, "img_vs_non_img", "", "");
         buf_adds(h, "<td>");

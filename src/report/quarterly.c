@@ -38,7 +38,7 @@ struct qres {
     int step3_pass, step3_attempts;
     int falling;           /* latest review's mean rating below the one before */
     double last_mean, prev_mean;
-    int n_reviews;
+    int n_reviews, last_review; /* distinct review dates <= as-of; the latest */
     int adverse;           /* an adverse CCC action dated <= as-of */
     int adverse_date;
 };
@@ -173,6 +173,7 @@ static int row_rating(struct quarter *q, sqlite3_stmt *st)
     if (x) {
         x->prev_mean = x->last_mean;
         x->last_mean = sqlite3_column_double(st, 2);
+        x->last_review = sqlite3_column_int(st, 1);
         x->n_reviews++;
     }
     return 0;
@@ -264,7 +265,10 @@ static int load(struct quarter *q, struct imgo_err *err)
     if ((rc = step_rows(db, st, row_step3, q, err)))
         return rc;
     if ((rc = db_prepare(db,
-                         "SELECT rid, review_date, AVG(rating) FROM milestone_ratings WHERE review_date <= ?1 "
+                         /* a review's mean as sum / count, as the metrics compute it: means
+                          * exactly on l4_threshold are common */
+                         "SELECT rid, review_date, SUM(rating) / COUNT(rating) FROM milestone_ratings "
+                         "WHERE review_date <= ?1 "
                          "GROUP BY rid, review_date ORDER BY rid, review_date",
                          &st, err)))
         return rc;
@@ -629,6 +633,55 @@ static int bias_signals(struct rep *r, struct imgo_err *err)
 
 /* ---- early warning ------------------------------------------------------------ */
 
+/* Residents in training whose latest review is low, with how often a low
+ * review at that occasion was followed by not reaching Level 4. */
+static int low_reviews(struct rep *r, struct imgo_err *err)
+{
+    (void)err;
+    struct quarter *q = r->kind_state;
+    struct buf *h = r->h;
+    if (!rep_require(r, M_MILESTONE_PPV_NOT_L4))
+        return IMGO_OK;
+    const char *ts = rep_info(r, "l4_threshold");
+    double thr = ts ? strtod(ts, NULL) : 2.5;
+    buf_adds(h, "<p class=\"lead\">Residents in training whose latest milestone review has a mean rating of at "
+                "most ");
+    rep_num(h, thr, 2);
+    buf_adds(h, " (l4_threshold). Beside each: of the program's graduates whose review at the same occasion (their "
+                "first, second, ... review) was that low, the share who did not reach Level 4 by graduation.</p>\n");
+    int n = 0;
+    struct buf st = BUF_INIT;
+    for (size_t i = 0; i < q->n; i++) {
+        const struct qres *x = &q->res[i];
+        if (!active(q, x) || !x->n_reviews || !(x->last_mean <= thr))
+            continue;
+        if (!n++)
+            buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Resident</th><th scope=\"col\">Group</th>"
+                        "<th scope=\"col\">Latest review</th><th scope=\"col\">Review</th><th scope=\"col\">"
+                        "Mean rating</th><th scope=\"col\">Graduates with a review this low who did not reach "
+                        "Level 4</th></tr></thead>\n<tbody>\n");
+        id_cell(h, x);
+        date_cell(h, x->last_review);
+        buf_addf(h, "<td>%d</td><td>", x->n_reviews);
+        rep_num(h, x->last_mean, 2);
+        buf_adds(h, "</td><td>");
+        buf_reset(&st);
+        buf_addf(&st, "occasion=%d", x->n_reviews);
+        const struct mrow *m = rep_find(r, M_MILESTONE_PPV_NOT_L4, "all", buf_str(&st), "");
+        if (m)
+            rep_est(r, h, m, SHOW_PCT, 2);
+        else
+            buf_adds(h, "<span class=\"na\">no graduate had so many reviews</span>");
+        buf_adds(h, "</td></tr>\n");
+    }
+    buf_release(&st);
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n");
+    else
+        buf_adds(h, "<p>No resident in training has a latest review this low.</p>\n");
+    return IMGO_OK;
+}
+
 static int early_warning(struct rep *r, struct imgo_err *err)
 {
     (void)err;
@@ -770,6 +823,7 @@ static const struct report_section sections[] = {
     { "mentor-load", "Mentor load", mentor_load },
     { "step3-watch", "Step 3 watch list", step3_watch },
     { "bias-signals", "Bias signals, last four quarters", bias_signals },
+    { "low-reviews", "Low milestone reviews and reaching Level 4", low_reviews },
     { "early-warning", "Early-warning list", early_warning },
 };
 

@@ -117,7 +117,7 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
         if (all[i].series != NULL && (i == 0 || strcmp(all[i].series, all[i - 1].series)))
             n_series++;
     for (size_t i = 0; i < n && nl < 8;) {
-        size_t j = i, m = 0;
+        size_t j = i, m = 0, nsupp = 0;
         struct buf supp = BUF_INIT;
         while (j < n && !strcmp(all[j].series, all[i].series)) {
             const struct cpoint *p = &all[j];
@@ -138,6 +138,7 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
             if (px > xmax)
                 xmax = px;
             if (p->suppressed) {
+                nsupp++;
                 if (o->x_categories)
                     buf_addf(&supp, "%s%s", supp.len ? ", " : "",
                              o->label_column ? rep_label_text(o->label_column, p->label) : p->label);
@@ -161,7 +162,11 @@ int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err
         buf_init(&titles[nl]);
         buf_adds(&titles[nl], o->series_column ? rep_label_text(o->series_column, all[i].series)
                                                : rep_group_label(all[i].series));
-        if (supp.len)
+        /* a key entry names at most three hidden points: a longer one does
+         * not fit the key */
+        if (nsupp > 3)
+            buf_addf(&titles[nl], " (%zu points %s)", nsupp, stext);
+        else if (supp.len)
             buf_addf(&titles[nl], " (%s: %s)", stext, buf_str(&supp));
         buf_release(&supp);
         int colour = o->colour ? o->colour : series_colour(all[i].series, nl);

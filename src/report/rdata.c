@@ -418,6 +418,18 @@ static void comparison_rule(struct rep *r)
         if (c->id == M_NONE || strcmp(c->group, "img_vs_non_img") || c->suppressed)
             continue;
         const struct metric_def *d = metric_def(c->id);
+        if (c->id == M_LAUNCH_DID) {
+            /* four cells: outcome=O;era=pre|post of each group */
+            static const char *const g2[] = { "img", "non_img" }, *const era[] = { "pre", "post" };
+            char st[128];
+            for (int g = 0; g < 4; g++) {
+                snprintf(st, sizeof st, "%s;era=%s", c->stratum, era[g % 2]);
+                const struct mrow *m = rep_find(r, M_LAUNCH_RATE, g2[g / 2], st, c->period);
+                if (m && m->suppressed)
+                    hide(c, HIDE_COMPLEMENT);
+            }
+            continue;
+        }
         if (d->base == M_NONE)
             continue;
         const char *st = d->base_stratum ? d->base_stratum : c->stratum;
@@ -636,6 +648,17 @@ static const struct mrow *point_row(const struct rep *r, enum chart_id chart, co
         break;
     case C_WORKFORCE_KM:
         m = rep_find(r, M_WORKFORCE_RETAINED_KM, p->series, "t=730", "");
+        break;
+    case C_TREND_FIRST_YEAR_RETENTION:
+    case C_TREND_ADVERSE_ACTION:
+    case C_TREND_MILESTONE_GAP:
+        if (!isfinite(p->x))
+            break;
+        snprintf(period, sizeof period, "AY%.0f", p->x);
+        m = chart == C_TREND_MILESTONE_GAP
+                ? rep_find(r, M_TREND_MILESTONE_GAP, "img_vs_non_img", "", strcmp(p->series, "gap") ? "" : period)
+                : rep_find(r, chart == C_TREND_ADVERSE_ACTION ? M_TREND_ADVERSE_ACTION_RATE : M_RETENTION_FIRST_YEAR,
+                           p->series, "", period);
         break;
     case C_STEP3_VISA:
         if (!strcmp(p->series, "visa")) {

@@ -455,3 +455,17 @@ void rep_head(struct buf *h, const char *title, const char *running, int confide
         buf_adds(h, "<div class=\"confidential screen\" role=\"note\">CONFIDENTIAL: lists residents by ID. "
                     "For the IMG committee only; do not forward.</div>\n");
 }
+
+const char REP_DIFF_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Newcombe interval)</th>"
+                             "<th scope=\"col\">p (Fisher exact)</th>";
+const char REP_WELCH_HEAD[] = "<th scope=\"col\">IMG minus non-IMG (Welch interval)</th>"
+                              "<th scope=\"col\">p (Welch t)</th>";
+
+void rep_diff_cells(struct rep *r, enum metric_id metric, const char *stratum, const char *period)
+{
+    const struct mrow *d = rep_find(r, metric, "img_vs_non_img", stratum, period);
+    buf_adds(r->h, "<td>");
+    rep_est(r, r->h, d, SHOW_PP, 0);
+    buf_adds(r->h, "</td>");
+    rep_p_cell(r, r->h, d, 0);
+}

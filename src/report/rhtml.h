@@ -79,6 +79,13 @@ void rep_group_row(struct rep *r, struct buf *b, const char *label, enum metric_
 void rep_group_cells(struct rep *r, struct buf *b, const char *label, enum metric_id metric,
                      const char *stratum, const char *period, enum metric_show fmt, int show_n);
 
+/* The header cells of an IMG minus non-IMG difference and its p, named by
+ * their methods, and a row's two cells of them (metric's img_vs_non_img
+ * row at stratum and period). */
+extern const char REP_DIFF_HEAD[];  /* Newcombe interval, Fisher exact p */
+extern const char REP_WELCH_HEAD[]; /* Welch interval and t */
+void rep_diff_cells(struct rep *r, enum metric_id metric, const char *stratum, const char *period);
+
 /* "<section id=ID>" and its numbered heading. */
 void rep_section(struct buf *b, const char *id, int number, const char *title);
 

@@ -51,5 +51,8 @@ int rep_sec_fellowship(struct rep *r, struct imgo_err *err);
 int rep_sec_workforce(struct rep *r, struct imgo_err *err);
 int rep_sec_mentorship(struct rep *r, struct imgo_err *err);   /* annual_mentor.c */
 int rep_sec_bias(struct rep *r, struct imgo_err *err);         /* annual_bias.c */
+int rep_sec_trends(struct rep *r, struct imgo_err *err);       /* annual_trends.c */
+int rep_sec_level4(struct rep *r, struct imgo_err *err);
+int rep_sec_launch(struct rep *r, struct imgo_err *err);
 
 #endif

@@ -19,7 +19,8 @@ for tool in chromium pdftotext pdfinfo; do
     fi
 done
 
-run "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out "$T/a" --db "$T/a.db"
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out "$T/a" --db "$T/a.db" \
+    --set mentorship_launch=2022-07-01
 expect_rc "annual pipeline on the demo cohort" 0
 run "$IMGO" report --db "$T/a.db" --kind quarterly --out "$T/q"
 expect_rc "quarterly packet of the demo cohort" 0

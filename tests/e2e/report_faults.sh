@@ -36,7 +36,7 @@ expect_outputs_kept() {
     if cmp -s "$T/o/report.html" "$T/report.before" && cmp -s "$T/o/run.json" "$T/run.before" &&
         cmp -s "$T/o/metrics.csv" "$T/metrics.before" && cmp -s "$T/o/public.csv" "$T/public.before"; then ok "$1: earlier outputs untouched"
     else not_ok "$1: earlier outputs untouched"; fi
-    left=$(ls -A "$T/o" | grep -v -e '^report.html$' -e '^run.json$' -e '^metrics.csv$' -e '^public.csv$' -e '^charts$' -e '^tables$')
+    left=$(ls -A "$T/o" | grep -v -e '^report.html$' -e '^run.json$' -e '^metrics.csv$' -e '^public.csv$' -e '^charts$' -e '^tables$' -e '^tables.xlsx$')
     expect_eq "$1: no temporary file left" "$left" ""
 }
 

@@ -6,7 +6,8 @@
 # chart files that describe themselves.
 . tests/lib.sh
 
-run "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out "$T/a" --db "$T/a.db"
+run "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out "$T/a" --db "$T/a.db" \
+    --set mentorship_launch=2022-07-01
 expect_rc "annual pipeline on the demo cohort" 0
 R=$T/a/report.html
 
