@@ -134,17 +134,14 @@ static int board_chart(struct rep *r, const char *exam_stratum, struct imgo_err 
     buf_addf(&title, "First-attempt pass rate by year: %s", exam_stratum + 5);
     rep_value(&th, r->threshold, SHOW_PCT);
     snprintf(thr, sizeof thr, "accreditation threshold %s", buf_str(&th));
-    struct series_opts o = { 0 };
-    o.chart = C_BOARD_PASS;
+    struct series_opts o;
+    rep_yearly_opts(&o, C_BOARD_PASS, buf_str(&title), "Year of the first attempt",
+                    "First-attempt pass rate (proportion)",
+                    "Bars: confidence intervals (Wilson); dashed: the accreditation threshold. The numbers are in "
+                    "the table of first attempts below");
     o.only_label = exam_stratum + 5;
-    o.name = name ? name : chart_name(C_BOARD_PASS);
-    o.title = buf_str(&title);
-    o.xlabel = "Year of the first attempt";
-    o.ylabel = "First-attempt pass rate (proportion)";
-    o.caption = "Bars: confidence intervals (Wilson); dashed: the accreditation threshold. The numbers are in the "
-                "table of first attempts below";
-    o.style = PLOT_POINTS_YERR;
-    o.proportion = o.x_years = 1;
+    if (name)
+        o.name = name;
     o.has_hline = 1;
     o.hline = r->threshold;
     o.hline_title = thr;
@@ -322,15 +319,10 @@ int rep_sec_fellowship(struct rep *r, struct imgo_err *err)
     if (!np)
         rep_no_data(h, "no fellowship application in a cycle up to the as-of year.");
     else {
-        struct series_opts o = { 0 };
-        o.chart = C_FELLOWSHIP_MATCH;
-        o.name = chart_name(C_FELLOWSHIP_MATCH);
-        o.title = "Fellowship match rate by cycle";
-        o.xlabel = "Cycle year";
-        o.ylabel = "Matched applicants (proportion)";
-        o.caption = "Bars: confidence intervals (Wilson). The numbers are in the table by cycle below";
-        o.style = PLOT_POINTS_YERR;
-        o.proportion = o.x_years = 1;
+        struct series_opts o;
+        rep_yearly_opts(&o, C_FELLOWSHIP_MATCH, "Fellowship match rate by cycle", "Cycle year",
+                        "Matched applicants (proportion)",
+                        "Bars: confidence intervals (Wilson). The numbers are in the table by cycle below");
         int rc = rep_series_chart(r, &o, err);
         if (rc) {
             free(per);

@@ -52,15 +52,9 @@ static int yearly_rates(struct rep *r, enum metric_id rate, enum metric_id diff,
         free(per);
         return IMGO_OK;
     }
-    struct series_opts o = { 0 };
-    o.chart = chart;
-    o.name = chart_name(chart);
-    o.title = title;
-    o.xlabel = "Academic year (ending June 30 of)";
-    o.ylabel = ylabel;
-    o.caption = "Bars: confidence intervals (Wilson). The numbers are in the table below";
-    o.style = PLOT_POINTS_YERR;
-    o.proportion = o.x_years = 1;
+    struct series_opts o;
+    rep_yearly_opts(&o, chart, title, "Academic year (ending June 30 of)", ylabel,
+                    "Bars: confidence intervals (Wilson). The numbers are in the table below");
     int rc = rep_series_chart(r, &o, err);
     if (rc) {
         free(per);

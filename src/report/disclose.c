@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_key(const struct disclose_row *r, const char *metric, const char *group, const char *stratum,
-                   const char *period)
+int disclose_cmp_key(const struct disclose_row *r, const char *metric, const char *group, const char *stratum,
+                     const char *period)
 {
     int c = strcmp(r->metric, metric);
     if (!c)
@@ -30,15 +30,13 @@ static int cmp_key(const struct disclose_row *r, const char *metric, const char 
     return c;
 }
 
-/* The row of a key among rows sorted as metrics.csv, or AUDIT_NONE. */
-static size_t find(const struct disclose_row *rows, size_t n, enum metric_id id, const char *group,
-                   const char *stratum, const char *period)
+size_t disclose_find(const struct disclose_row *rows, size_t n, const char *metric, const char *group,
+                     const char *stratum, const char *period)
 {
-    const char *metric = metric_name(id);
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_key(&rows[mid], metric, group, stratum, period);
+        int c = disclose_cmp_key(&rows[mid], metric, group, stratum, period);
         if (!c)
             return mid;
         if (c < 0)
@@ -47,6 +45,13 @@ static size_t find(const struct disclose_row *rows, size_t n, enum metric_id id,
             hi = mid;
     }
     return AUDIT_NONE;
+}
+
+/* The row of a known metric's key, or AUDIT_NONE. */
+static size_t find(const struct disclose_row *rows, size_t n, enum metric_id id, const char *group,
+                   const char *stratum, const char *period)
+{
+    return disclose_find(rows, n, metric_name(id), group, stratum, period);
 }
 
 static void row_name(const struct disclose_row *r, const char *what, struct buf *b)

@@ -71,4 +71,11 @@ void disclose_release(struct disclose *d);
  * by the rate rule. */
 int disclose_k_is_group(enum metric_id id);
 
+/* Rows in metrics.csv's order: r's key against the given one (strcmp's
+ * sign), and the index of a key among sorted rows, or AUDIT_NONE. */
+int disclose_cmp_key(const struct disclose_row *r, const char *metric, const char *group, const char *stratum,
+                     const char *period);
+size_t disclose_find(const struct disclose_row *rows, size_t n, const char *metric, const char *group,
+                     const char *stratum, const char *period);
+
 #endif

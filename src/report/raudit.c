@@ -59,23 +59,10 @@ static void keys_release(struct keys *k)
     memset(k, 0, sizeof *k);
 }
 
-static int cmp_key(const struct disclose_row *r, const char *metric, const char *group, const char *stratum,
-                   const char *period)
-{
-    int c = strcmp(r->metric, metric);
-    if (!c)
-        c = strcmp(r->group, group);
-    if (!c)
-        c = strcmp(r->stratum, stratum);
-    if (!c)
-        c = strcmp(r->period, period);
-    return c;
-}
-
 static int cmp_rows(const void *a, const void *b)
 {
     const struct disclose_row *y = b;
-    return cmp_key(a, y->metric, y->group, y->stratum, y->period);
+    return disclose_cmp_key(a, y->metric, y->group, y->stratum, y->period);
 }
 
 /* Sorts the rows as metrics.csv and keeps one of each key. */
@@ -100,18 +87,7 @@ static void keys_sort(struct keys *k)
 
 static size_t keys_find(const struct keys *k, const struct public_row *p)
 {
-    size_t lo = 0, hi = k->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_key(&k->rows[mid], p->metric, p->group, p->stratum, p->period);
-        if (!c)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return AUDIT_NONE;
+    return disclose_find(k->rows, k->n, p->metric, p->group, p->stratum, p->period);
 }
 
 /* The row keys of OUT/metrics.csv (its first four columns); a missing file

@@ -443,3 +443,16 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
     return rc;
 }
 
+void rep_yearly_opts(struct series_opts *o, enum chart_id chart, const char *title, const char *xlabel,
+                     const char *ylabel, const char *caption)
+{
+    memset(o, 0, sizeof *o);
+    o->chart = chart;
+    o->name = chart_name(chart);
+    o->title = title;
+    o->xlabel = xlabel;
+    o->ylabel = ylabel;
+    o->caption = caption;
+    o->style = PLOT_POINTS_YERR;
+    o->proportion = o->x_years = 1;
+}

@@ -37,6 +37,11 @@ struct series_opts {
 };
 int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err);
 
+/* The options of a rate by year: points with Wilson bars, y a proportion
+ * from 0 to 1, a tic per year. */
+void rep_yearly_opts(struct series_opts *o, enum chart_id chart, const char *title, const char *xlabel,
+                     const char *ylabel, const char *caption);
+
 /* Kaplan-Meier step curves with their bands and censoring ticks, one per
  * series of chart, and the table of the number at risk under it; a
  * group's counts are published as text of its row of metric in stratum. */

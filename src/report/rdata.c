@@ -121,63 +121,57 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
     return IMGO_OK;
 }
 
-static int load_info(struct rep *r, struct imgo_err *err)
+/* Calls row for each row of sql over table, when the database has the
+ * table (an older database may not: then nothing). */
+static int each_row(struct rep *r, const char *table, const char *sql, void (*row)(struct rep *, sqlite3_stmt *),
+                    struct imgo_err *err)
 {
-    if (!table_exists(r->db, "compute_info"))
+    if (!table_exists(r->db, table))
         return IMGO_OK;
     sqlite3_stmt *st;
-    int rc = db_prepare(r->db, "SELECT key, value FROM compute_info ORDER BY key", &st, err);
+    int rc = db_prepare(r->db, sql, &st, err);
     if (rc)
         return rc;
-    size_t cap = 0, cap_v = 0;
     int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        ALLOC_GROW(r->info_k, r->n_info + 1, cap);
-        ALLOC_GROW(r->info_v, r->n_info + 1, cap_v);
-        r->info_k[r->n_info] = col_text(st, 0);
-        r->info_v[r->n_info++] = col_text(st, 1);
-    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        row(r, st);
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+}
+
+static void info_row(struct rep *r, sqlite3_stmt *st)
+{
+    ALLOC_GROW(r->info_k, r->n_info + 1, r->cap_info);
+    r->info_v = xrealloc(r->info_v, r->cap_info * sizeof *r->info_v);
+    r->info_k[r->n_info] = col_text(st, 0);
+    r->info_v[r->n_info++] = col_text(st, 1);
 }
 
 /* compute_sources: which cohort files had rows when compute ran. */
-static int load_sources(struct rep *r, struct imgo_err *err)
+static void source_row(struct rep *r, sqlite3_stmt *st)
 {
-    if (!table_exists(r->db, "compute_sources"))
-        return IMGO_OK;
-    sqlite3_stmt *st;
-    int rc = db_prepare(r->db, "SELECT file, has_rows FROM compute_sources", &st, err);
-    if (rc)
-        return rc;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const struct cohort_file *f = cohort_find((const char *)sqlite3_column_text(st, 0));
-        r->sources_known = 1;
-        if (f && sqlite3_column_int(st, 1))
-            r->sources |= 1u << f->id;
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+    const struct cohort_file *f = cohort_find((const char *)sqlite3_column_text(st, 0));
+    r->sources_known = 1;
+    if (f && sqlite3_column_int(st, 1))
+        r->sources |= 1u << f->id;
 }
 
 /* compute_warnings: what compute found doubtful in the data, in order. */
-static int load_warnings(struct rep *r, struct imgo_err *err)
+static void warning_row(struct rep *r, sqlite3_stmt *st)
 {
-    if (!table_exists(r->db, "compute_warnings"))
-        return IMGO_OK;
-    sqlite3_stmt *st;
-    int rc = db_prepare(r->db, "SELECT text FROM compute_warnings ORDER BY seq", &st, err);
-    if (rc)
-        return rc;
-    size_t cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        ALLOC_GROW(r->warnings, r->n_warnings + 1, cap);
-        r->warnings[r->n_warnings++] = col_text(st, 0);
-    }
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
+    ALLOC_GROW(r->warnings, r->n_warnings + 1, r->cap_warnings);
+    r->warnings[r->n_warnings++] = col_text(st, 0);
+}
+
+/* compute_info, compute_sources, compute_warnings. */
+static int load_info(struct rep *r, struct imgo_err *err)
+{
+    int rc = each_row(r, "compute_info", "SELECT key, value FROM compute_info ORDER BY key", info_row, err);
+    if (!rc)
+        rc = each_row(r, "compute_sources", "SELECT file, has_rows FROM compute_sources", source_row, err);
+    if (!rc)
+        rc = each_row(r, "compute_warnings", "SELECT text FROM compute_warnings ORDER BY seq", warning_row, err);
+    return rc;
 }
 
 int rep_source(const struct rep *r, enum cohort_file_id f)
@@ -551,10 +545,6 @@ int rep_load(struct rep *r, struct imgo_err *err)
     int rc = load_metrics(r, err);
     if (!rc)
         rc = load_info(r, err);
-    if (!rc)
-        rc = load_sources(r, err);
-    if (!rc)
-        rc = load_warnings(r, err);
     if (!rc)
         info_params(r);
     return rc;

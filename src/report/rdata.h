@@ -66,14 +66,14 @@ struct rep {
     struct mrow *rows; /* sorted by metric, group, stratum, period */
     size_t n_rows;
     char **info_k, **info_v; /* compute_info */
-    size_t n_info;
+    size_t n_info, cap_info;
     int min_cell;
     double conf, fdr_q, threshold;
     int has_as_of, as_of;
     int sources_known;               /* compute recorded which files had rows */
     unsigned sources;                /* bit per enum cohort_file_id: it had rows */
     char **warnings;                 /* compute's warnings about the data */
-    size_t n_warnings;
+    size_t n_warnings, cap_warnings;
     int n_figures;                   /* figures so far, for their numbers */
     int dry;                         /* a first pass that only collects what is printed */
     int publish;                     /* collect every printed number (rep_publish) */

@@ -142,16 +142,25 @@ static void print_pub(struct rep *r, struct buf *b, const struct mrow *m, const 
     rep_publish(r, m, field, buf_str(text));
 }
 
-void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *field, long v)
+/* What a row that is missing or hidden prints instead of its numbers: 1
+ * when it printed that, else 0 (the row shows its numbers). */
+static int not_shown(struct rep *r, struct buf *b, const struct mrow *m)
 {
     if (!m) {
         buf_adds(b, "<span class=\"na\">no data</span>");
-        return;
+        return 1;
     }
     if (m->suppressed) {
         rep_hidden(r, b, m);
-        return;
+        return 1;
     }
+    return 0;
+}
+
+void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *field, long v)
+{
+    if (not_shown(r, b, m))
+        return;
     struct buf t = BUF_INIT;
     buf_addf(&t, "%ld", v);
     print_pub(r, b, m, field, &t);
@@ -160,14 +169,8 @@ void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *f
 
 void rep_est(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt, int show_n)
 {
-    if (!m) {
-        buf_adds(b, "<span class=\"na\">no data</span>");
+    if (not_shown(r, b, m))
         return;
-    }
-    if (m->suppressed) {
-        rep_hidden(r, b, m);
-        return;
-    }
     if (m->n == 0) {
         /* an empty group: nobody to report on */
         buf_adds(b, "<span class=\"na\">no data</span>");
@@ -221,10 +224,8 @@ void rep_est(struct rep *r, struct buf *b, const struct mrow *m, enum metric_sho
 
 void rep_row_value(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt)
 {
-    if (m->suppressed) {
-        rep_hidden(r, b, m);
+    if (not_shown(r, b, m))
         return;
-    }
     if (!isfinite(m->value)) {
         buf_adds(b, "n/a");
         return;
@@ -237,6 +238,8 @@ void rep_row_value(struct rep *r, struct buf *b, const struct mrow *m, enum metr
 
 void rep_pvalue(struct rep *r, struct buf *b, const struct mrow *m, int with_q)
 {
+    if (not_shown(r, b, m))
+        return;
     struct buf t = BUF_INIT;
     buf_adds(b, "p ");
     rep_p(b, m->p);
@@ -255,11 +258,7 @@ void rep_pvalue(struct rep *r, struct buf *b, const struct mrow *m, int with_q)
 void rep_p_cell(struct rep *r, struct buf *b, const struct mrow *m, int with_q)
 {
     buf_adds(b, "<td>");
-    if (!m)
-        buf_adds(b, "<span class=\"na\">no data</span>");
-    else if (m->suppressed)
-        rep_hidden(r, b, m);
-    else if (m->n == 0)
+    if (m && !m->suppressed && m->n == 0)
         buf_adds(b, "<span class=\"na\">no data</span>");
     else
         rep_pvalue(r, b, m, with_q);

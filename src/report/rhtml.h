@@ -38,7 +38,8 @@ void rep_supp_text(const struct rep *r, char *out, size_t n);
 void rep_hidden(struct rep *r, struct buf *b, const struct mrow *m);
 
 /* Every function below that prints a number of a row publishes it
- * (rep_publish) as printed: nothing else may print a row's number. */
+ * (rep_publish) as printed: nothing else may print a row's number. Each
+ * prints "no data" for a NULL row and the row's label when it is hidden. */
 
 /* An estimate with its interval: "no data" for NULL or an empty group,
  * the label of a hidden row. show_n: 0 nothing, 1 "n = N", 2 "K of N"
@@ -49,13 +50,14 @@ void rep_est(struct rep *r, struct buf *b, const struct mrow *m, enum metric_sho
  * text:NAME), or the row's label when it is hidden. */
 void rep_count(struct rep *r, struct buf *b, const struct mrow *m, const char *field, long v);
 
-/* The value of a row alone, as fmt prints it. */
+/* The value of a row alone, as fmt prints it ("n/a" when it has none). */
 void rep_row_value(struct rep *r, struct buf *b, const struct mrow *m, enum metric_show fmt);
 
-/* "p = 0.033" of a shown row (and "q ..." after a line break when with_q). */
+/* "p = 0.033" (and "q ..." after a line break when with_q). */
 void rep_pvalue(struct rep *r, struct buf *b, const struct mrow *m, int with_q);
 
-/* A table cell with the row's p (and q when with_q). */
+/* A table cell with the row's p (and q when with_q); "no data" for an
+ * empty group. */
 void rep_p_cell(struct rep *r, struct buf *b, const struct mrow *m, int with_q);
 
 /* A "No data: WHAT" paragraph. */
