@@ -41,9 +41,11 @@ const struct opt_spec cmd_audit_spec = {
            "outcome of a group of N or more) or \"LEAK NAME ...\" with what a reader knows; then a line of "
            "totals.",
     .err = "Errors as \"imgo: FILE:LINE: message\".",
-    .exits = { "every hidden count is protected", "a reader can work out a small count (LEAK lines)",
+    .exits = { "every hidden count is protected",
+               "a reader can work out a small count (LEAK lines), or public.csv or metrics.csv is not as "
+               "imgo writes it (FILE:LINE)",
                "usage error, or --min-cell disagreeing with the report's labels",
-               "public.csv missing or unreadable, a file imgo would not write, or a solver failure" },
+               "public.csv missing or unreadable, or a solver failure" },
 };
 
 static int run(const struct opt_result *r)
