@@ -32,6 +32,8 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* s as a CSV field in double quotes, a '"' doubled (RFC 4180). */
+void buf_add_csv_quoted(struct buf *b, const char *s);
 const char *buf_str(const struct buf *b);    /* "" when empty */
 char *buf_detach(struct buf *b, size_t *len); /* b is empty afterwards */
 

@@ -21,6 +21,11 @@ int fs_mkdirs(const char *dir, struct imgo_err *err);
 /* Appends the whole content of the file at path to out. */
 int fs_read_all(const char *path, struct buf *out, struct imgo_err *err);
 
+/* The temporary file an atomic write of path goes through: hidden, beside
+ * path, carrying the pid so that two runs writing one directory never
+ * share one (".NAME.PID.tmp"). */
+void fs_temp_name(const char *path, struct buf *out);
+
 /* Writes len bytes of data to path atomically (see above). A failure
  * removes the temporary file and leaves path as it was. */
 int fs_write_atomic(const char *path, const void *data, size_t len, struct imgo_err *err);

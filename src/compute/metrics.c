@@ -134,17 +134,10 @@ void metric_format_number(double v, char *out, size_t size)
 
 void metric_csv_field(struct buf *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    if (strpbrk(s, ",\"\r\n"))
+        buf_add_csv_quoted(out, s);
+    else
         buf_adds(out, s);
-        return;
-    }
-    buf_addc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_addc(out, '"');
-        buf_addc(out, *s);
-    }
-    buf_addc(out, '"');
 }
 
 static void csv_number(struct buf *out, double v)
@@ -205,6 +198,17 @@ static int bind_int(sqlite3_stmt *st, int i, long v)
     return sqlite3_bind_int64(st, i, v);
 }
 
+/* n, k, value, ci_low, ci_high from parameter i on: the columns a metric
+ * row and a chart point share. */
+static void bind_estimate(sqlite3_stmt *st, int i, long n, long k, double value, double lo, double hi)
+{
+    bind_int(st, i, n);
+    bind_int(st, i + 1, k);
+    bind_number(st, i + 2, value);
+    bind_number(st, i + 3, lo);
+    bind_number(st, i + 4, hi);
+}
+
 static int step_done(sqlite3 *db, sqlite3_stmt *st, struct imgo_err *err)
 {
     int rc = sqlite3_step(st);
@@ -229,11 +233,7 @@ int metric_set_store(const struct metric_set *s, sqlite3 *db, struct imgo_err *e
         sqlite3_bind_text(st, 2, r->group, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, r->stratum, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, r->period, -1, SQLITE_STATIC);
-        bind_int(st, 5, r->n);
-        bind_int(st, 6, r->k);
-        bind_number(st, 7, r->value);
-        bind_number(st, 8, r->ci_low);
-        bind_number(st, 9, r->ci_high);
+        bind_estimate(st, 5, r->n, r->k, r->value, r->ci_low, r->ci_high);
         bind_number(st, 10, r->p);
         bind_number(st, 11, r->q);
         sqlite3_bind_int(st, 12, r->suppressed);
@@ -441,11 +441,7 @@ int chart_set_store(const struct chart_set *c, sqlite3 *db, struct imgo_err *err
         sqlite3_bind_text(st, 3, pt->series, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, pt->label, -1, SQLITE_STATIC);
         bind_number(st, 5, pt->x);
-        bind_int(st, 6, pt->n);
-        bind_int(st, 7, pt->k);
-        bind_number(st, 8, pt->value);
-        bind_number(st, 9, pt->ci_low);
-        bind_number(st, 10, pt->ci_high);
+        bind_estimate(st, 6, pt->n, pt->k, pt->value, pt->ci_low, pt->ci_high);
         sqlite3_bind_int(st, 11, pt->suppressed);
         rc = step_done(db, st, err);
     }

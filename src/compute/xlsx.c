@@ -11,6 +11,7 @@
  */
 #include "xlsx.h"
 #include "buf.h"
+#include "fsutil.h"
 #include "db.h"
 #include "mem.h"
 #include "metrics.h"
@@ -306,13 +307,8 @@ static int build_workbook(struct writer *w, const char *tmp)
 int xlsx_write_tables(sqlite3 *db, const char *path, struct imgo_err *err)
 {
     struct writer w = { db, path, NULL, NULL, NULL, NULL, 0, err };
-    /* The temporary name is hidden and carries the pid, as fs_write_atomic's. */
     struct buf tmp = BUF_INIT;
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        buf_addf(&tmp, "%.*s/.%s.%ld.tmp", (int)(slash - path), path, slash + 1, (long)getpid());
-    else
-        buf_addf(&tmp, ".%s.%ld.tmp", path, (long)getpid());
+    fs_temp_name(path, &tmp);
     const char *t = buf_str(&tmp);
     int rc = IMGO_OK;
     /* Created here with 0600 less the umask, before libxlsxwriter opens it

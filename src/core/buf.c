@@ -101,3 +101,14 @@ char *buf_detach(struct buf *b, size_t *len)
     buf_init(b);
     return p;
 }
+
+void buf_add_csv_quoted(struct buf *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_addc(b, '"');
+        buf_addc(b, *s);
+    }
+    buf_addc(b, '"');
+}

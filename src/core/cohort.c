@@ -30,6 +30,12 @@ static const char *const actions[] = { "satisfactory", "focused_review", "remedi
 static const char *const employers[] = { "same_institution", "same_region", "elsewhere", NULL };
 static const char *const yes_no[] = { "yes", "no", NULL };
 
+/* The first column of every file but residents.csv: whose row it is. */
+#define RESIDENT_REF                                                                        \
+    {                                                                                       \
+        "resident_id", COHORT_ID, KEY, NULL, 0, 0, "a resident of residents.csv (or of the database)" \
+    }
+
 static const struct cohort_column residents[] = {
     { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
       "pseudonymous id of the resident, stable across exports" },
@@ -58,8 +64,7 @@ static const struct cohort_column residents[] = {
 };
 
 static const struct cohort_column mentor_assignments[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "mentor_id", COHORT_ID, KEY, NULL, 0, 0,
       "pseudonymous id of the mentor" },
     { "role", COHORT_ENUM, KEY, roles, 0, 0,
@@ -71,8 +76,7 @@ static const struct cohort_column mentor_assignments[] = {
 };
 
 static const struct cohort_column mentorship_meetings[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "mentor_id", COHORT_ID, KEY, NULL, 0, 0,
       "pseudonymous id of the mentor met" },
     { "meeting_date", COHORT_DATE, KEY, NULL, 0, 0,
@@ -82,8 +86,7 @@ static const struct cohort_column mentorship_meetings[] = {
 };
 
 static const struct cohort_column board_exams[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "exam", COHORT_UPPER, KEY, NULL, 0, 0,
       "exam name, upper-cased on ingest, e.g. ABIM-IM, USMLE-STEP3" },
     { "exam_date", COHORT_DATE, REQ, NULL, 0, 0,
@@ -97,8 +100,7 @@ static const struct cohort_column board_exams[] = {
 };
 
 static const struct cohort_column fellowship_applications[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "cycle_year", COHORT_INT, KEY | RANGE, NULL, 1950, 2100,
       "appointment year of the match cycle" },
     { "fellowship_specialty", COHORT_TEXT, KEY, NULL, 0, 0,
@@ -108,8 +110,7 @@ static const struct cohort_column fellowship_applications[] = {
 };
 
 static const struct cohort_column milestone_ratings[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "review_date", COHORT_DATE, KEY, NULL, 0, 0,
       "date of the Clinical Competency Committee review" },
     { "pgy", COHORT_INT, REQ | RANGE, NULL, 1, 8,
@@ -121,8 +122,7 @@ static const struct cohort_column milestone_ratings[] = {
 };
 
 static const struct cohort_column evaluations[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0,
       "pseudonymous id of the faculty evaluator" },
     { "eval_date", COHORT_DATE, KEY, NULL, 0, 0,
@@ -136,8 +136,7 @@ static const struct cohort_column evaluations[] = {
 };
 
 static const struct cohort_column feedback[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "evaluator_id", COHORT_ID, KEY, NULL, 0, 0,
       "pseudonymous id of who gave the feedback" },
     { "feedback_date", COHORT_DATE, KEY, NULL, 0, 0,
@@ -149,8 +148,7 @@ static const struct cohort_column feedback[] = {
 };
 
 static const struct cohort_column ccc_actions[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "review_date", COHORT_DATE, KEY, NULL, 0, 0,
       "date of the Clinical Competency Committee review" },
     { "action", COHORT_ENUM, REQ, actions, 0, 0,
@@ -158,8 +156,7 @@ static const struct cohort_column ccc_actions[] = {
 };
 
 static const struct cohort_column employment[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "start_date", COHORT_DATE, KEY, NULL, 0, 0,
       "first day of the position" },
     { "end_date", COHORT_DATE, 0, NULL, 0, 0,
@@ -171,8 +168,7 @@ static const struct cohort_column employment[] = {
 };
 
 static const struct cohort_column patient_experience[] = {
-    { "resident_id", COHORT_ID, KEY, NULL, 0, 0,
-      "a resident of residents.csv (or of the database)" },
+    RESIDENT_REF,
     { "period", COHORT_TEXT, KEY, NULL, 0, 0,
       "survey period, e.g. 2025-Q3" },
     { "responses", COHORT_INT, REQ | COHORT_MIN, NULL, 1, 0,

@@ -36,16 +36,19 @@ int fs_mkdirs(const char *dir, struct imgo_err *err)
     return rc;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, struct imgo_err *err)
+void fs_temp_name(const char *path, struct buf *out)
 {
-    /* The temporary name is hidden and carries the pid, so that two runs
-     * writing one directory never share a temporary file. */
-    struct buf tmp = BUF_INIT;
     const char *slash = strrchr(path, '/');
     if (slash)
-        buf_addf(&tmp, "%.*s/.%s.%ld.tmp", (int)(slash - path), path, slash + 1, (long)getpid());
+        buf_addf(out, "%.*s/.%s.%ld.tmp", (int)(slash - path), path, slash + 1, (long)getpid());
     else
-        buf_addf(&tmp, ".%s.%ld.tmp", path, (long)getpid());
+        buf_addf(out, ".%s.%ld.tmp", path, (long)getpid());
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, struct imgo_err *err)
+{
+    struct buf tmp = BUF_INIT;
+    fs_temp_name(path, &tmp);
     const char *t = buf_str(&tmp);
     int rc = IMGO_OK;
     FILE *f = fopen(t, "wb");

@@ -192,37 +192,46 @@ static void format_whole(const struct params_key *k, const struct imgo_params *p
     buf_addf(out, "%d", *(const int *)cfield(p, k));
 }
 
-/* Exam names as ingest stores them: upper-cased, no surrounding spaces.
- * NULL when value is not such a list (or, single, not one name). */
-static char *exam_list(const char *value, int single)
+/* The next item of a comma-separated list at *s, without surrounding spaces
+ * and tabs (*item, *len; an item may be empty); *s moves past it and its
+ * comma. Returns 1 when it was the last item. */
+static int list_item(const char **s, const char **item, size_t *len)
+{
+    const char *a = *s;
+    while (*a == ' ' || *a == '\t')
+        a++;
+    const char *e = a;
+    while (*e && *e != ',')
+        e++;
+    const char *t = e;
+    while (t > a && (t[-1] == ' ' || t[-1] == '\t'))
+        t--;
+    *item = a;
+    *len = (size_t)(t - a);
+    *s = *e ? e + 1 : e;
+    return !*e;
+}
+
+/* The items of a list, each trimmed, upper-cased when upper (exam names
+ * as ingest stores them), joined by ','; NULL when an item is empty (or,
+ * single, when there is more than one). */
+static char *item_list(const char *value, int upper, int single)
 {
     struct buf b = BUF_INIT;
-    const char *s = value;
-    while (*s) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        const char *e = s;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
-            t--;
-        if (t == s || (single && *e == ',')) {
+    const char *s = value, *it;
+    size_t len;
+    int last;
+    do {
+        last = list_item(&s, &it, &len);
+        if (!len || (single && !last)) {
             buf_release(&b);
             return NULL;
         }
         if (b.len)
             buf_addc(&b, ',');
-        for (const char *c = s; c < t; c++)
-            buf_addc(&b, (char)toupper((unsigned char)*c));
-        s = *e ? e + 1 : e;
-        if (*e == ',' && !*s) {
-            buf_release(&b);
-            return NULL;
-        }
-    }
-    if (!b.len)
-        return NULL;
+        for (size_t c = 0; c < len; c++)
+            buf_addc(&b, upper ? (char)toupper((unsigned char)it[c]) : it[c]);
+    } while (!last);
     return buf_detach(&b, NULL);
 }
 
@@ -231,7 +240,7 @@ static int set_exams(const struct params_key *k, struct imgo_params *p, const ch
 {
     char **slot = field(p, k), *list = NULL;
     if (*value || !k->empty) {
-        list = exam_list(value, single);
+        list = item_list(value, 1, single);
         if (!list)
             return bad_value(k, value, err);
     }
@@ -252,40 +261,12 @@ static int parse_exam(const struct params_key *k, struct imgo_params *p, const c
     return set_exams(k, p, value, 1, err);
 }
 
-/* Program codes: split on ',', each trimmed of spaces and tabs and kept as
- * written (codes are case-sensitive); NULL when an item is empty. */
-static char *program_list(const char *value)
-{
-    struct buf b = BUF_INIT;
-    const char *s = value;
-    for (;;) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        const char *e = s;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
-            t--;
-        if (t == s) {
-            buf_release(&b);
-            return NULL;
-        }
-        if (b.len)
-            buf_addc(&b, ',');
-        buf_add(&b, s, (size_t)(t - s));
-        if (!*e)
-            break;
-        s = e + 1;
-    }
-    return buf_detach(&b, NULL);
-}
-
 static int parse_programs(const struct params_key *k, struct imgo_params *p, const char *value,
                           struct imgo_err *err)
 {
     char **slot = field(p, k), *list = NULL;
-    if (*value && !(list = program_list(value)))
+    /* program codes are case-sensitive: kept as written */
+    if (*value && !(list = item_list(value, 0, 0)))
         return bad_value(k, value, err);
     free(*slot);
     *slot = list;
@@ -301,19 +282,14 @@ static char *role_list(const char *value, struct buf *bad)
     const struct cohort_file *f = cohort_file(COHORT_MENTOR_ASSIGNMENTS);
     const struct cohort_column *col = &f->cols[cohort_column_index(f, "role")];
     struct buf b = BUF_INIT;
-    const char *s = value;
-    for (;;) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        const char *e = s;
-        while (*e && *e != ',')
-            e++;
-        const char *t = e;
-        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
-            t--;
-        const char *role = cohort_enum_match(col, s, (size_t)(t - s));
+    const char *s = value, *it;
+    size_t len;
+    int last;
+    do {
+        last = list_item(&s, &it, &len);
+        const char *role = cohort_enum_match(col, it, len);
         if (!role) {
-            buf_add(bad, s, (size_t)(t - s));
+            buf_add(bad, it, len);
             buf_release(&b);
             return NULL;
         }
@@ -332,10 +308,7 @@ static char *role_list(const char *value, struct buf *bad)
                 buf_addc(&b, ',');
             buf_adds(&b, role);
         }
-        if (!*e)
-            break;
-        s = e + 1;
-    }
+    } while (!last);
     return buf_detach(&b, NULL);
 }
 

@@ -368,6 +368,39 @@ static void free_xfile(struct xfile *x)
 
 /* ---- a REDCap data dictionary -------------------------------------------- */
 
+/* Trims spaces and tabs from both ends of [*a, *e). */
+static void trim_span(const char **a, const char **e)
+{
+    while (*a < *e && (**a == ' ' || **a == '\t'))
+        (*a)++;
+    while (*e > *a && ((*e)[-1] == ' ' || (*e)[-1] == '\t'))
+        (*e)--;
+}
+
+/* The next choice of a REDCap choices text ("1, Completed | 2, Withdrew")
+ * at *c: its code and label, trimmed; *c moves past it. Returns 0 at the
+ * end; a choice without a comma has *code NULL. */
+static int next_choice(const char **c, const char **code, size_t *code_len, const char **label,
+                       size_t *label_len)
+{
+    if (!**c)
+        return 0;
+    const char *bar = strchr(*c, '|'), *end = bar ? bar : *c + strlen(*c);
+    const char *comma = memchr(*c, ',', (size_t)(end - *c));
+    *code = NULL;
+    if (comma) {
+        const char *k = *c, *ke = comma, *l = comma + 1, *le = end;
+        trim_span(&k, &ke);
+        trim_span(&l, &le);
+        *code = k;
+        *code_len = (size_t)(ke - k);
+        *label = l;
+        *label_len = (size_t)(le - l);
+    }
+    *c = bar ? bar + 1 : end;
+    return 1;
+}
+
 /* The label of choice `code` of REDCap field `field` in the dictionary, or
  * NULL (the caller frees it). Choices are written "1, Completed | 2,
  * Withdrew"; a yesno field is 1 Yes and 0 No, a truefalse field 1 True and
@@ -386,26 +419,11 @@ static char *choice_label(const struct xfile *dict, const char *field, const cha
                 return xstrdup(yes ? "No" : "False");
             return NULL;
         }
-        for (const char *c = e->choices; *c;) {
-            const char *bar = strchr(c, '|'), *end = bar ? bar : c + strlen(c);
-            const char *comma = memchr(c, ',', (size_t)(end - c));
-            if (comma) {
-                const char *k = c, *ke = comma;
-                while (k < ke && (*k == ' ' || *k == '\t'))
-                    k++;
-                while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-                    ke--;
-                if ((size_t)(ke - k) == strlen(code) && !strncmp(k, code, (size_t)(ke - k))) {
-                    const char *l = comma + 1, *le = end;
-                    while (l < le && (*l == ' ' || *l == '\t'))
-                        l++;
-                    while (le > l && (le[-1] == ' ' || le[-1] == '\t'))
-                        le--;
-                    return xstrndup(l, (size_t)(le - l));
-                }
-            }
-            c = bar ? bar + 1 : end;
-        }
+        const char *c = e->choices, *k, *l;
+        size_t kl, ll;
+        while (next_choice(&c, &k, &kl, &l, &ll))
+            if (k && kl == strlen(code) && !strncmp(k, code, kl))
+                return xstrndup(l, ll);
     }
     return NULL;
 }
@@ -423,20 +441,13 @@ static void choice_codes(const struct xfile *dict, const char *field, char ***co
             (*codes)[(*n)++] = xstrdup("0");
             return;
         }
-        for (const char *c = e->choices; *c;) {
-            const char *bar = strchr(c, '|'), *end = bar ? bar : c + strlen(c);
-            const char *comma = memchr(c, ',', (size_t)(end - c));
-            if (comma) {
-                const char *k = c, *ke = comma;
-                while (k < ke && (*k == ' ' || *k == '\t'))
-                    k++;
-                while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
-                    ke--;
+        const char *c = e->choices, *k, *l;
+        size_t kl, ll;
+        while (next_choice(&c, &k, &kl, &l, &ll))
+            if (k) {
                 *codes = xrealloc(*codes, (*n + 1) * sizeof **codes);
-                (*codes)[(*n)++] = xstrndup(k, (size_t)(ke - k));
+                (*codes)[(*n)++] = xstrndup(k, kl);
             }
-            c = bar ? bar + 1 : end;
-        }
         return;
     }
 }
@@ -590,17 +601,10 @@ static void value(struct buf *out, const char *s)
             !strcmp(buf_str(&k), "unpivot_name") || !strcmp(buf_str(&k), "unpivot_value") ||
             !strcasecmp(s, "empty");
     buf_release(&k);
-    if (!q) {
+    if (q)
+        buf_add_csv_quoted(out, s);
+    else
         buf_adds(out, s);
-        return;
-    }
-    buf_addc(out, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_addc(out, '"');
-        buf_addc(out, *s);
-    }
-    buf_addc(out, '"');
 }
 
 static void todo(struct draft *d, const char *comment)

@@ -60,25 +60,54 @@ static int coverage(struct rep *r, struct imgo_err *err)
     o.proportion = o.x_years = 1;
     o.ylabel = "Residents with a meeting (proportion)";
     o.caption = "Bars: confidence intervals (Wilson). The means over residents are in the table above";
-    if (week) {
-        o.only_label = "week";
-        o.name = week;
-        o.title = "Residents who met a mentor, by week of training";
-        o.xlabel = "Week of training (1-6)";
-        o.x_shift = 1;
-        rc = rep_series_chart(r, &o, err);
-    }
-    if (month && !rc) {
-        o.only_label = "month";
-        o.name = month;
-        o.title = "Residents who met a faculty mentor, by month of training";
-        o.xlabel = "Month of training (2-9)";
-        o.x_shift = 0;
+    /* weeks 0-5 are shown as 1-6 */
+    const struct {
+        const char *label, *name, *title, *xlabel;
+        double shift;
+    } parts[] = {
+        { "week", week, "Residents who met a mentor, by week of training", "Week of training (1-6)", 1 },
+        { "month", month, "Residents who met a faculty mentor, by month of training", "Month of training (2-9)", 0 },
+    };
+    for (int i = 0; i < 2 && !rc; i++) {
+        if (!parts[i].name)
+            continue;
+        o.only_label = parts[i].label;
+        o.name = parts[i].name;
+        o.title = parts[i].title;
+        o.xlabel = parts[i].xlabel;
+        o.x_shift = parts[i].shift;
         rc = rep_series_chart(r, &o, err);
     }
     free(week);
     free(month);
     return rc;
+}
+
+void rep_mentor_load_table(struct rep *r, const char **roles, size_t nr)
+{
+    struct buf *h = r->h;
+    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
+                "<th scope=\"col\">Overloaded (share, confidence interval)</th><th scope=\"col\">Largest load "
+                "(residents)</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < nr; i++) {
+        const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
+        const struct mrow *mx = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
+        buf_adds(h, "<tr><th scope=\"row\">");
+        rep_label(h, "role", roles[i] + strlen("role="));
+        buf_adds(h, "</th><td>");
+        if (o)
+            rep_count(r, h, o, "n", o->n);
+        buf_adds(h, "</td><td>");
+        if (o && !o->suppressed && o->k >= 0 && o->n > 0) {
+            rep_count(r, h, o, "k", o->k);
+            buf_adds(h, ", ");
+        }
+        rep_est(r, h, o, SHOW_PCT, 0);
+        buf_adds(h, "</td><td>");
+        rep_est(r, h, mx, SHOW_INT, 0);
+        buf_adds(h, "</td></tr>\n");
+    }
+    buf_adds(h, "</tbody>\n</table>\n");
 }
 
 static int load(struct rep *r, struct imgo_err *err)
@@ -101,28 +130,8 @@ static int load(struct rep *r, struct imgo_err *err)
         html_esc(h, mm);
         buf_adds(h, " residents in one role");
     }
-    buf_adds(h, ":</p>\n<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
-                "<th scope=\"col\">Overloaded (share, confidence interval)</th><th scope=\"col\">Largest load "
-                "(residents)</th></tr></thead>\n<tbody>\n");
-    for (size_t i = 0; i < nr; i++) {
-        const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
-        const struct mrow *mx = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
-        buf_adds(h, "<tr><th scope=\"row\">");
-        rep_label(h, "role", roles[i] + strlen("role="));
-        buf_adds(h, "</th><td>");
-        if (o)
-            rep_count(r, h, o, "n", o->n);
-        buf_adds(h, "</td><td>");
-        if (o && !o->suppressed && o->k >= 0 && o->n > 0) {
-            rep_count(r, h, o, "k", o->k);
-            buf_adds(h, ", ");
-        }
-        rep_est(r, h, o, SHOW_PCT, 0);
-        buf_adds(h, "</td><td>");
-        rep_est(r, h, mx, SHOW_INT, 0);
-        buf_adds(h, "</td></tr>\n");
-    }
-    buf_adds(h, "</tbody>\n</table>\n");
+    buf_adds(h, ":</p>\n");
+    rep_mentor_load_table(r, roles, nr);
     free(roles);
     /* loads are counts: bars, the roles side by side */
     struct buf limit = BUF_INIT;

@@ -440,20 +440,8 @@ static int mentor_load(struct rep *r, struct imgo_err *err)
     int max = mm ? atoi(mm) : 4;
     const char **roles;
     size_t nr = rep_strata(r, M_MENTORSHIP_MENTORS_OVERLOADED, "role=", &roles);
-    if (nr) {
-        buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Role</th><th scope=\"col\">Mentors</th>"
-                    "<th scope=\"col\">Overloaded</th><th scope=\"col\">Largest load</th></tr></thead>\n<tbody>\n");
-        for (size_t i = 0; i < nr; i++) {
-            const struct mrow *o = rep_find(r, M_MENTORSHIP_MENTORS_OVERLOADED, "all", roles[i], "");
-            const struct mrow *x = rep_find(r, M_MENTORSHIP_MENTOR_LOAD_MAX, "all", roles[i], "");
-            buf_adds(h, "<tr><th scope=\"row\">");
-            rep_label(h, "role", roles[i] + strlen("role="));
-            buf_addf(h, "</th><td>%ld</td><td>%ld</td><td>", o ? o->n : 0L, o && o->k >= 0 ? o->k : 0L);
-            rep_est(r, h, x, SHOW_INT, 0);
-            buf_adds(h, "</td></tr>\n");
-        }
-        buf_adds(h, "</tbody>\n</table>\n");
-    }
+    if (nr)
+        rep_mentor_load_table(r, roles, nr);
     free(roles);
     sqlite3_stmt *st;
     int rc = db_prepare(r->db,

@@ -43,6 +43,17 @@ static long col_long(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, i);
 }
 
+/* n, k, value, ci_low, ci_high from column i on: the columns a metrics row
+ * and a chart point share. */
+static void col_estimate(sqlite3_stmt *st, int i, long *n, long *k, double *v, double *lo, double *hi)
+{
+    *n = col_long(st, i);
+    *k = col_long(st, i + 1);
+    *v = col_num(st, i + 2);
+    *lo = col_num(st, i + 3);
+    *hi = col_num(st, i + 4);
+}
+
 static int table_exists(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st;
@@ -101,11 +112,7 @@ static int load_metrics(struct rep *r, struct imgo_err *err)
         m->group = col_text(st, 1);
         m->stratum = col_text(st, 2);
         m->period = col_text(st, 3);
-        m->n = col_long(st, 4);
-        m->k = col_long(st, 5);
-        m->value = col_num(st, 6);
-        m->lo = col_num(st, 7);
-        m->hi = col_num(st, 8);
+        col_estimate(st, 4, &m->n, &m->k, &m->value, &m->lo, &m->hi);
         m->p = col_num(st, 9);
         m->q = col_num(st, 10);
         m->small = sqlite3_column_int(st, 11) != 0;
@@ -434,14 +441,22 @@ static void comparison_rule(struct rep *r)
     }
 }
 
-int rep_hide(struct rep *r, struct imgo_err *err)
+/* The audit model of r's rows and printed numbers (disclose_build); the
+ * caller frees *rows and *pub and releases d. */
+static int model(struct rep *r, int with_truth, struct disclose *d, struct disclose_row **rows,
+                 struct disclose_pub **pub, struct imgo_err *err)
 {
     pub_unique(r);
+    model_input(r, with_truth, rows, pub);
+    return disclose_build(d, *rows, r->n_rows, *pub, r->n_pub, r->min_cell, with_truth, err);
+}
+
+int rep_hide(struct rep *r, struct imgo_err *err)
+{
     struct disclose_row *rows;
     struct disclose_pub *pub;
     struct disclose d;
-    model_input(r, 1, &rows, &pub);
-    int rc = disclose_build(&d, rows, r->n_rows, pub, r->n_pub, r->min_cell, 1, err);
+    int rc = model(r, 1, &d, &rows, &pub, err);
     for (size_t i = 0; !rc && i < r->n_rows; i++)
         if (d.figure[i] != AUDIT_NONE && is_small(r, &r->rows[i]))
             audit_figure_hide(d.a, d.figure[i]);
@@ -492,12 +507,10 @@ void rep_hide_simple(struct rep *r)
 
 int rep_verify(struct rep *r, struct imgo_err *err)
 {
-    pub_unique(r);
     struct disclose_row *rows;
     struct disclose_pub *pub;
     struct disclose d;
-    model_input(r, 0, &rows, &pub);
-    int rc = disclose_build(&d, rows, r->n_rows, pub, r->n_pub, r->min_cell, 0, err);
+    int rc = model(r, 0, &d, &rows, &pub, err);
     if (!rc)
         rc = audit_check(d.a, err);
     if (!rc && audit_nleaks(d.a)) {
@@ -683,11 +696,7 @@ size_t rep_points(struct rep *r, enum chart_id chart, struct cpoint **out, struc
         p->series = col_text(st, 0);
         p->label = col_text(st, 1);
         p->x = col_num(st, 2);
-        p->n = col_long(st, 3);
-        p->k = col_long(st, 4);
-        p->value = col_num(st, 5);
-        p->lo = col_num(st, 6);
-        p->hi = col_num(st, 7);
+        col_estimate(st, 3, &p->n, &p->k, &p->value, &p->lo, &p->hi);
         p->suppressed = sqlite3_column_int(st, 8) != 0;
     }
     sqlite3_finalize(st);

@@ -50,6 +50,9 @@ int rep_sec_board(struct rep *r, struct imgo_err *err);
 int rep_sec_fellowship(struct rep *r, struct imgo_err *err);
 int rep_sec_workforce(struct rep *r, struct imgo_err *err);
 int rep_sec_mentorship(struct rep *r, struct imgo_err *err);   /* annual_mentor.c */
+/* The table of mentors per role, overloaded and the largest load (the
+ * annual report and the quarterly packet). */
+void rep_mentor_load_table(struct rep *r, const char **roles, size_t nr);
 int rep_sec_bias(struct rep *r, struct imgo_err *err);         /* annual_bias.c */
 int rep_sec_trends(struct rep *r, struct imgo_err *err);       /* annual_trends.c */
 int rep_sec_level4(struct rep *r, struct imgo_err *err);
