@@ -101,6 +101,13 @@ expect_eq "rms draft: the count on stderr" "$(cat "$T/rms.draft.err")" "imgo: th
 expect_eq "rms draft: the unpivot" "$(grep '^unpivot' "$T/rms.draft" | cut -d'#' -f1)" "unpivot = PC1, PC2, PC3, PC4, PC5, MK1, MK2, MK3, SBP1, SBP2, SBP3, PBLI1, PBLI2, PROF1, PROF2, ICS1, ICS2, ICS3    "
 expect_eq "rms draft: a per-file date format" "$(grep -A2 '^file = Employment.csv' "$T/rms.draft" | grep 'date format')" "date format = Excel day number    # every date seen fits it"
 expect_eq "rms draft: values by synonym" "$(grep -A4 '^\[residents: graduate_type\]' "$T/rms.draft" | tail -4 | tr '\n' ';')" "IMG (non-US) = non_us_img;US DO = usdo;US IMG = us_img;US MD = usmd;"
+# Exam names: the certification exam of each specialty imgo synth writes and
+# Step 3, however spelled; an exam imgo does not know is kept as it is.
+mkdir "$T/bx"
+printf 'Resident ID,Start Date\nR1,7/1/2024\n' >"$T/bx/Residents.csv"
+printf 'Resident ID,Exam,Test Date,Attempt #,Result\nR1,ABP General Pediatrics,8/1/2025,1,Pass\nR1,ABFM Family Medicine,8/2/2025,1,Pass\nR1,abim internal medicine,8/3/2025,1,Pass\nR1,USMLE Step 3,8/4/2025,1,Pass\nR1,ACLS,8/5/2025,1,Pass\n' >"$T/bx/Board Exams.csv"
+expect_eq "draft: exam names" "$("$IMGO" map init "$T/bx" 2>/dev/null | sed -n '/^\[board_exams: exam\]/,/^$/p' | sed 1d | tr '\n' ';')" \
+    "ABFM Family Medicine = ABFM-FM;abim internal medicine = ABIM-IM;ABP General Pediatrics = ABP-GP;ACLS = ACLS    # kept as it is;USMLE Step 3 = USMLE-STEP3;;"
 cp -r "$X/redcap" "$T/redcap-dd"
 cp maps/redcap/IMGMentorship_DataDictionary.csv "$T/redcap-dd/"
 draft redcap-dd "$T/redcap-dd" 's/x/x/'
