@@ -162,13 +162,18 @@ static const struct {
 };
 
 /* Exam names as the pipelines know them (board_exams, step3_exam), and
- * how exports spell them. */
+ * how exports spell them: the certification exam of each specialty imgo
+ * synth writes (Internal Medicine, Family Medicine, Pediatrics) and Step 3. */
 static const struct {
     const char *name;
     const char *names[8];
 } exam_names[] = {
     { "ABIM-IM", { "abimim", "abiminternalmedicine", "abimcertification", "abiminternalmedicinecertification",
                    "internalmedicineboards", NULL } },
+    { "ABFM-FM", { "abfmfm", "abfmfamilymedicine", "abfmcertification", "abfmfamilymedicinecertification",
+                   "familymedicineboards", NULL } },
+    { "ABP-GP", { "abpgp", "abpgeneralpediatrics", "abppediatrics", "abpcertification",
+                  "abpgeneralpediatricscertification", "pediatricsboards", NULL } },
     { "USMLE-STEP3", { "usmlestep3", "step3", "usmlestepiii", NULL } },
 };
 

@@ -46,17 +46,33 @@ trap 'rm -rf "$T"' EXIT
 "$IMGO" synth --residents 10 --seed 2024 --out "$T/s" >/dev/null
 C=$X/cohort
 for f in "$T"/s/*.csv; do cp "$f" "$C/"; done
+# Each edit checks that the rows it edits are there: a change of the synth
+# must not make one silently do nothing.
 awk -F, -v OFS=, 'NR > 1 { $2 = "IM-001"; $3 = "Internal Medicine"
-                           if ($1 == "R000006") $8 = "C\303\264te d\342\200\231Ivoire" } { print }' \
+                           if ($1 == "R000005" && $7 == "non_us_img") { $8 = "C\303\264te d\342\200\231Ivoire"; n++ } }
+                  { print }
+                  END { if (n != 1) { print "make_exports.sh: no non-US IMG R000005 in the synth cohort" >"/dev/stderr"; exit 1 } }' \
     "$T/s/residents.csv" >"$C/residents.csv"
+# Positions after graduation, so that the workforce metrics see graduates
+# who stay and who leave: a closed position before the synth's open one
+# (R000006), a first position in the same region (R000007), and a closed
+# then an open one whose underserved cell is empty (R000009). The last
+# start, 2026-08-03, is the cohort's latest date (its as-of), after the
+# 2026 graduations. The synth has no rows of these residents but R000006's
+# of 2024-09-09.
+awk -F, 'NR > 1 && ($1 == "R000007" || $1 == "R000009" || ($1 == "R000006" && $2 != "2024-09-09")) { n++ }
+         END { if (n) { print "make_exports.sh: the synth cohort has other employment rows of R000006, R000007 or R000009" >"/dev/stderr"; exit 1 } }' \
+    "$T/s/employment.csv"
 cat >>"$C/employment.csv" <<'ROWS'
-R000003,2023-08-01,2025-06-30,same_institution,yes
-R000003,2025-07-01,,same_region,no
-R000006,2026-08-03,,elsewhere,
-R000008,2023-07-17,,same_institution,yes
+R000006,2024-07-15,2024-08-31,same_institution,yes
+R000007,2026-07-20,,same_region,no
+R000009,2026-07-06,2026-07-31,same_institution,yes
+R000009,2026-08-03,,elsewhere,
 ROWS
-awk -F, '!(($1 == "R000003" && $2 == "2020-12-15" && $4 == "PC5") ||
-          ($1 == "R000009" && $2 == "2023-06-15" && $4 == "ICS3"))' \
+awk -F, '($1 == "R000003" && $2 == "2025-12-15" && $4 == "PC5") ||
+         ($1 == "R000009" && $2 == "2024-06-15" && $4 == "ICS3") { n++; next }
+         { print }
+         END { if (n != 2) { print "make_exports.sh: the two ratings to leave out are not in the synth cohort" >"/dev/stderr"; exit 1 } }' \
     "$T/s/milestone_ratings.csv" >"$C/milestone_ratings.csv"
 
 # ---- helpers (awk) ------------------------------------------------------------
@@ -92,9 +108,11 @@ awk -F, "$LIB"'
 BEGIN { kind["scheduled"] = "Scheduled"; kind["ad_hoc"] = "Ad hoc"; print "Resident ID,Mentor ID,Meeting Date,Meeting Type" }
 NR > 1 { print $1, $2, mdy($3), kind[$4] }' OFS=, "$C/mentorship_meetings.csv" | crlf >"$R/Mentoring Meetings.csv"
 awk -F, "$LIB"'
-BEGIN { exam["ABIM-IM"] = "ABIM Internal Medicine"; exam["USMLE-STEP3"] = "USMLE Step 3"
+BEGIN { exam["ABIM-IM"] = "ABIM Internal Medicine"; exam["ABFM-FM"] = "ABFM Family Medicine"; exam["USMLE-STEP3"] = "USMLE Step 3"
         res["pass"] = "Pass"; res["fail"] = "Fail"; print "Resident ID,Exam,Test Date,Attempt #,Result,Scaled Score" }
-NR > 1 { print $1, exam[$2], dmony($3), $4, res[$5], $6 }' OFS=, "$C/board_exams.csv" | crlf >"$R/Board Exams.csv"
+NR > 1 && !($2 in exam) { print "make_exports.sh: no spelled-out name for the exam " $2 >"/dev/stderr"; exit 1 }
+NR > 1 { print $1, exam[$2], dmony($3), $4, res[$5], $6 }' OFS=, "$C/board_exams.csv" >"$T/be"
+crlf <"$T/be" >"$R/Board Exams.csv"
 awk -F, "$LIB"'
 BEGIN { out["matched"] = "Matched"; out["unmatched"] = "Unmatched"; out["withdrew"] = "Withdrew"
         print "Resident ID,Match Year,Fellowship,Match Result" }
