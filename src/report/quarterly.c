@@ -384,15 +384,16 @@ static int new_residents(struct rep *r, struct imgo_err *err)
         roles_text(h, x->roles_active, q->need[x->img]);
         buf_adds(h, "</td></tr>\n");
     }
-    if (n) {
-        buf_adds(h, "</tbody>\n</table>\n<p>Required mentors, assigned by day 7: for IMGs ");
-        roles_text(h, 0, q->need[1]);
-        buf_adds(h, "; for non-IMGs ");
-        roles_text(h, 0, q->need[0]);
-        buf_adds(h, ".</p>\n");
-    }
+    if (n)
+        buf_adds(h, "</tbody>\n</table>\n");
     else
         rep_no_data(h, "no resident started in this quarter.");
+    /* the program's own rule (required_roles_img, required_roles_non_img) */
+    buf_adds(h, "<p>Required mentors, assigned by day 7: for IMGs ");
+    roles_text(h, 0, q->need[1]);
+    buf_adds(h, "; for non-IMGs ");
+    roles_text(h, 0, q->need[0]);
+    buf_adds(h, ".</p>\n");
     return IMGO_OK;
 }
 
