@@ -163,12 +163,14 @@ static int remove_file(const char *path, struct imgo_err *err)
     return IMGO_OK;
 }
 
-/* Is path an imgo database: an SQLite file with an ingest ledger? */
+/* Is path an imgo database: an SQLite file with an ingest ledger? Opened
+ * for writing, so that the journal a killed run left is rolled back first
+ * (a read-only connection cannot, and would fail). */
 static int is_imgo_db(const char *path)
 {
     sqlite3 *db = NULL;
     int yes = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ingest_ledger'",
                                -1, &st, NULL) == SQLITE_OK) {
