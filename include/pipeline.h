@@ -47,7 +47,8 @@ struct pipeline_opts {
 
 /* Runs the stages of p. Returns IMGO_OK, IMGO_EDATA (rejected input),
  * IMGO_EUSAGE (missing --input for an ingest stage, a database that holds
- * another input, a --fresh database that is not imgo's) or IMGO_EIO. */
+ * another input, fresh for a pipeline that does not ingest or with a
+ * database that is not imgo's) or IMGO_EIO. */
 int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, struct imgo_err *err);
 
 /* The directories where `imgo run NAME` looks for NAME.pipeline, in order:

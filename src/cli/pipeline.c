@@ -291,6 +291,11 @@ int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, str
             return imgo_err_set(err, IMGO_EIO, "%s: %s", o->input,
                                 errno == ENOENT ? "no such input directory" : "not a directory");
     }
+    /* a database that nothing refills is not removed */
+    if (o->fresh && !ingests)
+        return imgo_err_set(err, IMGO_EUSAGE,
+                            "--fresh: the pipeline does not ingest, so a new database would stay empty; "
+                            "nothing removed");
     int rc = fs_mkdirs(o->out, err);
     if (rc)
         return rc;

@@ -109,6 +109,10 @@ printf 'stages = compute report\n' >"$T/cr.pipeline"
 run "$IMGO" run "$T/cr.pipeline" --out "$T/cr" --db "$T/m/outcomes.db"
 expect_rc "compute and report on an existing database" 0
 expect_eq "run.json names the directory in the database" "$(grep '"input"' "$T/cr/run.json")" "  \"input\": \"$T/other\","
+run "$IMGO" run "$T/cr.pipeline" --out "$T/cr" --db "$T/m/outcomes.db" --fresh
+expect_rc "--fresh without an ingest stage: refused" 2
+expect_err "and nothing removed" "imgo: --fresh: the pipeline does not ingest, so a new database would stay empty; nothing removed"
+if [ -f "$T/m/outcomes.db" ]; then ok "the database is still there"; else not_ok "the database is still there"; fi
 
 # imgo ingest merges on purpose, and says so; imgo run then refuses.
 mkdir "$T/more"
