@@ -88,12 +88,10 @@ static int latest_event(sqlite3 *db, const char *programs, int bound, int *as_of
  * that time would read them as "nothing happened". */
 #define AS_OF_GAP_DAYS 31
 
-static int as_of_warning(struct compute_ctx *x, const char *programs, struct imgo_err *err)
+/* The warning of a given as-of date: latest is the latest event on or
+ * before it (found 0: none). */
+static void as_of_warning(struct compute_ctx *x, int latest, int found)
 {
-    int latest = 0, found = 0;
-    int rc = latest_event(x->db, programs, x->as_of, &latest, &found, err);
-    if (rc)
-        return rc;
     char as_of[11], last[11];
     date_format(x->as_of, as_of);
     if (!found) {
@@ -108,7 +106,6 @@ static int as_of_warning(struct compute_ctx *x, const char *programs, struct img
                      "the last %d days may be missing.",
                      as_of, x->as_of - latest, last, x->as_of - latest);
     }
-    return IMGO_OK;
 }
 
 /* The programs parameter as a JSON array of strings, for json_each in SQL
@@ -462,16 +459,17 @@ int compute_run_sink(sqlite3 *db, const struct imgo_params *p, const char *outdi
                      struct imgo_err *err)
 {
     struct metric_set m;
-    struct compute_warnings warn, warn_b;
+    struct compute_warnings warn, warn_a, warn_b; /* the run's; of each list of families */
     struct chart_set c;
     struct compute_ctx x;
     struct worker w;
     memset(&x, 0, sizeof x);
     memset(&w, 0, sizeof w);
     memset(&warn, 0, sizeof warn);
+    memset(&warn_a, 0, sizeof warn_a);
     memset(&warn_b, 0, sizeof warn_b);
     x.db = db;
-    x.warnings = &warn;
+    x.warnings = &warn_a;
     x.p = p;
     x.conf = p->confidence;
     x.m = &m;
@@ -523,12 +521,13 @@ int compute_run_sink(sqlite3 *db, const struct imgo_params *p, const char *outdi
             rc = imgo_err_set(err, IMGO_EDATA, "no as-of date: %s no dated record; give --as-of",
                               p->programs ? "the selected programs have" : "the database holds");
     }
-    /* the default as-of is the latest event itself: only a given one can
-     * be far after it */
-    if (!rc && p->has_as_of)
-        rc = as_of_warning(&x, programs_sql, err);
     for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
         rc = families_a[i](&x, err);
+    /* the default as-of is the latest event itself: only a given one can
+     * be far after it. Looked up while the milestone pass still runs. */
+    int latest = 0, found_latest = 0;
+    if (!rc && p->has_as_of)
+        rc = latest_event(db, programs_sql, x.as_of, &latest, &found_latest, err);
     if (threaded) {
         pthread_join(th, NULL);
     } else if (!rc) {
@@ -544,6 +543,12 @@ int compute_run_sink(sqlite3 *db, const struct imgo_params *p, const char *outdi
     if (!rc) {
         metric_set_take(&m, &w.m);
         chart_set_take(&c, &w.c);
+        /* the as-of first, then the families' in list order */
+        x.warnings = &warn;
+        if (p->has_as_of)
+            as_of_warning(&x, latest, found_latest);
+        for (size_t i = 0; i < warn_a.len; i++)
+            compute_warn(&x, "%s", warn_a.text[i]);
         for (size_t i = 0; i < warn_b.len; i++)
             compute_warn(&x, "%s", warn_b.text[i]);
         /* absent source, no rows: one rule for every family */
@@ -578,6 +583,7 @@ out:
     metric_set_release(&w.m);
     chart_set_release(&w.c);
     warnings_release(&warn);
+    warnings_release(&warn_a);
     warnings_release(&warn_b);
     return rc;
 }
