@@ -7,6 +7,12 @@
  * transaction: the database holds either the previous run's results or this
  * run's, never a mix. Files are renamed into place only when complete.
  *
+ * What compute finds doubtful in the data (an as-of date long after the
+ * last record, a Step 3 or board exam with no attempt, an exam name that
+ * misses step3_exam by its spelling) is a warning: a plain sentence, kept
+ * in table compute_warnings with the results and handed to the caller's
+ * sink; the run still succeeds. Library code never prints them.
+ *
  * The second half of this header is the interface between compute_run and
  * the metric families (the other files of src/compute); nothing outside
  * compute uses it.
@@ -27,6 +33,18 @@
  * thread; the results do not depend on it. Returns IMGO_OK, IMGO_EDATA when
  * p has no as-of and the database holds no dated record, or IMGO_EIO. */
 int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err);
+
+/* Where compute_run_sink hands its warnings: warning(ctx, text) once per
+ * warning, in table order, after the results are committed (never on a
+ * failed run). text is a sentence without "imgo: warning: ". */
+struct compute_sink {
+    void (*warning)(void *ctx, const char *text);
+    void *ctx;
+};
+
+/* compute_run, with each warning also handed to sink (NULL: only stored). */
+int compute_run_sink(sqlite3 *db, const struct imgo_params *p, const char *outdir, const struct compute_sink *sink,
+                     struct imgo_err *err);
 
 /* ---- for the metric families -------------------------------------------- */
 
@@ -59,6 +77,12 @@ struct compute_resident {
     unsigned char has_ccc, adverse;
 };
 
+/* Warnings in the order found; compute_warn adds one. */
+struct compute_warnings {
+    char **text;
+    size_t len, alloc;
+};
+
 struct compute_ctx {
     sqlite3 *db;
     const struct imgo_params *p;
@@ -72,7 +96,24 @@ struct compute_ctx {
     size_t n_res;
     int *rid_index; /* rid -> index + 1 when rids are dense, else NULL */
     long long max_rid;
+    struct compute_warnings *warnings; /* this thread's; see compute_warn */
+    long step3_attempts; /* set by compute_board: attempts of step3_exam it read */
 };
+
+/* Adds a warning (printf-formatted) to x->warnings. Text that comes from
+ * data goes through compute_quote. */
+void compute_warn(struct compute_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends s to b in double quotes, with control characters as \xHH, so
+ * that a name from the data cannot move a terminal's cursor. */
+void compute_quote(struct buf *b, const char *s);
+
+/* Adds the change row of metric change (group all, period year): rate k1
+ * of n1 in year minus rate k0 of n0 in year - 1, Newcombe's interval and
+ * Fisher's p (stats_newcombe), n = n1 + n0, k = k1 + k0; suppressed when
+ * either year has fewer than min_cell subjects. Needs n1, n0 >= 1. */
+void compute_add_change(struct compute_ctx *x, enum metric_id change, const char *stratum, int year, long k1,
+                        long n1, long k0, long n0);
 
 /* The resident with this rid, or NULL. */
 struct compute_resident *compute_find(const struct compute_ctx *x, long long rid);

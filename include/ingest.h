@@ -9,6 +9,8 @@
  *   - read as a stream (csvread), validated (validate), and upserted by
  *     its natural key, 64 rows per statement step, inside one transaction
  *     that also holds its ingest_ledger row: all of the file or none of it;
+ *   - recorded, with the directory it came from (origin.h), in that same
+ *     transaction;
  *   - by default rejected whole when any row is bad (nothing written);
  *     with INGEST_SKIP_BAD_ROWS its good rows are written and its bad rows
  *     copied verbatim, with an extra last column "error", to
@@ -70,6 +72,7 @@ struct ingest_sink {
 };
 
 struct imgo_map;
+struct origin;
 
 struct ingest_opts {
     unsigned flags;           /* enum ingest_flags */
@@ -86,6 +89,8 @@ struct ingest {
                                 * did not count ("residents.csv was rejected"), or NULL */
     char **stated;            /* export files whose detected format was stated */
     size_t nstated;
+    struct origin *origin;    /* while a directory is read: its identity, recorded
+                               * with each file written (origin.h), or NULL */
 };
 
 /* Prepares db for bulk loading (cache size; foreign-key checks off, since

@@ -16,6 +16,15 @@
  * holds no clock time unless SOURCE_DATE_EPOCH is set, and no output or
  * database path, so that the same data and parameters give the same bytes.
  *
+ * One database holds one input (origin.h): when the pipeline ingests and
+ * the database already holds data from another input directory (or the
+ * same one through another map), the run stops with IMGO_EUSAGE before
+ * writing anything, naming both; fresh removes the database and the
+ * run's known outputs first (outdir.h). After a successful run, the
+ * tables and charts of an earlier run that this one did not write again
+ * are removed (tables when compute ran, charts when report ran). Compute's
+ * warnings go to sink.message as warnings ("warning: TEXT").
+ *
  * Ownership: the caller owns params and the option strings.
  */
 #ifndef IMGO_PIPELINE_H
@@ -32,11 +41,14 @@ struct pipeline_opts {
     const char *db_path;  /* NULL: OUT/outcomes.db */
     int skip_bad_rows;    /* ingest writes good rows, bad ones to OUT/rejects */
     const struct imgo_map *map; /* the import map the input is read through, or NULL */
+    int fresh;            /* remove the database and OUT's imgo files first */
     struct ingest_sink sink; /* where ingest reports files and bad rows */
 };
 
 /* Runs the stages of p. Returns IMGO_OK, IMGO_EDATA (rejected input),
- * IMGO_EUSAGE (missing --input for an ingest stage) or IMGO_EIO. */
+ * IMGO_EUSAGE (missing --input for an ingest stage, a database that holds
+ * another input, fresh for a pipeline that does not ingest or with a
+ * database that is not imgo's) or IMGO_EIO. */
 int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, struct imgo_err *err);
 
 /* The directories where `imgo run NAME` looks for NAME.pipeline, in order:

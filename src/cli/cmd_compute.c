@@ -32,6 +32,16 @@ static const struct opt options[] = {
 
 static int run(const struct opt_result *r);
 
+/* ctx: 1 while the progress line is on the terminal, cleared first. */
+static void on_warning(void *ctx, const char *text)
+{
+    int *shown = ctx;
+    if (*shown)
+        fprintf(stderr, "%30s\r", "");
+    *shown = 0;
+    fprintf(stderr, "imgo: warning: %s\n", text);
+}
+
 const struct opt_spec cmd_compute_spec = {
     .name = "compute",
     .run = run,
@@ -43,7 +53,8 @@ const struct opt_spec cmd_compute_spec = {
                    "--set and --as-of in the order given.",
     .opts = options,
     .out = "Nothing.",
-    .err = "Errors as \"imgo: message\"; a progress line when stderr is a terminal.",
+    .err = "Errors as \"imgo: message\"; \"imgo: warning: message\" for what compute finds doubtful in "
+           "the data (kept in table compute_warnings); a progress line when stderr is a terminal.",
     .exits = { "the metrics were written",
                "the data cannot be computed: no dated record to take the as-of date from, or a "
                "value out of range",
@@ -77,8 +88,10 @@ static int run(const struct opt_result *r)
         int tty = isatty(STDERR_FILENO);
         if (tty)
             fprintf(stderr, "imgo: computing metrics...\r");
-        rc = compute_run(db, &p, out, &err);
-        if (tty)
+        int shown = tty;
+        struct compute_sink sink = { on_warning, &shown };
+        rc = compute_run_sink(db, &p, out, &sink, &err);
+        if (shown)
             fprintf(stderr, "%30s\r", "");
     }
     db_close(db);

@@ -5,13 +5,22 @@
  * stdout gets one summary line per cohort file (the format is documented
  * in --help and docs/SCHEMA.md and is stable); stderr gets the errors and
  * warnings, and a progress line when stderr is a terminal.
+ *
+ * Ingest merges on purpose (several directories in one command, or a
+ * later command into the same database): each directory is recorded as
+ * an input of the database (origin.h), and a database that already holds
+ * data from a directory this command does not name gets a warning, not a
+ * refusal. imgo run is the strict one.
  */
 #include "cmd.h"
 #include "db.h"
 #include "ingest.h"
 #include "map.h"
+#include "mem.h"
+#include "origin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,7 +119,9 @@ const struct opt_spec cmd_ingest_spec = {
     .description = "Validates the cohort files in each DIR and upserts them into the database FILE "
                    "(created when missing), residents.csv first. Each file is written whole or not at "
                    "all, in one transaction; a file byte-identical to the one last ingested under its "
-                   "name is skipped.",
+                   "name is skipped. The database records each DIR as one of its inputs; ingesting into "
+                   "a database that holds data from another directory merges (with a warning), where "
+                   "imgo run would refuse.",
     .args = { .name = "DIR...", .what = "cohort directory", .min = 1, .max = -1,
               .complete = OPT_COMPLETE_DIR, .help = "one or more cohort directories, ingested in order" },
     .opts = options,
@@ -123,11 +134,50 @@ const struct opt_spec cmd_ingest_spec = {
            "(Through a map, FILE is the export's name and the cohort file it feeds: "
            "\"Milestones.csv (milestone_ratings.csv)\".)",
     .err = "\"imgo: FILE:LINE:COLUMN: message\" for each bad row (the first 100 of a file, then a "
-           "count), and warnings.",
+           "count), and warnings (\"imgo: warning: FILE already holds data ingested from DIR; ...\" "
+           "when the database holds another input).",
     .exits = { "every file was written or was unchanged (with --skip-bad-rows, bad rows allowed)",
                "a file or a row was rejected; the rejected file is not written", "usage error",
                "a path could not be read, or a database error" },
 };
+
+/* Warns when db holds data from an input none of mine[0..n) is. */
+static int warn_merge(sqlite3 *db, const char *db_path, const struct origin *mine, int n, struct imgo_err *err)
+{
+    struct origin_list rec;
+    int rc = origin_recorded(db, &rec, err);
+    if (rc)
+        return rc;
+    struct buf held = BUF_INIT, into = BUF_INIT;
+    size_t n_held = 0;
+    for (size_t i = 0; i < rec.len; i++) {
+        int named = 0;
+        for (int j = 0; j < n && !named; j++)
+            named = mine[j].realpath && origin_same(&rec.v[i], &mine[j]);
+        if (named)
+            continue;
+        if (n_held++)
+            buf_adds(&held, ", ");
+        origin_describe(&held, &rec.v[i]);
+    }
+    int n_into = 0;
+    for (int j = 0; n_held && j < n; j++) {
+        if (!mine[j].realpath)
+            continue;
+        if (n_into++)
+            buf_adds(&into, ", ");
+        origin_describe(&into, &mine[j]);
+    }
+    if (n_held && into.len)
+        fprintf(stderr,
+                "imgo: warning: %s already holds data ingested from %s; %s %s merged into it (a row with the "
+                "same key replaces the stored one, the other rows stay)\n",
+                db_path, buf_str(&held), buf_str(&into), n_into > 1 ? "are" : "is");
+    buf_release(&held);
+    buf_release(&into);
+    origin_list_release(&rec);
+    return IMGO_OK;
+}
 
 static int run(const struct opt_result *r)
 {
@@ -162,6 +212,7 @@ static int run(const struct opt_result *r)
         return worst;
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db = NULL;
+    struct origin *mine = xcalloc((size_t)ndirs, sizeof *mine);
     struct ingest ig;
     struct ingest_opts o = { 0 };
     struct cmd_ingest_out out;
@@ -169,6 +220,14 @@ static int run(const struct opt_result *r)
      * possible before SQLite initialises; harmless if it already has). */
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     if (db_open(db_path, 0, &db, &err)) {
+        worst = cmd_fail(&err);
+        goto out;
+    }
+    /* a directory that cannot be resolved is reported by ingest_dir */
+    for (int i = 0; i < ndirs; i++)
+        if (origin_of(dirs[i], map_path, &mine[i], NULL))
+            memset(&mine[i], 0, sizeof mine[i]);
+    if (warn_merge(db, db_path, mine, ndirs, &err)) {
         worst = cmd_fail(&err);
         goto out;
     }
@@ -191,6 +250,9 @@ static int run(const struct opt_result *r)
     }
     ingest_release(&ig);
 out:
+    for (int i = 0; i < ndirs; i++)
+        origin_release(&mine[i]);
+    free(mine);
     db_close(db);
     if (map_path)
         map_release(&map);

@@ -1,8 +1,8 @@
 /*
  * cmd_run.c - `imgo run PIPELINE --input DIR --out DIR [--db FILE]
- * [--as-of DATE] [--set KEY=VALUE]... [--skip-bad-rows]`: every stage the
- * pipeline file names, in order. PIPELINE is a file or the name of an
- * installed pipeline (pipeline_find).
+ * [--as-of DATE] [--set KEY=VALUE]... [--skip-bad-rows] [--map FILE]
+ * [--fresh]`: every stage the pipeline file names, in order. PIPELINE is a
+ * file or the name of an installed pipeline (pipeline_find).
  */
 #include "cmd.h"
 #include "err.h"
@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS, O_MAP };
+enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS, O_MAP, O_FRESH };
 
 static const struct opt options[] = {
     [O_INPUT] = { .name = "input", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
@@ -20,7 +20,7 @@ static const struct opt options[] = {
     [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
                 .help = "the output directory (required), created when missing" },
     [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
-               .help = "the database (default OUT/outcomes.db)" },
+               .help = "the database (default OUT/outcomes.db); it holds one input directory" },
     [O_AS_OF] = { .name = "as-of", .arg = "DATE", .help = "YYYY-MM-DD, short for --set as_of=DATE" },
     [O_SET] = { .name = "set", .arg = "KEY=VALUE", .complete = OPT_COMPLETE_PARAM,
                 .help = "set a pipeline key after the pipeline file (repeatable; the keys: imgo help "
@@ -31,6 +31,9 @@ static const struct opt options[] = {
     [O_MAP] = { .name = "map", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
                 .help = "read the input as an export through the import map FILE (docs/MAPS.md); run.json "
                         "and the report name it" },
+    [O_FRESH] = { .name = "fresh",
+                  .help = "start a new database: remove the database and imgo's files in OUT (metrics, "
+                          "tables, charts, report, run.json, rejects) first" },
     { .name = NULL },
 };
 
@@ -41,25 +44,30 @@ const struct opt_spec cmd_run_spec = {
     .run = run,
     .summary = "run the stages of a pipeline file: ingest, compute, report",
     .usage = "PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE] [--set KEY=VALUE]... "
-             "[--skip-bad-rows] [--map FILE]",
+             "[--skip-bad-rows] [--map FILE] [--fresh]",
     .description = "Runs the stages PIPELINE names (ingest compute report) with its parameters; --set "
                    "and --as-of override the file, in the order given. Writes OUT/metrics.csv, "
                    "OUT/tables/, OUT/tables.xlsx, OUT/charts/, OUT/report.html, OUT/public.csv and "
                    "OUT/run.json (provenance); the "
                    "database is OUT/outcomes.db unless --db is given. Ingest is all-or-nothing: a "
                    "rejected file or row stops the run before compute (exit 1), unless "
-                   "--skip-bad-rows.",
+                   "--skip-bad-rows. A database holds one input: running again with the same input "
+                   "directory updates it, while another directory (or map) is refused (exit 2) unless "
+                   "--fresh or another --db. Tables and charts of an earlier run that this run did not "
+                   "write again are removed at its end.",
     .args = { .name = "PIPELINE", .what = "pipeline file", .min = 1, .max = 1,
               .complete = OPT_COMPLETE_PIPELINE,
               .help = "a pipeline file, or the name of an installed pipeline: annual finds "
                       "annual.pipeline (imgo help pipeline says where)" },
     .opts = options,
     .out = "The path of the report, when the pipeline renders one.",
-    .err = "\"imgo: FILE:LINE:COLUMN: message\" for each rejected row, and errors.",
+    .err = "\"imgo: FILE:LINE:COLUMN: message\" for each rejected row, \"imgo: warning: message\" for what "
+           "compute finds doubtful in the data (also on the report's cover), and errors.",
     .exits = { "every stage succeeded",
                "rejected data: a file or row of the input (nothing computed), or data compute "
                "cannot use",
-               "usage error, or a bad pipeline value (FILE:LINE: message, --set: message)",
+               "usage error, a bad pipeline value (FILE:LINE: message, --set: message), or a "
+               "database that holds another input directory",
                "a missing pipeline file or input directory, gnuplot missing, or an I/O or database "
                "error" },
 };
@@ -98,6 +106,7 @@ static int run(const struct opt_result *r)
         o.db_path = opt_value(r, O_DB);
         o.skip_bad_rows = opt_count(r, O_SKIP_BAD_ROWS) > 0;
         o.map = map_path ? &map : NULL;
+        o.fresh = opt_count(r, O_FRESH) > 0;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);

@@ -10,6 +10,8 @@
 #include "fsutil.h"
 #include "map.h"
 #include "mem.h"
+#include "origin.h"
+#include "outdir.h"
 #include "report.h"
 
 #include <dirent.h>
@@ -29,6 +31,11 @@ struct pipeline {
     const struct imgo_params *p;
     const struct pipeline_opts *o;
     sqlite3 *db;
+    /* the input directory the database holds, for run.json and the cover:
+     * the one given when the pipeline ingests, else the database's own
+     * when it holds one (NULL: none, or several) */
+    const char *input;
+    char *input_owned;
 };
 
 static int named(const struct imgo_params *p, int id);
@@ -60,17 +67,29 @@ static int stage_ingest(struct pipeline *pl, struct imgo_err *err)
     return rc;
 }
 
+/* A compute warning, as ingest's warnings reach the caller. */
+static void on_warning(void *ctx, const char *text)
+{
+    const struct pipeline *pl = ctx;
+    if (!pl->o->sink.message)
+        return;
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "warning: %s", text);
+    pl->o->sink.message(pl->o->sink.ctx, 1, buf_str(&b));
+    buf_release(&b);
+}
+
 static int stage_compute(struct pipeline *pl, struct imgo_err *err)
 {
-    return compute_run(pl->db, pl->p, pl->o->out, err);
+    struct compute_sink sink = { on_warning, pl };
+    return compute_run_sink(pl->db, pl->p, pl->o->out, &sink, err);
 }
 
 static int stage_report(struct pipeline *pl, struct imgo_err *err)
 {
     int ingests = named(pl->p, STAGE_INGEST);
     const struct imgo_map *m = ingests ? pl->o->map : NULL;
-    struct report_prov prov = { pl->p->source, ingests ? pl->o->input : NULL, m ? m->path : NULL,
-                                m ? m->sha256 : NULL };
+    struct report_prov prov = { pl->p->source, pl->input, m ? m->path : NULL, m ? m->sha256 : NULL };
     return report_write(pl->db, pl->p->report == PARAMS_REPORT_QUARTERLY ? REPORT_QUARTERLY : REPORT_ANNUAL,
                         pl->o->out, &prov, err);
 }
@@ -156,8 +175,8 @@ static int run_json(struct pipeline *pl, struct imgo_err *err)
         buf_adds(&j, "null");
     sqlite3_finalize(st);
     buf_adds(&j, ",\n  \"input\": ");
-    if (pl->o->input && named(pl->p, STAGE_INGEST))
-        pipeline_json_string(&j, pl->o->input);
+    if (pl->input)
+        pipeline_json_string(&j, pl->input);
     else
         buf_adds(&j, "null");
     buf_adds(&j, ",\n  \"map\": ");
@@ -215,16 +234,68 @@ out:
     return rc;
 }
 
+/* One database holds one input: refuses (IMGO_EUSAGE, nothing written)
+ * when db_path holds data of another. Ingest records this one with each
+ * file it writes. */
+static int claim_input(struct pipeline *pl, const char *db_path, struct imgo_err *err)
+{
+    struct origin me;
+    struct origin_list others;
+    int rc = origin_of(pl->o->input, pl->o->map ? pl->o->map->path : NULL, &me, err);
+    if (rc)
+        return rc;
+    rc = origin_others(pl->db, &me, &others, err);
+    if (!rc && others.len) {
+        struct buf held = BUF_INIT, mine = BUF_INIT;
+        for (size_t i = 0; i < others.len; i++) {
+            if (i)
+                buf_adds(&held, i + 1 == others.len ? " and " : ", ");
+            origin_describe(&held, &others.v[i]);
+        }
+        origin_describe(&mine, &me);
+        rc = imgo_err_set(err, IMGO_EUSAGE,
+                          "%s holds data ingested from %s, not from this run's input %s; one database "
+                          "holds one input: give --fresh to remove that database and this run's outputs "
+                          "and start again, or --db FILE to use another database",
+                          db_path, buf_str(&held), buf_str(&mine));
+        buf_release(&held);
+        buf_release(&mine);
+    }
+    origin_list_release(&others);
+    origin_release(&me);
+    return rc;
+}
+
+/* The database's own input, when the pipeline does not ingest. */
+static int stored_input(struct pipeline *pl, struct imgo_err *err)
+{
+    struct origin_list l;
+    int rc = origin_recorded(pl->db, &l, err);
+    if (!rc && l.len == 1) {
+        pl->input_owned = l.v[0].path;
+        l.v[0].path = NULL;
+        pl->input = pl->input_owned;
+    }
+    origin_list_release(&l);
+    return rc;
+}
+
 int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, struct imgo_err *err)
 {
     struct stat sb;
-    if (named(p, STAGE_INGEST)) {
+    int ingests = named(p, STAGE_INGEST);
+    if (ingests) {
         if (!o->input || !*o->input)
             return imgo_err_set(err, IMGO_EUSAGE, "the pipeline ingests: --input DIR is required");
         if (stat(o->input, &sb) || !S_ISDIR(sb.st_mode))
             return imgo_err_set(err, IMGO_EIO, "%s: %s", o->input,
                                 errno == ENOENT ? "no such input directory" : "not a directory");
     }
+    /* a database that nothing refills is not removed */
+    if (o->fresh && !ingests)
+        return imgo_err_set(err, IMGO_EUSAGE,
+                            "--fresh: the pipeline does not ingest, so a new database would stay empty; "
+                            "nothing removed");
     int rc = fs_mkdirs(o->out, err);
     if (rc)
         return rc;
@@ -233,17 +304,31 @@ int pipeline_run(const struct imgo_params *p, const struct pipeline_opts *o, str
         buf_adds(&dbp, o->db_path);
     else
         buf_addf(&dbp, "%s/outcomes.db", o->out);
-    struct pipeline pl = { p, o, NULL };
-    rc = db_open(buf_str(&dbp), 0, &pl.db, err);
-    buf_release(&dbp);
-    if (rc)
-        return rc;
+    struct pipeline pl = { p, o, NULL, ingests ? o->input : NULL, NULL };
+    struct outdir_snap snap = { 0 };
+    if (o->fresh)
+        rc = outdir_clear(o->out, buf_str(&dbp), err);
+    /* what an earlier run left, to tell its files from this run's */
+    if (!rc)
+        outdir_snapshot(o->out, &snap);
+    if (!rc)
+        rc = db_open(buf_str(&dbp), 0, &pl.db, err);
+    if (!rc)
+        rc = ingests ? claim_input(&pl, buf_str(&dbp), err) : stored_input(&pl, err);
     for (size_t i = 0; !rc && i < sizeof stages / sizeof stages[0]; i++)
         if (named(p, stages[i].id))
             rc = stages[i].run(&pl, err);
     if (!rc)
         rc = run_json(&pl, err);
+    if (!rc)
+        rc = outdir_remove_stale(o->out, &snap,
+                                 (named(p, STAGE_COMPUTE) ? OUTDIR_TABLES : 0u) |
+                                     (named(p, STAGE_REPORT) ? OUTDIR_CHARTS : 0u),
+                                 NULL, err);
     db_close(pl.db);
+    outdir_snap_release(&snap);
+    free(pl.input_owned);
+    buf_release(&dbp);
     return rc;
 }
 

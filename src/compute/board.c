@@ -8,6 +8,13 @@
  * the rates are then counted per exam, year and group in small arrays.
  * The adjusted odds ratio of the three-year span (board.adjusted_or) is a
  * logistic regression on that span's takers, a few thousand at most.
+ * Each yearly rate also gets its change from the year before
+ * (board.first_attempt_pass_change, fellowship.match_change).
+ *
+ * The exams' names decide what is Step 3 and what is a board exam, so the
+ * names are where silent mistakes hide: a step3_exam or a named board exam
+ * with no attempt, or a name that misses step3_exam only by its spelling,
+ * is a warning of the run (compute_warn).
  */
 #include "compute.h"
 #include "date.h"
@@ -15,6 +22,7 @@
 #include "mem.h"
 #include "strdict.h"
 
+#include <ctype.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 #include <math.h>
@@ -116,8 +124,9 @@ static void adjusted_or(struct compute_ctx *x, const struct take *takes, size_t 
                cell[0][1] + cell[1][1], e);
 }
 
-/* The rows of one certification exam. */
-static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_takes, int exam,
+/* The rows of one certification exam; returns 1 when its accreditation
+ * flag is raised. */
+static int exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_takes, int exam,
                       const char *name)
 {
     int ymin = 0, ymax = 0, any = 0;
@@ -142,7 +151,7 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
         compute_add_rate(x, M_BOARD_EVENTUAL_PASS_RATE, g, buf_str(&stratum), NULL, ek[g], en[g]);
     if (!any) {
         buf_release(&stratum);
-        return;
+        return 0;
     }
     size_t ny = (size_t)(ymax - ymin + 1);
     long (*n)[3] = xcalloc(ny, sizeof *n), (*k)[3] = xcalloc(ny, sizeof *k);
@@ -162,6 +171,9 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
             compute_add_rate(x, M_BOARD_FIRST_ATTEMPT_PASS_RATE, g, buf_str(&stratum), period, k[y][g],
                              n[y][g]);
         add_diff(x, M_BOARD_FIRST_ATTEMPT_PASS_DIFF, buf_str(&stratum), period, k[y], n[y]);
+        if (y > 0 && n[y - 1][GROUP_ALL])
+            compute_add_change(x, M_BOARD_FIRST_ATTEMPT_PASS_CHANGE, buf_str(&stratum), ymin + (int)y,
+                               k[y][GROUP_ALL], n[y][GROUP_ALL], k[y - 1][GROUP_ALL], n[y - 1][GROUP_ALL]);
         if (ymin + (int)y >= ymax - 2)
             for (int g = 0; g < 3; g++) {
                 sn[g] += n[y][g];
@@ -192,6 +204,88 @@ static void exam_rows(struct compute_ctx *x, const struct take *takes, size_t n_
     free(n);
     free(k);
     buf_release(&stratum);
+    return flag.value == 1;
+}
+
+/* An exam name reduced to its lower-case letters and digits (other bytes
+ * of UTF-8 kept), so that "USMLE Step 3" and "USMLE-STEP3" meet; the
+ * caller frees it. */
+static char *name_key(const char *name)
+{
+    struct buf b = BUF_INIT;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c >= 0x80 || isalnum(*c))
+            buf_addc(&b, (char)tolower(*c));
+    }
+    return buf_detach(&b, NULL);
+}
+
+/* The warnings about exam names (board.c's opening comment). attempts[i]
+ * counts the attempts of exam i read (dated by as-of, selected residents);
+ * cert[i] says whether it is a certification exam, flag[i] whether its
+ * accreditation flag is raised. */
+static void exam_warnings(struct compute_ctx *x, const struct strdict *exams, const long *attempts,
+                          const unsigned char *cert, const unsigned char *flag, const int *order)
+{
+    char date[11];
+    date_format(x->as_of, date);
+    char *step3_key = name_key(x->p->step3_exam);
+    struct buf step3 = BUF_INIT, name = BUF_INIT;
+    compute_quote(&step3, x->p->step3_exam);
+    if (x->step3_attempts == 0)
+        compute_warn(x,
+                     "board_exams.csv records no attempt of %s (the step3_exam) up to the as-of date %s: "
+                     "Step 3 passed by month 12 cannot be measured.",
+                     buf_str(&step3), date);
+    /* names that differ from step3_exam only by case, spaces or punctuation */
+    for (size_t i = 0; *step3_key && i < exams->len; i++) {
+        int id = order[i];
+        char *key = name_key(strdict_str(exams, id));
+        if (!strcmp(key, step3_key) && strcasecmp(strdict_str(exams, id), x->p->step3_exam)) {
+            buf_reset(&name);
+            compute_quote(&name, strdict_str(exams, id));
+            if (cert[id])
+                compute_warn(x,
+                             "The exam %s (%ld attempt%s in board_exams.csv) differs from step3_exam %s only "
+                             "by case, spaces or punctuation: it is counted as a certification board exam, "
+                             "not as Step 3%s. If it is Step 3, set step3_exam to its name in the pipeline.",
+                             buf_str(&name), attempts[id], attempts[id] == 1 ? "" : "s", buf_str(&step3),
+                             flag[id] ? ", and its first-attempt pass rate raises an accreditation flag" : "");
+            else
+                compute_warn(x,
+                             "The exam %s (%ld attempt%s in board_exams.csv) differs from step3_exam %s only "
+                             "by case, spaces or punctuation: it is counted neither as Step 3 nor as a "
+                             "certification board exam (board_exams does not name it). If it is Step 3, set "
+                             "step3_exam to its name in the pipeline.",
+                             buf_str(&name), attempts[id], attempts[id] == 1 ? "" : "s", buf_str(&step3));
+        }
+        free(key);
+    }
+    /* each exam board_exams names, with no attempt */
+    for (const char *s = x->p->board_exams; s && *s;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        long n = 0;
+        for (size_t i = 0; i < exams->len; i++) {
+            const char *have = strdict_str(exams, (int)i);
+            if (strlen(have) == len && !strncasecmp(have, s, len))
+                n += attempts[i];
+        }
+        if (!n) {
+            char *want = xstrndup(s, len);
+            buf_reset(&name);
+            compute_quote(&name, want);
+            compute_warn(x,
+                         "board_exams names %s, but board_exams.csv records no attempt of it up to the "
+                         "as-of date %s: it has no pass rate and no accreditation flag.",
+                         buf_str(&name), date);
+            free(want);
+        }
+        s = e ? e + 1 : s + len;
+    }
+    buf_release(&step3);
+    buf_release(&name);
+    free(step3_key);
 }
 
 static void step3_rows(struct compute_ctx *x, const unsigned char *passed12)
@@ -240,11 +334,15 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
     struct take *takes = NULL;
     size_t n_takes = 0, alloc = 0;
     unsigned char *passed12 = xcalloc(x->n_res ? x->n_res : 1, 1);
+    long *attempts = NULL; /* by exam id */
+    size_t attempts_alloc = 0;
     int last_exam = -1, s;
     while ((s = res_cursor_next(&c, err)) > 0) {
         const struct compute_resident *r = c.r;
         const char *exam = (const char *)sqlite3_column_text(c.st, 1);
         int id = strdict_intern(&exams, exam, (size_t)sqlite3_column_bytes(c.st, 1));
+        ALLOC_GROW_ZERO(attempts, exams.len, attempts_alloc);
+        attempts[id]++;
         int attempt = sqlite3_column_int(c.st, 2), date = sqlite3_column_int(c.st, 3);
         const char *result = (const char *)sqlite3_column_text(c.st, 4);
         int pass = result && !strcmp(result, "pass");
@@ -273,14 +371,22 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
         /* the certification exams, in byte order of their names */
         int *order = strdict_sorted(&exams);
         unsigned char *cert = xcalloc(exams.len ? exams.len : 1, 1);
+        unsigned char *flag = xcalloc(exams.len ? exams.len : 1, 1);
+        x->step3_attempts = 0;
         for (size_t i = 0; i < exams.len; i++) {
             const char *name = strdict_str(&exams, (int)i);
             cert[i] = x->p->board_exams ? in_list(x->p->board_exams, name)
                                         : strcasecmp(name, x->p->step3_exam) != 0;
+            if (!strcasecmp(name, x->p->step3_exam))
+                x->step3_attempts += attempts[i];
         }
         for (size_t i = 0; i < exams.len; i++)
             if (cert[order[i]])
-                exam_rows(x, takes, n_takes, order[i], strdict_str(&exams, order[i]));
+                flag[order[i]] = (unsigned char)exam_rows(x, takes, n_takes, order[i],
+                                                          strdict_str(&exams, order[i]));
+        /* an absent file warns of nothing: the report says it was not provided */
+        if (x->present & SRC_BOARD_EXAMS)
+            exam_warnings(x, &exams, attempts, cert, flag, order);
         /* each resident's earliest first attempt of a certification exam;
          * takes are in (rid, exam byte order), so the first of equal dates
          * wins the tie as metrics.md asks */
@@ -296,9 +402,11 @@ int compute_board(struct compute_ctx *x, struct imgo_err *err)
             }
         }
         free(cert);
+        free(flag);
         free(order);
         step3_rows(x, passed12);
     }
+    free(attempts);
     free(passed12);
     free(takes);
     strdict_release(&exams);
@@ -362,6 +470,10 @@ int compute_fellowship(struct compute_ctx *x, struct imgo_err *err)
             for (int g = 0; g < 3; g++)
                 compute_add_rate(x, M_FELLOWSHIP_MATCH_RATE, g, NULL, period, k[y - ymin][g], n[y - ymin][g]);
             add_diff(x, M_FELLOWSHIP_MATCH_DIFF, NULL, period, k[y - ymin], n[y - ymin]);
+            if (y > ymin && n[y - 1 - ymin][GROUP_ALL])
+                compute_add_change(x, M_FELLOWSHIP_MATCH_CHANGE, NULL, y, k[y - ymin][GROUP_ALL],
+                                   n[y - ymin][GROUP_ALL], k[y - 1 - ymin][GROUP_ALL],
+                                   n[y - 1 - ymin][GROUP_ALL]);
         }
         static const int order[3] = { GROUP_ALL, GROUP_IMG, GROUP_NON_IMG };
         for (int oi = 0; oi < 3; oi++) {

@@ -38,28 +38,32 @@
 
 /* The latest event date of metrics.md "as-of date" over the residents of
  * the selected programs (programs, a JSON array of codes, or NULL for
- * every resident); *found 0 when there is none. Where the date is the
- * second column of a table's key, the maximum is one index seek per
- * resident instead of a scan. */
-static int latest_event(sqlite3 *db, const char *programs, int *as_of, int *found, struct imgo_err *err)
+ * every resident), among the dates <= bound (INT_MAX: all of them); *found
+ * 0 when there is none. Where the date is the second column of a table's
+ * key, the maximum is one index seek per resident instead of a scan. */
+static int latest_event(sqlite3 *db, const char *programs, int bound, int *as_of, int *found,
+                        struct imgo_err *err)
 {
 #define SELECTED "(?1 IS NULL OR trim(r.program, ' ' || char(9)) IN (SELECT value FROM json_each(?1)))"
 #define OF_SELECTED(t) "(?1 IS NULL OR " t ".rid IN (SELECT r.rid FROM residents r WHERE " SELECTED "))"
     static const char sql[] =
         "SELECT max(d) FROM ("
-        " SELECT max(start_date) AS d FROM residents r WHERE " SELECTED
-        " UNION ALL SELECT max(end_date) FROM residents r WHERE " SELECTED
-        " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid))"
-        "  FROM residents r WHERE " SELECTED
-        " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid))"
-        "  FROM residents r WHERE " SELECTED
-        " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid))"
-        "  FROM residents r WHERE " SELECTED
-        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments a WHERE " OF_SELECTED("a")
-        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings t WHERE " OF_SELECTED("t")
-        " UNION ALL SELECT max(exam_date) FROM board_exams b WHERE " OF_SELECTED("b")
-        " UNION ALL SELECT max(eval_date) FROM evaluations v WHERE " OF_SELECTED("v")
-        " UNION ALL SELECT max(feedback_date) FROM feedback f WHERE " OF_SELECTED("f") ")";
+        " SELECT max(start_date) AS d FROM residents r WHERE start_date <= ?2 AND " SELECTED
+        " UNION ALL SELECT max(end_date) FROM residents r WHERE end_date <= ?2 AND " SELECTED
+        " UNION ALL SELECT max((SELECT max(review_date) FROM milestone_ratings m WHERE m.rid = r.rid"
+        "  AND review_date <= ?2)) FROM residents r WHERE " SELECTED
+        " UNION ALL SELECT max((SELECT max(review_date) FROM ccc_actions c WHERE c.rid = r.rid"
+        "  AND review_date <= ?2)) FROM residents r WHERE " SELECTED
+        " UNION ALL SELECT max((SELECT max(start_date) FROM employment e WHERE e.rid = r.rid"
+        "  AND start_date <= ?2)) FROM residents r WHERE " SELECTED
+        " UNION ALL SELECT max(assigned_date) FROM mentor_assignments a WHERE assigned_date <= ?2 AND "
+        OF_SELECTED("a")
+        " UNION ALL SELECT max(meeting_date) FROM mentorship_meetings t WHERE meeting_date <= ?2 AND "
+        OF_SELECTED("t")
+        " UNION ALL SELECT max(exam_date) FROM board_exams b WHERE exam_date <= ?2 AND " OF_SELECTED("b")
+        " UNION ALL SELECT max(eval_date) FROM evaluations v WHERE eval_date <= ?2 AND " OF_SELECTED("v")
+        " UNION ALL SELECT max(feedback_date) FROM feedback f WHERE feedback_date <= ?2 AND "
+        OF_SELECTED("f") ")";
 #undef SELECTED
 #undef OF_SELECTED
     sqlite3_stmt *st;
@@ -68,6 +72,7 @@ static int latest_event(sqlite3 *db, const char *programs, int *as_of, int *foun
         return rc;
     if (programs)
         sqlite3_bind_text(st, 1, programs, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, bound);
     *found = 0;
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = db_error(db, err);
@@ -77,6 +82,31 @@ static int latest_event(sqlite3 *db, const char *programs, int *as_of, int *foun
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+/* A given as-of date long after the data's last record: the records of
+ * the days between have most likely not been exported yet, and a rate of
+ * that time would read them as "nothing happened". */
+#define AS_OF_GAP_DAYS 31
+
+/* The warning of a given as-of date: latest is the latest event on or
+ * before it (found 0: none). */
+static void as_of_warning(struct compute_ctx *x, int latest, int found)
+{
+    char as_of[11], last[11];
+    date_format(x->as_of, as_of);
+    if (!found) {
+        compute_warn(x,
+                     "No dated record in the data is on or before the as-of date %s: every figure is "
+                     "empty.",
+                     as_of);
+    } else if (x->as_of - latest > AS_OF_GAP_DAYS) {
+        date_format(latest, last);
+        compute_warn(x,
+                     "The as-of date %s is %d days after the latest event in the data (%s): figures of "
+                     "the last %d days may be missing.",
+                     as_of, x->as_of - latest, last, x->as_of - latest);
+    }
 }
 
 /* The programs parameter as a JSON array of strings, for json_each in SQL
@@ -258,6 +288,33 @@ static int load_residents(struct compute_ctx *x, struct strdict *programs, struc
     return IMGO_OK;
 }
 
+static int store_warnings(sqlite3 *db, const struct compute_warnings *w, struct imgo_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = db_exec(db, "DELETE FROM compute_warnings", err);
+    if (!rc)
+        rc = db_prepare(db, "INSERT INTO compute_warnings (seq, text) VALUES (?1, ?2)", &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; !rc && i < w->len; i++) {
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(st, 2, w->text[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_error(db, err);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void warnings_release(struct compute_warnings *w)
+{
+    for (size_t i = 0; i < w->len; i++)
+        free(w->text[i]);
+    free(w->text);
+    memset(w, 0, sizeof *w);
+}
+
 static int store_info(struct compute_ctx *x, int as_of_given, struct imgo_err *err)
 {
     sqlite3_stmt *st;
@@ -269,9 +326,15 @@ static int store_info(struct compute_ctx *x, int as_of_given, struct imgo_err *e
     char val[1024];
     char date[11];
     date_format(x->as_of, date);
-    for (int i = -2; !rc && (i < 0 || params_keys[i]); i++) {
+    /* step3_exam_attempts only when board_exams.csv was provided: "0"
+     * then says the data has no attempt of it, not that there is no file */
+    int first = x->present & SRC_BOARD_EXAMS ? -3 : -2;
+    for (int i = first; !rc && (i < 0 || params_keys[i]); i++) {
         const char *key;
-        if (i == -2) {
+        if (i == -3) {
+            key = "step3_exam_attempts";
+            snprintf(val, sizeof val, "%ld", x->step3_attempts);
+        } else if (i == -2) {
             key = "imgo_version";
             snprintf(val, sizeof val, "%s", IMGO_VERSION);
         } else if (i == -1) {
@@ -397,13 +460,24 @@ static sqlite3 *second_connection(sqlite3 *db)
 
 int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, struct imgo_err *err)
 {
+    return compute_run_sink(db, p, outdir, NULL, err);
+}
+
+int compute_run_sink(sqlite3 *db, const struct imgo_params *p, const char *outdir, const struct compute_sink *sink,
+                     struct imgo_err *err)
+{
     struct metric_set m;
+    struct compute_warnings warn, warn_a, warn_b; /* the run's; of each list of families */
     struct chart_set c;
     struct compute_ctx x;
     struct worker w;
     memset(&x, 0, sizeof x);
     memset(&w, 0, sizeof w);
+    memset(&warn, 0, sizeof warn);
+    memset(&warn_a, 0, sizeof warn_a);
+    memset(&warn_b, 0, sizeof warn_b);
     x.db = db;
+    x.warnings = &warn_a;
     x.p = p;
     x.conf = p->confidence;
     x.m = &m;
@@ -445,17 +519,23 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
         w.x.db = second_connection(db);
         w.x.m = &w.m;
         w.x.c = &w.c;
+        w.x.warnings = &warn_b;
         threaded = w.x.db && pthread_create(&th, NULL, worker_run, &w) == 0;
     }
     if (!rc && !p->has_as_of) {
         int found = 0;
-        rc = latest_event(db, programs_sql, &x.as_of, &found, err);
+        rc = latest_event(db, programs_sql, INT_MAX, &x.as_of, &found, err);
         if (!rc && !found)
             rc = imgo_err_set(err, IMGO_EDATA, "no as-of date: %s no dated record; give --as-of",
                               p->programs ? "the selected programs have" : "the database holds");
     }
     for (size_t i = 0; !rc && i < sizeof families_a / sizeof families_a[0]; i++)
         rc = families_a[i](&x, err);
+    /* the default as-of is the latest event itself: only a given one can
+     * be far after it. Looked up while the milestone pass still runs. */
+    int latest = 0, found_latest = 0;
+    if (!rc && p->has_as_of)
+        rc = latest_event(db, programs_sql, x.as_of, &latest, &found_latest, err);
     if (threaded) {
         pthread_join(th, NULL);
     } else if (!rc) {
@@ -471,6 +551,14 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (!rc) {
         metric_set_take(&m, &w.m);
         chart_set_take(&c, &w.c);
+        /* the as-of first, then the families' in list order */
+        x.warnings = &warn;
+        if (p->has_as_of)
+            as_of_warning(&x, latest, found_latest);
+        for (size_t i = 0; i < warn_a.len; i++)
+            compute_warn(&x, "%s", warn_a.text[i]);
+        for (size_t i = 0; i < warn_b.len; i++)
+            compute_warn(&x, "%s", warn_b.text[i]);
         /* absent source, no rows: one rule for every family */
         metric_set_filter(&m, keep_row, &x.present);
         chart_set_filter(&c, keep_point, &x.present);
@@ -484,11 +572,15 @@ int compute_run(sqlite3 *db, const struct imgo_params *p, const char *outdir, st
     if (!rc)
         rc = store_sources(db, x.present, err);
     if (!rc)
+        rc = store_warnings(db, &warn, err);
+    if (!rc)
         rc = write_files(&x, outdir, err);
     if (!rc)
         rc = db_exec(db, "COMMIT", err);
     if (rc)
         db_exec(db, "ROLLBACK", NULL);
+    for (size_t i = 0; !rc && sink && sink->warning && i < warn.len; i++)
+        sink->warning(sink->ctx, warn.text[i]);
 out:
     free(programs_sql);
     strdict_release(&programs);
@@ -498,5 +590,8 @@ out:
     chart_set_release(&c);
     metric_set_release(&w.m);
     chart_set_release(&w.c);
+    warnings_release(&warn);
+    warnings_release(&warn_a);
+    warnings_release(&warn_b);
     return rc;
 }

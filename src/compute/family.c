@@ -2,8 +2,9 @@
  * family.c - what every metric family shares (the second half of
  * compute.h): finding a resident by rid, reading a table in rid order with
  * each row's resident, counting by group, adding a rate's row (and its
- * difference by group, also one per academic year), clamping an interval,
- * and Kaplan-Meier rows with their step curves.
+ * difference by group, also one per academic year, and its change from
+ * the year before), clamping an interval, Kaplan-Meier rows with their
+ * step curves, and the warnings of a run.
  */
 #include "compute.h"
 #include "date.h"
@@ -12,6 +13,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +75,44 @@ void compute_add_rates(struct compute_ctx *x, enum metric_id rate, enum metric_i
     struct stats_est e = stats_newcombe(k[GROUP_IMG], n[GROUP_IMG], k[GROUP_NON_IMG], n[GROUP_NON_IMG], x->conf);
     metric_add(x->m, diff, "img_vs_non_img", stratum, period, n[GROUP_IMG] + n[GROUP_NON_IMG],
                k[GROUP_IMG] + k[GROUP_NON_IMG], e);
+}
+
+void compute_add_change(struct compute_ctx *x, enum metric_id change, const char *stratum, int year, long k1,
+                        long n1, long k0, long n0)
+{
+    assert(n1 >= 1 && n0 >= 1);
+    char period[16];
+    snprintf(period, sizeof period, "%d", year);
+    struct stats_est e = stats_newcombe(k1, n1, k0, n0, x->conf);
+    struct metric_row *r = metric_add(x->m, change, "all", stratum, period, n1 + n0, k1 + k0, e);
+    /* the sum can pass min_cell while one year alone is a small group */
+    if (n1 < x->p->min_cell || n0 < x->p->min_cell)
+        r->suppressed = 1;
+}
+
+void compute_warn(struct compute_ctx *x, const char *fmt, ...)
+{
+    struct compute_warnings *w = x->warnings;
+    struct buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(w->text, w->len + 1, w->alloc);
+    w->text[w->len++] = buf_detach(&b, NULL);
+}
+
+void compute_quote(struct buf *b, const char *s)
+{
+    buf_addc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            buf_addf(b, "\\x%02x", c);
+        else
+            buf_addc(b, (char)c);
+    }
+    buf_addc(b, '"');
 }
 
 int compute_academic_year(int day)

@@ -141,6 +141,27 @@ static const char *const migrations[] = {
     "  file     TEXT PRIMARY KEY,  -- canonical name, e.g. board_exams.csv\n"
     "  has_rows INTEGER NOT NULL   -- 1: its table had a row, 0: absent or header-only\n"
     ");\n",
+
+    /* 4 -> 5: what compute found doubtful in the data (an as-of date long
+     * after the last record, an exam with no attempt), rewritten with the
+     * metrics, for the report's cover. */
+    "CREATE TABLE compute_warnings (\n"
+    "  seq  INTEGER PRIMARY KEY,   -- 1, 2, ... in the order compute found them\n"
+    "  text TEXT NOT NULL          -- a sentence for a program director\n"
+    ");\n",
+
+    /* 5 -> 6: the inputs the cohort was ingested from, so that imgo run
+     * does not mix a second program's export into a database silently. */
+    "CREATE TABLE ingest_source (\n"
+    "  id           INTEGER PRIMARY KEY,\n"
+    "  path         TEXT NOT NULL,   -- the directory as first given\n"
+    "  realpath     TEXT NOT NULL,   -- its canonical path: the identity\n"
+    "  map_path     TEXT,            -- the import map as first given, or NULL\n"
+    "  map_realpath TEXT NOT NULL,   -- its canonical path, '' without a map\n"
+    "  first_ingest TEXT NOT NULL,   -- UTC, ISO 8601\n"
+    "  last_ingest  TEXT NOT NULL,\n"
+    "  UNIQUE (realpath, map_realpath)\n"
+    ");\n",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

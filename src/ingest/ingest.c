@@ -22,6 +22,7 @@
 #include "map.h"
 #include "maprec.h"
 #include "mem.h"
+#include "origin.h"
 #include "validate.h"
 
 #include <csv.h>
@@ -929,6 +930,10 @@ static int ledger_insert(struct run *r, struct imgo_err *err)
     if (rc != SQLITE_DONE)
         return db_error(r->ig->db, err);
     r->ingest_id = sqlite3_last_insert_rowid(r->ig->db);
+    /* the input this file came from, with its ledger row: a database
+     * records exactly the inputs it holds data from (origin.h) */
+    if (r->ig->origin && (rc = origin_record(r->ig->db, r->ig->origin, err)))
+        return rc;
     if (!map_digest(r))
         return 0;
     rc = db_prepare(r->ig->db, "INSERT INTO ingest_map (ingest_id, map_sha256) VALUES (?1, ?2)", &st, err);
@@ -1451,6 +1456,8 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
     closedir(d);
     if (nnames)
         qsort(names, nnames, sizeof *names, name_cmp);
+    struct origin here;
+    ig->origin = origin_of(dir, m ? m->path : NULL, &here, NULL) ? NULL : &here;
     unsigned char *claimed = xcalloc(nnames + 1, 1);
     struct source src[COHORT_NFILES];
     int have[COHORT_NFILES] = { 0 }, refused[COHORT_NFILES] = { 0 };
@@ -1549,6 +1556,9 @@ int ingest_dir(struct ingest *ig, const char *dir, int need_residents, struct im
     free(claimed);
     buf_release(&msg);
     ig->residents_bad = NULL;
+    if (ig->origin)
+        origin_release(&here);
+    ig->origin = NULL;
     if (worst == -1)
         worst = IMGO_EIO;
     return worst;

@@ -351,7 +351,9 @@ static int summary(struct rep *r, struct imgo_err *err)
     for (size_t i = 0; i < sizeof HEADLINES / sizeof HEADLINES[0]; i++) {
         const struct headline *x = &HEADLINES[i];
         const struct mrow *m = rep_find(r, x->metric, x->group, x->stratum, "");
-        if (m)
+        /* no attempt of step3_exam in the data: a 0% would be no measurement (see the cover) */
+        if (m && !(x->metric == M_STEP3_PASS_BY_MONTH12 && rep_info(r, "step3_exam_attempts") &&
+                   !strcmp(rep_info(r, "step3_exam_attempts"), "0")))
             headline_row(r, x->label, m, metric_def(x->metric)->show, x->show_n);
     }
     buf_adds(h, "</tbody>\n</table>\n<h3>Accreditation flags</h3>\n");

@@ -38,7 +38,8 @@ else
     echo "# a million rows: $(tail -1 "$T/time" | cut -d' ' -f2) s, peak RSS $(tail -1 "$T/time" | cut -d' ' -f1) KB"
     rss_ok "a million rows: peak RSS under 200 MB" "$(tail -1 "$T/time" | cut -d' ' -f1)"
     rm -f "$T/big/milestone_ratings.csv"
-    q "$T/db" "delete from milestone_ratings; delete from ingest_ledger where file = 'milestone_ratings.csv'"
+    q "$T/db" "delete from milestone_ratings; delete from ingest_ledger where file = 'milestone_ratings.csv';
+               delete from ingest_source where path = '$T/big'"
 fi
 
 # 100 MB on one line after the header.
