@@ -78,8 +78,12 @@ void csvread_init_format(struct csvread *r, int fd, const char *name, int keep_r
     buf_init(&r->arena);
     parser_init(r, f->delim == ';' || f->delim == '\t' ? f->delim : ',');
     struct imgo_err e = IMGO_ERR_INIT;
-    if (encoding_conv_open(&r->conv, f->encoding, &e))
-        snprintf(r->conv_error, sizeof r->conv_error, "%s", e.msg);
+    if (encoding_conv_open(&r->conv, f->encoding, &e)) {
+        /* the message, cut to the room there is */
+        size_t l = strnlen(e.msg, sizeof r->conv_error - 1);
+        memcpy(r->conv_error, e.msg, l);
+        r->conv_error[l] = '\0';
+    }
     r->unit = encoding_conv_max(&r->conv);
     if (r->conv.cd)
         r->in = xmalloc(CSVREAD_CHUNK / r->unit + 1);
