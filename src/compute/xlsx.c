@@ -51,7 +51,7 @@ static const struct col chart_cols[] = {
 static const char *const chart_order[] = {
     "retention_km",     "workforce_km", "board_pass",       "step3_visa",       "fellowship_match",
     "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel", "feedback_forest",
-    NULL,
+    "institution_board_funnel", "institution_adverse_funnel", NULL,
 };
 
 /* metrics.csv's order is metric, group, stratum, period in byte order:

@@ -203,9 +203,9 @@ static double value_of(const char *cell)
 static const char *const sheet_order[] = {
     "metrics",          "retention_km", "workforce_km",     "board_pass",       "step3_visa",
     "fellowship_match", "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel",
-    "feedback_forest",
+    "feedback_forest",  "institution_board_funnel", "institution_adverse_funnel",
 };
-#define N_SHEETS 11
+#define N_SHEETS 13
 
 static void write_book(void)
 {
@@ -420,15 +420,15 @@ static void sheet_names_made_valid(void **state)
     write_book();
     char *wbx = part(book, "xl/workbook.xml");
     /* byte order: ', M, a, x */
-    const char *s12 = strstr(wbx, "<sheet name=\"quoted\" sheetId=\"12\"");
-    const char *s13 = strstr(wbx, "<sheet name=\"Metrics~2\" sheetId=\"13\"");
-    const char *s14 = strstr(wbx, "<sheet name=\"a_b_c_d_e_f_g_h_ a name longer \" sheetId=\"14\"");
-    const char *s15 = strstr(wbx, "<sheet name=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" sheetId=\"15\"");
+    const char *s12 = strstr(wbx, "<sheet name=\"quoted\" sheetId=\"14\"");
+    const char *s13 = strstr(wbx, "<sheet name=\"Metrics~2\" sheetId=\"15\"");
+    const char *s14 = strstr(wbx, "<sheet name=\"a_b_c_d_e_f_g_h_ a name longer \" sheetId=\"16\"");
+    const char *s15 = strstr(wbx, "<sheet name=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" sheetId=\"17\"");
     if (!s12 || !s13 || !s14 || !s15)
         fail_msg("sheet names: %s", wbx);
     free(wbx);
     /* "=1+1" is text, not a formula */
-    char *x = sheet(13), *row = row_of(x, 2), *b = cell_of(row, "B2");
+    char *x = sheet(15), *row = row_of(x, 2), *b = cell_of(row, "B2");
     assert_non_null(strstr(b, "t=\"s\""));
     assert_null(strstr(x, "<f>"));
     char *strings = part(book, "xl/sharedStrings.xml");

@@ -302,7 +302,7 @@ holds "adjusted board odds ratio below 1 and nearer 1 than the raw one (0.39 doc
 # Funnels across programs: the pooled rate and its 95% limits at each
 # program's n (normal approximation to the binomial limits the report draws).
 funnel() { # METRIC PROGRAM: "rate lower upper" of the program
-    awk -F, -v m="$1" -v p="program=$2" '$1 == m && $2 == "all" { n[$3] = $5; k[$3] = $6; N += $5; K += $6 }
+    awk -F, -v m="$1" -v p="program=$2" '$1 == m && $2 == "all" && $3 ~ /^program=/ { n[$3] = $5; k[$3] = $6; N += $5; K += $6 }
         END { p0 = K / N; h = 1.959964 * sqrt(p0 * (1 - p0) / n[p]); print k[p] / n[p], p0 - h, p0 + h }' "$M"
 }
 holds "funnel: IM-004's first-attempt board pass rate below the lower limit" \
@@ -311,7 +311,7 @@ holds "funnel: IM-002's adverse-action rate above the upper limit" \
     "$(funnel institution.adverse_action_rate IM-002)" "a[1] > a[3]"
 # The small program: its IMG cells are suppressed, and every institution
 # metric still has its rows.
-small=$(awk -F, '$1 == "institution.retention_3y" && $2 == "all" { print $5, $3 }' "$M" | sort -n | head -1 | cut -d' ' -f2)
+small=$(awk -F, '$1 == "institution.retention_3y" && $2 == "all" && $3 ~ /^program=/ { print $5, $3 }' "$M" | sort -n | head -1 | cut -d' ' -f2)
 holds "the smallest program has fewer than 20 residents" \
     "$(awk -F, -v p="$small" '$1 == "institution.retention_3y" && $2 == "all" && $3 == p { print $5 }' "$M")" \
     "a[1] >= 1 && a[1] < 20"
