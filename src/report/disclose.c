@@ -243,6 +243,32 @@ static int p_done(const struct partition_def *pd, size_t p)
     return 0;
 }
 
+/* The k of the total row t OP the sum of its parts' k (= when the
+ * breakdown is complete, else <=); cells and coef have room for every row. */
+static void part_outcomes(struct disclose *d, const struct disclose_row *rows, size_t nrows, size_t t,
+                          const struct partition_def *pd, size_t *cells, double *coef, struct buf *name)
+{
+    const struct disclose_row *tr = &rows[t];
+    size_t pl = strlen(pd->prefix), n = 0;
+    cells[n] = d->cell_k[t];
+    coef[n++] = -1;
+    for (size_t j = 0; j < nrows; j++) {
+        const struct disclose_row *pr = &rows[j];
+        if (pr->id != tr->id || strcmp(pr->group, tr->group) || strcmp(pr->period, tr->period) ||
+            strncmp(pr->stratum, pd->prefix, pl))
+            continue;
+        if (d->cell_k[j] == AUDIT_NONE)
+            return; /* a part without an outcome count: no such sum */
+        cells[n] = d->cell_k[j];
+        coef[n++] = 1;
+    }
+    if (n < 2)
+        return;
+    row_name(tr, pd->prefix, name);
+    buf_adds(name, " parts' k");
+    audit_relation(d->a, buf_str(name), pd->complete ? AUDIT_EQ : AUDIT_LE, 0, n, cells, coef);
+}
+
 /* Breakdowns: the parts of a group sum to (at most) its total; a US
  * graduate is never an IMG and the reverse. */
 static void partitions(struct disclose *d, const struct disclose_row *rows, size_t nrows, struct buf *name)
@@ -296,6 +322,12 @@ static void partitions(struct disclose *d, const struct disclose_row *rows, size
                 buf_adds(name, " parts");
                 audit_relation(d->a, buf_str(name), pd[p].complete ? AUDIT_EQ : AUDIT_LE, 0, n, cells, coef);
             }
+            /* parts counted in n whose k counts an outcome of those same
+             * residents (a pass, an event): the parts' outcomes add up to
+             * the total's too */
+            if (!pd[p].size_is_k && (metric_def(tr->id)->flags & (MF_RATE | MF_K_SUBSET)) &&
+                d->cell_k[t] != AUDIT_NONE)
+                part_outcomes(d, rows, nrows, t, &pd[p], cells, coef, name);
         }
     }
     free(cells);
