@@ -93,7 +93,7 @@ static void bound(struct audit *a, const char *name, size_t c, long lo, long hi)
  * or one with a group count of 1..m-1; every other printed row is stated
  * as n >= m (or n = 0), which its exact count or its label confirms. */
 static void label_relations(struct disclose *d, const struct disclose_row *r, size_t i, int hidden,
-                            int min_cell, int with_truth, struct buf *name)
+                            int min_cell, int with_truth, int labels_only, struct buf *name)
 {
     if (d->figure[i] == AUDIT_NONE)
         return; /* nothing printed of it: no label either */
@@ -101,6 +101,10 @@ static void label_relations(struct disclose *d, const struct disclose_row *r, si
         if (hidden == 2 && d->cell_n[i] != AUDIT_NONE) {
             row_name(r, "n class", name);
             bound(d->a, buf_str(name), d->cell_n[i], min_cell, AUDIT_NO_UPPER);
+            /* the model of labels alone need not solve a count it bounds
+             * away from 1..m-1 (the full model judges it safe for that) */
+            if (labels_only)
+                audit_cell_not_small(d->a, d->cell_n[i]);
         }
         if (hidden == 2 && d->cell_k[i] != AUDIT_NONE && disclose_k_is_group(r->id))
             audit_cell_not_small(d->a, d->cell_k[i]);
@@ -420,7 +424,7 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
          * it; else as its labels tell (a row hidden to protect another
          * prints no number and no label) */
         int hidden = with_truth ? r->hidden : (printed[i] & 2) ? 0 : (printed[i] & 4) ? 1 : 2;
-        label_relations(d, r, i, hidden, min_cell, with_truth, &name);
+        label_relations(d, r, i, hidden, min_cell, with_truth, labels_only, &name);
     }
     /* what is printed */
     int rc = IMGO_OK;
@@ -449,8 +453,13 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
             if (num.lo == num.hi) {
                 row_name(r, e->field, &name);
                 buf_adds(&name, " class");
-                if (!with_truth)
+                if (!with_truth) {
                     count_class(d, cell, num.lo, min_cell, &name);
+                    /* a printed count is no small one (it is a constant
+                     * of the full model, never judged) */
+                    if (labels_only && (num.lo == 0 || num.lo >= min_cell))
+                        audit_cell_not_small(d->a, cell);
+                }
                 if (!labels_only)
                     audit_cell_exact(d->a, cell, num.lo);
             } else {
@@ -490,7 +499,7 @@ int disclose_build(struct disclose *d, const struct disclose_row *rows, size_t n
     struct disclose base;
     rc = build(&base, rows, nrows, pub, npub, min_cell, with_truth, 1, err);
     if (!rc)
-        rc = audit_check(base.a, err);
+        rc = audit_check_rule1(base.a, err);
     for (size_t c = 0; !rc && c < audit_ncells(d->a); c++) {
         long lo, hi;
         audit_cell_result(base.a, c, &lo, &hi);
