@@ -5,16 +5,16 @@
  * years, retention in training at three years, the adverse CCC action rate
  * and tiered mentor coverage, each for all, img and non_img (also when a
  * group has nobody there), and the institution's own row of each (empty
- * stratum: every program together, the sum of the programs' counts, so
- * that a report can print the pooled rate and its audit knows the parts
- * add up to it). institution.milestone_gap is fitted with the other
+ * stratum, group all: every program together, the sum of the programs'
+ * counts, so that a report can print the pooled rate and its audit knows
+ * the parts add up to it). institution.milestone_gap is fitted with the other
  * milestone models (milestone.c).
  *
  * The funnel plots of the board pass and adverse action rates across
  * programs (docs/TABLES.md institution_board_funnel,
  * institution_adverse_funnel) are written here too: each program's rate
- * against its n, the pooled rate, Spiegelhalter's exact binomial limits
- * (stats_funnel) and the programs outside them, so that the report draws
+ * against its n, the pooled rate, exact binomial limits after
+ * Spiegelhalter (funnel_limits_at) and the programs outside them, so that the report draws
  * and names what compute decided.
  *
  * The programs are those of the active residents (started by as-of, in a
@@ -49,10 +49,11 @@ struct prog_counts {
     struct compute_surv sv[3];
 };
 
-/* retention.km at RETENTION_T of one program, groups all, img, non_img. */
-static void retention_rows(struct compute_ctx *x, struct compute_surv sv[3], const char *stratum)
+/* retention.km at RETENTION_T of one program, groups all, img, non_img
+ * (from group 'first' on: GROUP_ALL alone for the institution). */
+static void retention_rows(struct compute_ctx *x, struct compute_surv sv[3], const char *stratum, int first)
 {
-    for (int g = 0; g < 3; g++) {
+    for (int g = first; g < 3; g++) {
         struct stats_km km;
         stats_km_fit(sv[g].obs, sv[g].len, x->conf, &km);
         long k = 0;
@@ -63,6 +64,22 @@ static void retention_rows(struct compute_ctx *x, struct compute_surv sv[3], con
         metric_add(x->m, M_INSTITUTION_RETENTION_3Y, compute_group_name[g], stratum, NULL, (long)sv[g].len, k, e);
         stats_km_release(&km);
     }
+}
+
+/* The control limits around p0 at n for confidence conf: the lower one is
+ * Spiegelhalter's interpolated exact binomial limit of the events
+ * (stats_funnel_limit), the upper one the same limit of the non-events
+ * taken from 1. His interpolation spreads the probability of a count r
+ * over (r - 1, r], so a limit for the events sits just below the count it
+ * was interpolated to and would put that count outside; counted from the
+ * other end, each limit lies between the last count inside and the first
+ * count outside. A rate k/n is then outside exactly when the binomial tail
+ * beyond k (P(X <= k), or P(X >= k)) is below (1 - conf) / 2. */
+static void funnel_limits_at(double p0, long n, double conf, double *lo, double *hi)
+{
+    double tail = (1.0 - conf) / 2.0;
+    *lo = stats_funnel_limit(p0, n, tail);
+    *hi = 1.0 - stats_funnel_limit(1.0 - p0, n, tail);
 }
 
 /* The funnel chart of one rate across programs (group all): programs in
@@ -93,21 +110,21 @@ static void funnel_chart(struct compute_ctx *x, enum chart_id chart, enum metric
             continue;
         const char *code = strdict_str(x->programs, order[i]);
         double rate = (double)k[i] / (double)n[i];
-        struct stats_est l95 = stats_funnel(p0, n[i], funnel_limits[0].conf);
-        pt = chart_add(x->c, chart, "program", code, (double)n[i], n[i], k[i], rate, l95.lo, l95.hi,
-                       n[i] < min_cell);
+        double lo, hi;
+        funnel_limits_at(p0, n[i], funnel_limits[0].conf, &lo, &hi);
+        pt = chart_add(x->c, chart, "program", code, (double)n[i], n[i], k[i], rate, lo, hi, n[i] < min_cell);
         pt->metric = metric;
     }
     for (int l = 0; l < 2; l++)
         for (size_t i = 0; i < np; i++) {
             if (n[i] <= 0)
                 continue;
-            double rate = (double)k[i] / (double)n[i];
-            struct stats_est lim = stats_funnel(p0, n[i], funnel_limits[l].conf);
-            if (!(rate < lim.lo || rate > lim.hi))
+            double rate = (double)k[i] / (double)n[i], lo, hi;
+            funnel_limits_at(p0, n[i], funnel_limits[l].conf, &lo, &hi);
+            if (!(rate < lo || rate > hi))
                 continue;
             pt = chart_add(x->c, chart, funnel_limits[l].outside, strdict_str(x->programs, order[i]),
-                           (double)n[i], n[i], k[i], rate, lim.lo, lim.hi, n[i] < min_cell);
+                           (double)n[i], n[i], k[i], rate, lo, hi, n[i] < min_cell);
             pt->metric = metric;
         }
     for (int end = 0; end < 2; end++) {
@@ -126,9 +143,10 @@ static void funnel_chart(struct compute_ctx *x, enum chart_id chart, enum metric
             if (xv <= last)
                 continue;
             last = xv;
-            struct stats_est lim = stats_funnel(p0, xv, funnel_limits[l].conf);
-            pt = chart_add(x->c, chart, funnel_limits[l].limit, NULL, (double)xv, METRIC_EMPTY, METRIC_EMPTY, p0,
-                           lim.lo, lim.hi, 0);
+            double lo, hi;
+            funnel_limits_at(p0, xv, funnel_limits[l].conf, &lo, &hi);
+            pt = chart_add(x->c, chart, funnel_limits[l].limit, NULL, (double)xv, METRIC_EMPTY, METRIC_EMPTY, p0, lo,
+                           hi, 0);
             pt->metric = metric;
         }
     }
@@ -169,7 +187,6 @@ int compute_institution(struct compute_ctx *x, struct imgo_err *err)
                               r->exit_reason == EXIT_TRANSFERRED);
         compute_surv_add(&c->sv[r->img], t, event, r->img);
         compute_surv_add(&c->sv[GROUP_ALL], t, event, r->img);
-        compute_surv_add(&total.sv[r->img], t, event, r->img);
         compute_surv_add(&total.sv[GROUP_ALL], t, event, r->img);
     }
     int *order = strdict_sorted(x->programs);
@@ -191,7 +208,7 @@ int compute_institution(struct compute_ctx *x, struct imgo_err *err)
         const char *s = buf_str(&stratum);
         if (any_cert)
             compute_add_rates(x, M_INSTITUTION_BOARD_PASS, M_NONE, s, span, c->board_k, c->board_n);
-        retention_rows(x, c->sv, s);
+        retention_rows(x, c->sv, s, 0);
         compute_add_rates(x, M_INSTITUTION_ADVERSE_ACTION_RATE, M_NONE, s, NULL, c->adv_k, c->adv_n);
         compute_add_rates(x, M_INSTITUTION_TIERED_COVERAGE, M_NONE, s, NULL, c->cov_k, c->cov_n);
         for (int g = 0; g < 3; g++) {
@@ -209,12 +226,17 @@ int compute_institution(struct compute_ctx *x, struct imgo_err *err)
         fa_k[ns++] = c->adv_k[GROUP_ALL];
     }
     if (ns) {
-        /* the institution: every program together */
+        /* the institution: every program together, group all only (its
+         * IMG and non-IMG figures are the annual report's; here a total
+         * per group would tie every program's small groups together) */
         if (any_cert)
-            compute_add_rates(x, M_INSTITUTION_BOARD_PASS, M_NONE, NULL, span, total.board_k, total.board_n);
-        retention_rows(x, total.sv, NULL);
-        compute_add_rates(x, M_INSTITUTION_ADVERSE_ACTION_RATE, M_NONE, NULL, NULL, total.adv_k, total.adv_n);
-        compute_add_rates(x, M_INSTITUTION_TIERED_COVERAGE, M_NONE, NULL, NULL, total.cov_k, total.cov_n);
+            compute_add_rate(x, M_INSTITUTION_BOARD_PASS, GROUP_ALL, NULL, span, total.board_k[GROUP_ALL],
+                             total.board_n[GROUP_ALL]);
+        retention_rows(x, total.sv, NULL, GROUP_ALL);
+        compute_add_rate(x, M_INSTITUTION_ADVERSE_ACTION_RATE, GROUP_ALL, NULL, NULL, total.adv_k[GROUP_ALL],
+                         total.adv_n[GROUP_ALL]);
+        compute_add_rate(x, M_INSTITUTION_TIERED_COVERAGE, GROUP_ALL, NULL, NULL, total.cov_k[GROUP_ALL],
+                         total.cov_n[GROUP_ALL]);
         if (any_cert)
             funnel_chart(x, C_INSTITUTION_BOARD_FUNNEL, M_INSTITUTION_BOARD_PASS, shown, ns, fb_n, fb_k);
         funnel_chart(x, C_INSTITUTION_ADVERSE_FUNNEL, M_INSTITUTION_ADVERSE_ACTION_RATE, shown, ns, fa_n, fa_k);
