@@ -6,7 +6,7 @@
 # ---- options ----
 run "$IMGO" synth --help
 expect_rc "help exits 0" 0
-expect_eq "help on stdout" "$(head -1 "$T/out")" "usage: imgo synth --residents N --seed S --out DIR"
+expect_eq "help on stdout" "$(head -1 "$T/out")" "usage: imgo synth --residents N --seed S --out DIR [--programs P]"
 
 run "$IMGO" synth
 expect_rc "no options is a usage error" 2
@@ -16,6 +16,17 @@ run "$IMGO" synth --residents 10000001 --seed 1 --out "$T/x"
 expect_rc "too many residents is a usage error" 2
 run "$IMGO" synth --residents 12a --seed 1 --out "$T/x"
 expect_rc "non-numeric residents is a usage error" 2
+run "$IMGO" synth --residents 100 --seed 1 --programs 5 --out "$T/x"
+expect_rc "fewer than 6 programs is a usage error" 2
+expect_err "the programs message" "imgo: synth: --programs must be an integer 6..999, not '5'"
+run "$IMGO" synth --residents 100 --seed 1 --programs 1000 --out "$T/x"
+expect_rc "more than 999 programs is a usage error" 2
+# --programs P: P programs in all, the small one last (docs/SYNTH.md)
+run "$IMGO" synth --residents 3000 --seed 1 --programs 40 --out "$T/p40"
+expect_rc "3000 residents in 40 programs" 0
+expect_eq "40 programs" "$(awk -F, 'NR > 1 { print $2 }' "$T/p40/residents.csv" | sort -u | wc -l | tr -d ' ')" "40"
+expect_eq "the small program is the last (IM-028: program 40 is the 28th Internal Medicine one)" \
+    "$(awk -F, 'NR > 1 { n[$2]++ } END { for (p in n) print n[p], p }' "$T/p40/residents.csv" | sort -n | head -1 | cut -d' ' -f2)" "IM-028"
 run "$IMGO" synth --residents 10 --seed -1 --out "$T/x"
 expect_rc "negative seed is a usage error" 2
 run "$IMGO" synth --residents 10 --seed 4294967296 --out "$T/x"
