@@ -1,5 +1,6 @@
 /*
- * report.h - the annual accountability report and the quarterly packet.
+ * report.h - the annual accountability report, the quarterly packet and
+ * the institution report.
  *
  * report_write renders OUT/report.html (one self-contained file: inline
  * CSS and SVG, no script, no network) and OUT/charts/NAME.svg/.png from a
@@ -8,7 +9,7 @@
  * provenance from compute_info and the ingest ledger. A row of a small
  * group shows "fewer than MIN_CELL" in place of its numbers, in tables,
  * chart keys and the summary, and is never drawn; a published report (the
- * annual one) also hides, as "hidden: protects a small group", the rows the
+ * annual and the institution report) also hides, as "hidden: protects a small group", the rows the
  * small-cell audit chooses so that no hidden count can be worked out from
  * the printed numbers, proves it, and lists every printed number in
  * OUT/public.csv (docs/SECURITY.md). Chart NAME is the name of its
@@ -26,7 +27,7 @@
 #include "buf.h"
 #include "err.h"
 
-enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY };
+enum report_kind { REPORT_ANNUAL, REPORT_QUARTERLY, REPORT_INSTITUTION };
 
 /* Provenance the database does not hold, shown on the cover when set
  * (imgo run sets them; imgo report passes NULL). */

@@ -1,5 +1,6 @@
 /*
- * cmd_report.c - `imgo report --db FILE --kind annual|quarterly --out DIR`.
+ * cmd_report.c - `imgo report --db FILE --kind annual|quarterly|institution
+ * --out DIR`.
  */
 #include "cmd.h"
 #include "db.h"
@@ -14,9 +15,10 @@ enum { O_DB, O_KIND, O_OUT };
 static const struct opt options[] = {
     [O_DB] = { .name = "db", .arg = "FILE", .complete = OPT_COMPLETE_FILE,
                .help = "the database imgo compute wrote the metrics to (only read)" },
-    [O_KIND] = { .name = "kind", .arg = "KIND", .complete = OPT_COMPLETE_WORDS, .words = "annual quarterly",
-                 .help = "annual (the annual accountability report) or quarterly (the IMG committee "
-                         "packet)" },
+    [O_KIND] = { .name = "kind", .arg = "KIND", .complete = OPT_COMPLETE_WORDS,
+                 .words = "annual quarterly institution",
+                 .help = "annual (the annual accountability report), quarterly (the IMG committee "
+                         "packet) or institution (every program of a sponsoring institution)" },
     [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
                 .help = "output directory, created when missing" },
     { .name = NULL },
@@ -27,8 +29,8 @@ static int run(const struct opt_result *r);
 const struct opt_spec cmd_report_spec = {
     .name = "report",
     .run = run,
-    .summary = "render the annual report or the quarterly packet",
-    .usage = "--db FILE --kind annual|quarterly --out DIR",
+    .summary = "render the annual, quarterly or institution report",
+    .usage = "--db FILE --kind annual|quarterly|institution --out DIR",
     .description = "Renders a report from the metrics imgo compute stored in the database: "
                    "DIR/report.html (self-contained, printable) and DIR/charts/*.svg, *.png. Needs "
                    "gnuplot in PATH.",
@@ -50,8 +52,10 @@ static int run(const struct opt_result *r)
         kind = REPORT_ANNUAL;
     else if (!strcmp(kind_s, "quarterly"))
         kind = REPORT_QUARTERLY;
+    else if (!strcmp(kind_s, "institution"))
+        kind = REPORT_INSTITUTION;
     else
-        return cmd_usage_error("report: --kind '%s' is not annual or quarterly", kind_s);
+        return cmd_usage_error("report: --kind '%s' is not annual, quarterly or institution", kind_s);
     struct imgo_err err = IMGO_ERR_INIT;
     sqlite3 *db;
     if (db_open(db_path, DB_READONLY, &db, &err))

@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct report_kind_def *const kinds[] = { &report_kind_annual, &report_kind_quarterly };
+static const struct report_kind_def *const kinds[] = { &report_kind_annual, &report_kind_quarterly,
+                                                      &report_kind_institution };
 
 static const struct report_kind_def *find_kind(int kind)
 {

@@ -39,9 +39,10 @@ struct report_kind_def {
     size_t n_sections;
 };
 
-/* The kinds (annual.c, quarterly.c). */
+/* The kinds (annual.c, quarterly.c, institution.c). */
 extern const struct report_kind_def report_kind_annual;
 extern const struct report_kind_def report_kind_quarterly;
+extern const struct report_kind_def report_kind_institution;
 
 /* The annual report's sections outside annual.c. */
 int rep_sec_cohort(struct rep *r, struct imgo_err *err);       /* annual_outcomes.c */
