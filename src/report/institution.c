@@ -181,6 +181,10 @@ static void verdict_cell(struct rep *r, const struct funnel *f, const char *stra
 static void outside_sentence(struct rep *r, const struct funnel *f, const char *what)
 {
     struct buf *h = r->h;
+    if (!f->n) {
+        rep_no_data(h, "no program has anyone to compare.");
+        return;
+    }
     if (!funnel_usable(f)) {
         buf_adds(h, "<p>No program is judged against the limits: the pooled rate is ");
         if (f->pooled && f->pooled->suppressed)
@@ -214,7 +218,7 @@ static void outside_sentence(struct rep *r, const struct funnel *f, const char *
         any += n;
     }
     if (!any) {
-        buf_adds(h, "<p>Every program shown is within the 95% limits: none ");
+        buf_adds(h, "<p>Every program shown is within the 95% limits: no ");
         html_esc(h, what);
         buf_adds(h, " differs from the pooled rate more than chance would explain.</p>\n");
     }
@@ -328,7 +332,11 @@ static void program_table(struct rep *r, enum metric_id metric, const char *peri
             verdict_cell(r, f, prog[i]);
         buf_adds(h, "</tr>\n");
     }
-    rep_group_cells(r, h, "All programs", metric, "", period, SHOW_PCT, show_n);
+    /* the institution's row: all residents only (compute writes no total
+     * per group; the annual report has the institution's IMG figures) */
+    buf_adds(h, "<tr><th scope=\"row\">All programs</th><td>");
+    rep_est(r, h, rep_find(r, metric, "all", "", period), SHOW_PCT, show_n);
+    buf_adds(h, "</td><td><span class=\"na\">-</span></td><td><span class=\"na\">-</span></td>");
     if (f)
         buf_adds(h, "<td><span class=\"na\">the pooled rate</span></td>");
     buf_adds(h, "</tr>\n</tbody>\n</table>\n");
@@ -351,10 +359,10 @@ static int cover(struct rep *r, struct imgo_err *err)
 
 static int summary(struct rep *r, struct imgo_err *err)
 {
-    (void)err;
     struct buf *h = r->h;
-    buf_adds(h, "<p class=\"lead\">The institution's figures, every program together, each with its confidence "
-                "interval and counts. The tables that follow show each program.</p>\n");
+    buf_adds(h, "<p class=\"lead\">The institution's figures, every program's residents together, each with its "
+                "confidence interval and counts. The sections that follow show each program, with its IMG and "
+                "non-IMG residents.</p>\n");
     static const struct {
         const char *label;
         enum metric_id metric;
@@ -365,7 +373,8 @@ static int summary(struct rep *r, struct imgo_err *err)
         { "Any adverse CCC action", M_INSTITUTION_ADVERSE_ACTION_RATE, 2 },
         { "All required mentors assigned in week 1", M_INSTITUTION_TIERED_COVERAGE, 2 },
     };
-    rep_group_head(h, "All programs together", NULL);
+    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">All programs together</th><th scope=\"col\">All "
+                "residents (confidence interval)</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const char *period = metric_period(r, rows[i].metric);
         struct buf label = BUF_INIT;
@@ -376,15 +385,49 @@ static int summary(struct rep *r, struct imgo_err *err)
         if (rep_missing(r, rows[i].metric, &missing)) {
             buf_adds(h, "<tr><th scope=\"row\">");
             html_esc(h, buf_str(&label));
-            buf_adds(h, "</th><td colspan=\"3\"><span class=\"na\">no data: ");
+            buf_adds(h, "</th><td><span class=\"na\">no data: ");
             html_esc(h, buf_str(&missing));
             buf_adds(h, "</span></td></tr>\n");
-        } else
-            rep_group_row(r, h, buf_str(&label), rows[i].metric, "", period, SHOW_PCT, rows[i].show_n);
+        } else {
+            buf_adds(h, "<tr><th scope=\"row\">");
+            html_esc(h, buf_str(&label));
+            buf_adds(h, "</th><td>");
+            rep_est(r, h, rep_find(r, rows[i].metric, "all", "", period), SHOW_PCT, rows[i].show_n);
+            buf_adds(h, "</td></tr>\n");
+        }
         buf_release(&missing);
         buf_release(&label);
     }
     buf_adds(h, "</tbody>\n</table>\n");
+    /* the funnels' verdicts, as their sections state them */
+    static const struct {
+        const char *head, *what;
+        enum metric_id metric;
+        enum chart_id chart;
+    } funnels[] = {
+        { "First-attempt board pass across programs", "program's pass rate", M_INSTITUTION_BOARD_PASS,
+          C_INSTITUTION_BOARD_FUNNEL },
+        { "Adverse CCC actions across programs", "program's adverse action rate", M_INSTITUTION_ADVERSE_ACTION_RATE,
+          C_INSTITUTION_ADVERSE_FUNNEL },
+    };
+    for (size_t i = 0; i < sizeof funnels / sizeof funnels[0]; i++) {
+        buf_adds(h, "<h3>");
+        html_esc(h, funnels[i].head);
+        buf_adds(h, "</h3>\n");
+        if (!rep_require(r, funnels[i].metric))
+            continue;
+        if (!rep_has(r, funnels[i].metric)) {
+            rep_no_data(h, "no program has anyone to compare.");
+            continue;
+        }
+        struct funnel f;
+        int rc = funnel_load(r, &f, funnels[i].metric, funnels[i].chart, err);
+        if (!rc)
+            outside_sentence(r, &f, funnels[i].what);
+        funnel_release(&f);
+        if (rc)
+            return rc;
+    }
     return IMGO_OK;
 }
 
