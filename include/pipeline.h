@@ -25,6 +25,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "params.h"
+#include "report.h"
 
 struct pipeline_opts {
     const char *input;    /* cohort directory; needed when ingest is a stage */
@@ -32,6 +33,7 @@ struct pipeline_opts {
     const char *db_path;  /* NULL: OUT/outcomes.db */
     int skip_bad_rows;    /* ingest writes good rows, bad ones to OUT/rejects */
     const struct imgo_map *map; /* the import map the input is read through, or NULL */
+    const struct report_prev *prev; /* --compare-to: the earlier run (report.h), or NULL */
     struct ingest_sink sink; /* where ingest reports files and bad rows */
 };
 

@@ -323,6 +323,7 @@ static void title(const struct rep *r, struct buf *out)
 static const struct report_section sections[] = {
     { "cover", NULL, cover },
     { "summary", "Summary", summary },
+    { "since", "Since the last report", rep_sec_since_annual },
     { "cohort", "Cohort profile", rep_sec_cohort },
     { "retention", "Retention in training", rep_sec_retention },
     { "board", "Board certification", rep_sec_board },

@@ -613,6 +613,7 @@ static void title(const struct rep *r, struct buf *out)
 static const struct report_section sections[] = {
     { "cover", NULL, cover },
     { "summary", "Summary", summary },
+    { "since", "Since the last report", rep_sec_since_institution },
     { "board", "Board certification by program", board },
     { "retention", "Retention in training by program", retention },
     { "adverse", "Adverse CCC actions by program", adverse },

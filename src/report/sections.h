@@ -53,4 +53,14 @@ int rep_sec_workforce(struct rep *r, struct imgo_err *err);
 int rep_sec_mentorship(struct rep *r, struct imgo_err *err);   /* annual_mentor.c */
 int rep_sec_bias(struct rep *r, struct imgo_err *err);         /* annual_bias.c */
 
+/* "Since the last report" (since.c), in the annual and the institution
+ * report with --compare-to. */
+int rep_sec_since_annual(struct rep *r, struct imgo_err *err);
+int rep_sec_since_institution(struct rep *r, struct imgo_err *err);
+
+/* Whether section s is in this report (its element, heading, number and
+ * contents entry): every section is but "Since the last report", which is
+ * there only with --compare-to (since.c). */
+int rep_section_present(const struct rep *r, const struct report_section *s);
+
 #endif
