@@ -82,7 +82,7 @@ then ok "the adverse section says the file was not provided"; else not_ok "the a
 [ ! -e "$T/n/charts/institution_adverse_funnel.svg" ] && ok "no adverse funnel drawn" || not_ok "no adverse funnel drawn"
 
 # a larger cohort: IM-004's board pass rate is below the 99.8% limits
-if [ "$IMGO_SAN" = 1 ]; then n=1500; else n=2500; fi
+n=2500
 "$IMGO" synth --residents "$n" --seed 7 --out "$T/s" >/dev/null
 run "$IMGO" run pipelines/institution.pipeline --input "$T/s" --out "$T/so" --db "$T/so.db"
 expect_rc "the institution report on $n synthetic residents" 0
