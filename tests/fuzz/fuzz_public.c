@@ -8,7 +8,8 @@
  * (a broken promise aborts, a finding): a file loads, or fails with
  * IMGO_EDATA naming "fuzz.csv:LINE" and leaves the table empty; every
  * number loaded or parsed has finite ends lo <= hi, a count is one whole
- * number, a rate lies in [0, 1] and a difference in [-1, 1].
+ * number or, labelled "fewer than M", the whole numbers 1 .. M - 1, a rate
+ * lies in [0, 1] and a difference in [-1, 1].
  */
 #include "public.h"
 
@@ -35,8 +36,11 @@ static void check_num(const struct public_num *n, enum public_field f, const cha
     }
     if (n->kind != PUBLIC_NUMBER || !isfinite(n->lo) || !isfinite(n->hi) || n->lo > n->hi)
         abort();
-    if ((f == PUBLIC_N || f == PUBLIC_K || f == PUBLIC_TEXT) && (n->lo != n->hi || n->lo != floor(n->lo) || n->lo < 0))
-        abort();
+    if (f == PUBLIC_N || f == PUBLIC_K || f == PUBLIC_TEXT) {
+        int label = !strncmp(shown, "fewer than ", 11);
+        if (n->lo != floor(n->lo) || n->hi != floor(n->hi) || n->lo < 0 || (label ? n->lo != 1 : n->lo != n->hi))
+            abort();
+    }
     size_t len = strlen(shown);
     if (len && shown[len - 1] == '%' && (n->lo < 0 || n->hi > 1))
         abort();
