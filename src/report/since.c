@@ -587,9 +587,9 @@ static int inputs(struct rep *r, struct imgo_err *err)
     }
     buf_adds(h, "<h3>Input files</h3>\n");
     if (!rc && changed) {
-        buf_addf(h, "<p>%d input file%s changed (a different SHA-256 of the bytes ingested), or were given to one "
-                    "run only; the others are the same bytes.</p>\n",
-                 changed, changed == 1 ? "" : "s");
+        buf_addf(h, "<p>%d input file%s: a different SHA-256 of the bytes ingested, or in one run only. The "
+                    "other files are the same bytes.</p>\n",
+                 changed, changed == 1 ? " differs" : "s differ");
         buf_adds(h, "<table class=\"files\">\n<thead><tr><th scope=\"col\">Input file</th><th scope=\"col\">Then"
                     "</th><th scope=\"col\">Now</th></tr></thead>\n<tbody>\n");
         buf_add(h, rows.data, rows.len);
