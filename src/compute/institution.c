@@ -40,7 +40,10 @@ static const struct {
     double conf;
 } funnel_limits[2] = { { "limit95", "outside95", 0.95 }, { "limit998", "outside998", 0.998 } };
 
-#define FUNNEL_STEPS 40
+/* The grid of the limits' n: every n up to FUNNEL_DENSE, then n times
+ * FUNNEL_STEP, rounded (each step at least 5 more from 100 on). */
+#define FUNNEL_DENSE 100
+#define FUNNEL_STEP 1.05
 
 /* Per program: the counters of each rate, by group. */
 struct prog_counts {
@@ -132,22 +135,19 @@ static void funnel_chart(struct compute_ctx *x, enum chart_id chart, enum metric
                        total_n < min_cell);
         pt->metric = metric;
     }
-    /* the limits at whole numbers of residents from the smallest to the
-     * largest program, in geometric steps (each n once) */
+    /* the limits on a grid of whole numbers of residents that no program
+     * sets (every n to FUNNEL_DENSE, then steps of about 5%), up to the
+     * largest program: a report draws the part within the programs it
+     * shows, which then tells nothing of the sizes of those it hides */
     for (int l = 0; l < 2; l++) {
-        long last = 0;
-        for (int i = 0; i <= FUNNEL_STEPS; i++) {
-            long xv = lround((double)xmin * pow((double)xmax / (double)xmin, (double)i / FUNNEL_STEPS));
-            if (i == FUNNEL_STEPS)
-                xv = xmax;
-            if (xv <= last)
-                continue;
-            last = xv;
+        for (long xv = 1;; xv = xv < FUNNEL_DENSE ? xv + 1 : lround((double)xv * FUNNEL_STEP)) {
             double lo, hi;
             funnel_limits_at(p0, xv, funnel_limits[l].conf, &lo, &hi);
             pt = chart_add(x->c, chart, funnel_limits[l].limit, NULL, (double)xv, METRIC_EMPTY, METRIC_EMPTY, p0, lo,
                            hi, 0);
             pt->metric = metric;
+            if (xv >= xmax)
+                break;
         }
     }
 }

@@ -242,17 +242,36 @@ static int funnel_chart(struct rep *r, const struct funnel *f, const char *title
         buf_release(&t);
         return IMGO_OK;
     }
+    /* the centre line and the limits span the programs drawn, so that
+     * where they start or end says nothing of a hidden program's size */
+    double xlo = INFINITY, xhi = -INFINITY;
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->pts[i].series, "program") && !f->pts[i].suppressed && isfinite(f->pts[i].x)) {
+            xlo = fmin(xlo, f->pts[i].x);
+            xhi = fmax(xhi, f->pts[i].x);
+        }
     double *x = xcalloc(f->n, sizeof *x), *y = xcalloc(f->n, sizeof *y), *y2 = xcalloc(f->n, sizeof *y2);
     struct plot_layer layers[10];
     size_t nl = 0, nsupp = 0;
     for (size_t i = 0; i < f->n && nl + 2 <= 10;) {
         const char *s = f->pts[i].series;
         size_t j = i, m = 0;
-        int is_limit = !strncmp(s, "limit", 5);
+        int is_limit = !strncmp(s, "limit", 5), pooled = !strcmp(s, "pooled");
         while (j < f->n && !strcmp(f->pts[j].series, s)) {
             const struct cpoint *p = &f->pts[j++];
             if (p->suppressed) {
                 nsupp += !strcmp(s, "program");
+                continue;
+            }
+            if (is_limit && !(p->x >= xlo && p->x <= xhi))
+                continue;
+            if (pooled) {
+                /* two ends: the smallest and the largest program drawn */
+                if (m < 2 && isfinite(xlo)) {
+                    x[i + m] = m ? xhi : xlo;
+                    y[i + m] = p->value;
+                    m++;
+                }
                 continue;
             }
             /* a program outside the limits is drawn once, in its own layer */
@@ -300,11 +319,13 @@ static int funnel_chart(struct rep *r, const struct funnel *f, const char *title
                 x0 = fmin(x0, layers[i].x[j]);
                 x1 = fmax(x1, layers[i].x[j]);
             }
-    /* every program of one size: gnuplot refuses an empty x range */
-    if (isfinite(x0) && x0 == x1) {
+    /* a margin, so that no program sits on the frame (and every program
+     * of one size still gets an x range: gnuplot refuses an empty one) */
+    if (isfinite(x0)) {
+        double pad = fmax(1.0, 0.08 * (x1 - x0));
         c.has_xrange = 1;
-        c.xmin = x0 - 1;
-        c.xmax = x1 + 1;
+        c.xmin = fmax(0.0, x0 - pad);
+        c.xmax = x1 + pad;
     }
     c.name = chart_name(f->chart);
     c.title = title;
