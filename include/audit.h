@@ -164,6 +164,14 @@ void audit_figure_hide(struct audit *a, size_t figure);
  * they stand. */
 int audit_check(struct audit *a, struct imgo_err *err);
 
+/* As audit_check, but computes only the intervals that protection rule 1
+ * judges: those of the hidden count cells it applies to (small, or
+ * without a true value and not labelled not small). Every other cell's
+ * interval reads as its lower bound to no upper bound, and no verdict is
+ * meant: for a model whose intervals narrow another's requirements
+ * (audit_cell_need), which only rule 1's cells have. */
+int audit_check_rule1(struct audit *a, struct imgo_err *err);
+
 /* Hides every figure holding a count cell whose true value is 1..m-1
  * (AUDIT_PRIMARY), then repeats: audit; take the first failing cell (in
  * order of creation); among the shown figures that share a relation with

@@ -22,7 +22,7 @@
 
 #include "err.h"
 
-enum params_report { PARAMS_REPORT_ANNUAL, PARAMS_REPORT_QUARTERLY };
+enum params_report { PARAMS_REPORT_ANNUAL, PARAMS_REPORT_QUARTERLY, PARAMS_REPORT_INSTITUTION };
 
 enum params_stage { STAGE_INGEST = 1 << 0, STAGE_COMPUTE = 1 << 1, STAGE_REPORT = 1 << 2 };
 
@@ -59,7 +59,7 @@ struct imgo_params {
  * params.c; a new kind of value is a new type there. */
 enum params_type {
     PARAMS_T_STAGES,   /* stage names separated by spaces, in stage order */
-    PARAMS_T_REPORT,   /* a report kind: annual or quarterly */
+    PARAMS_T_REPORT,   /* a report kind: annual, quarterly or institution */
     PARAMS_T_DATE_OPT, /* YYYY-MM-DD, or empty */
     PARAMS_T_NUMBER,   /* the input contract's number syntax, within [lo, hi] */
     PARAMS_T_WHOLE,    /* a whole number lo..hi */

@@ -34,6 +34,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "params.h"
+#include "report.h"
 
 struct pipeline_opts {
     const char *input;    /* cohort directory; needed when ingest is a stage */
@@ -42,6 +43,7 @@ struct pipeline_opts {
     int skip_bad_rows;    /* ingest writes good rows, bad ones to OUT/rejects */
     const struct imgo_map *map; /* the import map the input is read through, or NULL */
     int fresh;            /* remove the database and OUT's imgo files first */
+    const struct report_prev *prev; /* --compare-to: the earlier run (report.h), or NULL */
     struct ingest_sink sink; /* where ingest reports files and bad rows */
 };
 

@@ -28,6 +28,9 @@ struct imgo_err;
 #define SYNTH_FIRST_COHORT 2019
 #define SYNTH_COHORTS 7
 #define SYNTH_MAX_RESIDENTS 10000000UL
+/* --programs: the number of programs in all, the small one included. */
+#define SYNTH_MIN_PROGRAMS 6UL
+#define SYNTH_MAX_PROGRAMS 999UL
 
 /* Planted effects that name an id (docs/SYNTH.md): the two evaluators who
  * score IMGs 1.5 points lower, the peer mentor with more than 4 active
@@ -69,6 +72,10 @@ struct synth_opts {
      * the last, with the count done so far; it must not touch the files. */
     void (*progress)(unsigned long done, unsigned long total, void *arg);
     void *progress_arg;
+    /* 0: max(5, min(98, residents / 60)) regular programs and the small
+     * one; else this many programs in all (SYNTH_MIN_PROGRAMS ..
+     * SYNTH_MAX_PROGRAMS), the last of them the small one. */
+    unsigned long programs;
 };
 
 /* Rows written per file (not counting headers). */

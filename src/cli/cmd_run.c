@@ -1,8 +1,9 @@
 /*
  * cmd_run.c - `imgo run PIPELINE --input DIR --out DIR [--db FILE]
  * [--as-of DATE] [--set KEY=VALUE]... [--skip-bad-rows] [--map FILE]
- * [--fresh]`: every stage the pipeline file names, in order. PIPELINE is a
- * file or the name of an installed pipeline (pipeline_find).
+ * [--fresh] [--compare-to PREV]`: every stage the pipeline file names, in
+ * order. PIPELINE is a file or the name of an installed pipeline
+ * (pipeline_find).
  */
 #include "cmd.h"
 #include "err.h"
@@ -12,7 +13,7 @@
 
 #include <stdio.h>
 
-enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS, O_MAP, O_FRESH };
+enum { O_INPUT, O_OUT, O_DB, O_AS_OF, O_SET, O_SKIP_BAD_ROWS, O_MAP, O_FRESH, O_COMPARE_TO };
 
 static const struct opt options[] = {
     [O_INPUT] = { .name = "input", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
@@ -34,6 +35,9 @@ static const struct opt options[] = {
     [O_FRESH] = { .name = "fresh",
                   .help = "start a new database: remove the database and imgo's files in OUT (metrics, "
                           "tables, charts, report, run.json, rejects) first" },
+    [O_COMPARE_TO] = { .name = "compare-to", .arg = "PREV", .complete = OPT_COMPLETE_DIR,
+                       .help = "an earlier run's output directory, read before anything runs: the annual "
+                               "and the institution report gain a section \"Since the last report\"" },
     { .name = NULL },
 };
 
@@ -44,7 +48,7 @@ const struct opt_spec cmd_run_spec = {
     .run = run,
     .summary = "run the stages of a pipeline file: ingest, compute, report",
     .usage = "PIPELINE --input DIR --out DIR [--db FILE] [--as-of DATE] [--set KEY=VALUE]... "
-             "[--skip-bad-rows] [--map FILE] [--fresh]",
+             "[--skip-bad-rows] [--map FILE] [--fresh] [--compare-to PREV]",
     .description = "Runs the stages PIPELINE names (ingest compute report) with its parameters; --set "
                    "and --as-of override the file, in the order given. Writes OUT/metrics.csv, "
                    "OUT/tables/, OUT/tables.xlsx, OUT/charts/, OUT/report.html, OUT/public.csv and "
@@ -66,8 +70,9 @@ const struct opt_spec cmd_run_spec = {
     .exits = { "every stage succeeded",
                "rejected data: a file or row of the input (nothing computed), or data compute "
                "cannot use",
-               "usage error, a bad pipeline value (FILE:LINE: message, --set: message), or a "
-               "database that holds another input directory",
+               "usage error, a bad pipeline value (FILE:LINE: message, --set: message), a "
+               "database that holds another input directory, or a PREV that is not an imgo output "
+               "directory",
                "a missing pipeline file or input directory, gnuplot missing, or an I/O or database "
                "error" },
 };
@@ -90,13 +95,19 @@ static int run(const struct opt_result *r)
     const char *out = opt_value(r, O_OUT);
     if (!out || !*out)
         return cmd_usage_error("run: --out DIR is required; see 'imgo run --help'");
-    const char *map_path = opt_value(r, O_MAP);
+    const char *map_path = opt_value(r, O_MAP), *compare_to = opt_value(r, O_COMPARE_TO);
+    struct imgo_err err = IMGO_ERR_INIT;
+    /* the earlier run first: PREV may be OUT itself, which this run rewrites */
+    struct report_prev *prev = NULL;
+    if (compare_to && report_prev_load(compare_to, &prev, &err))
+        return cmd_fail(&err);
     struct imgo_map map;
     int rc = map_path ? cmd_map_load(map_path, &map) : IMGO_OK;
-    if (rc)
+    if (rc) {
+        report_prev_free(prev);
         return rc;
+    }
     struct imgo_params p;
-    struct imgo_err err = IMGO_ERR_INIT;
     params_init(&p);
     rc = cmd_params(&p, r->args[0], r, O_SET, O_AS_OF, &err);
     if (!rc) {
@@ -107,6 +118,7 @@ static int run(const struct opt_result *r)
         o.skip_bad_rows = opt_count(r, O_SKIP_BAD_ROWS) > 0;
         o.map = map_path ? &map : NULL;
         o.fresh = opt_count(r, O_FRESH) > 0;
+        o.prev = prev;
         o.sink.message = on_message;
         o.sink.done = on_done;
         rc = pipeline_run(&p, &o, &err);
@@ -117,6 +129,7 @@ static int run(const struct opt_result *r)
     params_release(&p);
     if (map_path)
         map_release(&map);
+    report_prev_free(prev);
     if (rc)
         return cmd_fail(&err);
     if (has_report)

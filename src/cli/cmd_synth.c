@@ -19,7 +19,7 @@ static void show_progress(unsigned long done, unsigned long total, void *arg)
         fputc('\n', stderr);
 }
 
-enum { O_RESIDENTS, O_SEED, O_OUT };
+enum { O_RESIDENTS, O_SEED, O_OUT, O_PROGRAMS };
 
 static const struct opt options[] = {
     [O_RESIDENTS] = { .name = "residents", .arg = "N", .help = "number of residents, 1..10000000" },
@@ -29,6 +29,9 @@ static const struct opt options[] = {
     [O_OUT] = { .name = "out", .arg = "DIR", .complete = OPT_COMPLETE_DIR,
                 .help = "output directory, created if missing; files of the same names in it are "
                         "replaced" },
+    [O_PROGRAMS] = { .name = "programs", .arg = "P",
+                     .help = "number of programs in all, 6..999, the last a small one (default: one "
+                             "regular program per 60 residents, 5 to 98, and the small one)" },
     { .name = NULL },
 };
 
@@ -38,7 +41,7 @@ const struct opt_spec cmd_synth_spec = {
     .name = "synth",
     .run = run,
     .summary = "write a synthetic cohort directory with planted effects",
-    .usage = "--residents N --seed S --out DIR",
+    .usage = "--residents N --seed S --out DIR [--programs P]",
     .description = "Writes a synthetic cohort directory (the eleven CSV files of the input contract) "
                    "with known planted effects, described in docs/SYNTH.md. The same N and S give "
                    "byte-identical files.",
@@ -56,7 +59,7 @@ static int run(const struct opt_result *r)
     if (!residents || !seed || !out)
         return cmd_usage_error("synth: --residents, --seed and --out are required; see 'imgo synth --help'");
 
-    struct synth_opts opts = { 0, 0, NULL, NULL };
+    struct synth_opts opts = { 0, 0, NULL, NULL, 0 };
     if (cmd_parse_ulong(residents, SYNTH_MAX_RESIDENTS, &opts.residents) || opts.residents < 1)
         return cmd_usage_error("synth: --residents must be an integer 1..%lu, not '%s'",
                                SYNTH_MAX_RESIDENTS, residents);
@@ -64,6 +67,11 @@ static int run(const struct opt_result *r)
         return cmd_usage_error("synth: --seed must be an integer 0..4294967295, not '%s'", seed);
     if (!*out)
         return cmd_usage_error("synth: --out must name a directory");
+    const char *programs = opt_value(r, O_PROGRAMS);
+    if (programs && (cmd_parse_ulong(programs, SYNTH_MAX_PROGRAMS, &opts.programs) ||
+                     opts.programs < SYNTH_MIN_PROGRAMS))
+        return cmd_usage_error("synth: --programs must be an integer %lu..%lu, not '%s'", SYNTH_MIN_PROGRAMS,
+                               SYNTH_MAX_PROGRAMS, programs);
 
     if (isatty(STDERR_FILENO))
         opts.progress = show_progress;

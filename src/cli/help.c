@@ -488,7 +488,7 @@ void help_man(struct buf *b, const struct opt_spec *top)
     buf_adds(b, "\n.TP\n.B PATH\n");
     roff_adds(b, "imgo report and imgo run start gnuplot from PATH to draw the charts.");
     buf_adds(b, "\n.SH FILES\n.TP\n.I PREFIX/share/imgo/pipelines/*.pipeline\n");
-    roff_adds(b, "the installed pipelines (annual, quarterly), found by name by imgo run.");
+    roff_adds(b, "the installed pipelines (annual, quarterly, institution), found by name by imgo run.");
     buf_adds(b, "\n.TP\n.I PREFIX/share/doc/imgo/\n");
     roff_adds(b, "README.md and the documentation: the database schema, ingest, compute, the "
                  "reports, the pipeline keys (PIPELINES.md), security.");

@@ -67,7 +67,8 @@ static const struct opt_spec imgo_spec = {
     .description = "IMG mentorship outcomes and bias analytics. imgo ingests a residency program's "
                    "cohort CSV exports into SQLite, computes retention, board pass rates, fellowship "
                    "placement, mentorship coverage and the patterns in which IMGs are evaluated, and "
-                   "renders the annual accountability report and the quarterly IMG committee packet."
+                   "renders the annual accountability report, the quarterly IMG committee packet and "
+                   "the institution report across programs."
                    "\n\n"
                    "Run 'imgo COMMAND --help' or 'imgo help COMMAND' for a command's options, and "
                    "'imgo help pipeline' for the keys of a pipeline file.",

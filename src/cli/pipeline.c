@@ -89,9 +89,12 @@ static int stage_report(struct pipeline *pl, struct imgo_err *err)
 {
     int ingests = named(pl->p, STAGE_INGEST);
     const struct imgo_map *m = ingests ? pl->o->map : NULL;
-    struct report_prov prov = { pl->p->source, pl->input, m ? m->path : NULL, m ? m->sha256 : NULL };
-    return report_write(pl->db, pl->p->report == PARAMS_REPORT_QUARTERLY ? REPORT_QUARTERLY : REPORT_ANNUAL,
-                        pl->o->out, &prov, err);
+    struct report_prov prov = { pl->p->source, pl->input, m ? m->path : NULL, m ? m->sha256 : NULL,
+                                pl->o->prev };
+    int kind = pl->p->report == PARAMS_REPORT_QUARTERLY     ? REPORT_QUARTERLY
+               : pl->p->report == PARAMS_REPORT_INSTITUTION ? REPORT_INSTITUTION
+                                                            : REPORT_ANNUAL;
+    return report_write(pl->db, kind, pl->o->out, &prov, err);
 }
 
 static const struct stage {

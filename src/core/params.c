@@ -45,6 +45,7 @@ enum {
 static const char *const report_names[] = {
     [PARAMS_REPORT_ANNUAL] = "annual",
     [PARAMS_REPORT_QUARTERLY] = "quarterly",
+    [PARAMS_REPORT_INSTITUTION] = "institution",
 };
 
 static void *field(struct imgo_params *p, const struct params_key *k)

@@ -5,11 +5,10 @@
  * in one line that there is no data; nothing is left out silently.
  */
 #include "sections.h"
-#include "cohort.h"
-#include "date.h"
 #include "db.h"
 #include "html.h"
-#include "params.h"
+#include "rcover.h"
+#include "rtext.h"
 #include "rhtml.h"
 
 #include <math.h>
@@ -19,179 +18,10 @@
 
 /* ---- cover -------------------------------------------------------------- */
 
-static void academic_year(const struct rep *r, struct buf *b)
-{
-    if (!r->has_as_of) {
-        buf_adds(b, "n/a");
-        return;
-    }
-    int y, m, d;
-    date_to_ymd(r->as_of, &y, &m, &d);
-    /* Academic years run July to June. */
-    if (m >= 7)
-        buf_addf(b, "%d-%d", y, y + 1);
-    else
-        buf_addf(b, "%d-%d", y - 1, y);
-}
-
-/* The ledger's latest row for a file: what the database now holds. */
-static const char LEDGER_SQL[] =
-    "SELECT sha256, rows_read, rows_written, rows_rejected FROM ingest_ledger WHERE file = ?1 "
-    "ORDER BY id DESC LIMIT 1";
-
-/* Every cohort file: provided or not, its rows read, ingested and rejected,
- * and (with_sha) the SHA-256 of the bytes ingested. */
-static int files_table(struct rep *r, int with_sha, struct imgo_err *err)
-{
-    struct buf *h = r->h;
-    sqlite3_stmt *st;
-    int rc = db_prepare(r->db, LEDGER_SQL, &st, err);
-    if (rc)
-        return rc;
-    buf_adds(h, "<table class=\"files\">\n<thead><tr><th scope=\"col\">Input file</th>"
-                "<th scope=\"col\">Provided</th><th scope=\"col\">Rows read</th><th scope=\"col\">Rows "
-                "ingested</th><th scope=\"col\">Rows rejected</th>");
-    if (with_sha)
-        buf_adds(h, "<th scope=\"col\">SHA-256 of the file</th>");
-    buf_adds(h, "</tr></thead>\n<tbody>\n");
-    for (int f = 0; !rc && f < COHORT_NFILES; f++) {
-        const char *name = cohort_file(f)->name;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        if (s != SQLITE_ROW && s != SQLITE_DONE) {
-            rc = db_error(r->db, err);
-            break;
-        }
-        int in_ledger = s == SQLITE_ROW, src = rep_source(r, f);
-        int provided = src >= 0 ? src : in_ledger && sqlite3_column_int64(st, 2) > 0;
-        buf_adds(h, "<tr><th scope=\"row\">");
-        /* a narrow page may break a long name after an underscore */
-        for (const char *c = name; *c; c++) {
-            buf_addc(h, *c);
-            if (*c == '_')
-                buf_adds(h, "<wbr>");
-        }
-        buf_adds(h, "</th><td>");
-        buf_adds(h, provided ? "yes" : in_ledger ? "<span class=\"na\">header only: no rows</span>"
-                                                  : "<span class=\"na\">not provided</span>");
-        if (in_ledger)
-            buf_addf(h, "</td><td>%lld</td><td>%lld</td><td>%lld</td>", (long long)sqlite3_column_int64(st, 1),
-                     (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3));
-        else
-            buf_adds(h, "</td><td>-</td><td>-</td><td>-</td>");
-        if (with_sha) {
-            buf_adds(h, "<td>");
-            if (in_ledger) {
-                buf_adds(h, "<code class=\"hash\">");
-                html_esc(h, (const char *)sqlite3_column_text(st, 0));
-                buf_adds(h, "</code>");
-            } else
-                buf_adds(h, "-");
-            buf_adds(h, "</td>");
-        }
-        buf_adds(h, "</tr>\n");
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    buf_adds(h, "</tbody>\n</table>\n");
-    return rc;
-}
-
-static int programs(struct rep *r, struct imgo_err *err)
-{
-    sqlite3_stmt *st;
-    int rc = db_prepare(r->db, "SELECT DISTINCT program FROM residents ORDER BY program", &st, err);
-    if (rc)
-        return rc;
-    int n = 0, s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++)
-            buf_adds(r->h, "; ");
-        html_esc(r->h, (const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    if (!n)
-        buf_adds(r->h, "n/a");
-    return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
-}
-
-/* Compute's warnings about the data, where a reader cannot miss them. */
-static void warnings(struct rep *r)
-{
-    struct buf *h = r->h;
-    if (!r->n_warnings)
-        return;
-    buf_adds(h, "<div class=\"warn\" role=\"note\">\n<p><strong>Read with care:</strong></p>\n<ul>\n");
-    for (size_t i = 0; i < r->n_warnings; i++) {
-        buf_adds(h, "<li>");
-        html_esc(h, r->warnings[i]);
-        buf_adds(h, "</li>\n");
-    }
-    buf_adds(h, "</ul>\n</div>\n");
-}
-
 static int cover(struct rep *r, struct imgo_err *err)
 {
-    struct buf *h = r->h;
-    buf_adds(h, "<h1>IMG mentorship: annual accountability report</h1>\n"
-                "<dl class=\"meta\">\n<dt>Program(s)</dt><dd>");
-    int rc = programs(r, err);
-    if (rc)
-        return rc;
-    buf_adds(h, "</dd>\n<dt>Academic year</dt><dd>");
-    academic_year(r, h);
-    buf_adds(h, "</dd>\n<dt>Data as of</dt><dd>");
-    html_esc(h, rep_info(r, "as_of") ? rep_info(r, "as_of") : "n/a");
-    const char *src = rep_info(r, "as_of_source");
-    if (src && !strcmp(src, "latest event date"))
-        buf_adds(h, " (the latest event date in the data)");
-    buf_adds(h, "</dd>\n<dt>imgo version</dt><dd>");
-    html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
-    if (r->prov && r->prov->pipeline) {
-        buf_adds(h, "</dd>\n<dt>Pipeline</dt><dd><code>");
-        html_esc(h, r->prov->pipeline);
-        buf_adds(h, "</code>");
-    }
-    if (r->prov && r->prov->input) {
-        buf_adds(h, "</dd>\n<dt>Input directory</dt><dd><code>");
-        html_esc(h, r->prov->input);
-        buf_adds(h, "</code>");
-    }
-    if (r->prov && r->prov->map) {
-        buf_adds(h, "</dd>\n<dt>Import map</dt><dd><code>");
-        html_esc(h, r->prov->map);
-        buf_adds(h, "</code> (SHA-256 <code class=\"hash\">");
-        html_esc(h, r->prov->map_sha256);
-        buf_adds(h, "</code>)");
-    }
-    buf_adds(h, "</dd>\n</dl>\n");
-    warnings(r);
-    buf_adds(h, "<h3>Input files</h3>\n<p class=\"lead\">Each cohort file the program can provide; a section "
-                "whose file was not provided says so and shows no figure.</p>\n");
-    if ((rc = files_table(r, 1, err)))
-        return rc;
-    buf_adds(h, "<h3>Parameters of the computation</h3>\n");
-    if (!r->n_info) {
-        rep_no_data(h, "the database records no computation parameters.");
-        return IMGO_OK;
-    }
-    buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">Value</th>"
-                "</tr></thead>\n<tbody>\n");
-    for (int i = 0; params_keys[i]; i++) {
-        const char *v = rep_info(r, params_keys[i]);
-        if (!v)
-            continue;
-        buf_adds(h, "<tr><td><code>");
-        html_esc(h, params_keys[i]);
-        buf_adds(h, "</code></td><td>");
-        if (*v)
-            html_esc(h, v);
-        else
-            buf_adds(h, "<span class=\"na\">(empty: the default)</span>");
-        buf_adds(h, "</td></tr>\n");
-    }
-    buf_adds(h, "</tbody>\n</table>\n");
-    return IMGO_OK;
+    buf_adds(r->h, "<h1>IMG mentorship: annual accountability report</h1>\n");
+    return rep_cover(r, err);
 }
 
 /* ---- summary -------------------------------------------------------------- */
@@ -483,34 +313,10 @@ static int methods(struct rep *r, struct imgo_err *err)
                 "from another (Fisher's exact test on the two-by-two table). Each is sound, but they answer slightly "
                 "different questions, so near the 5% boundary an interval can just include zero while p is just "
                 "below 0.05, or just exclude zero while p is just above it. Read such a figure as borderline "
-                "evidence either way, not as a contradiction.</p>\n<h3>Small numbers</h3>\n");
-    if (r->min_cell <= 1) {
-        buf_adds(h, "<p>The smallest count shown (min_cell) is 1: no count is hidden for being small. A group "
-                    "of nobody reads <span class=\"na\">no data</span>.</p>\n");
-    } else {
-        buf_adds(h, "<p>A count of 1 to ");
-        buf_addf(h, "%d", r->min_cell - 1);
-        buf_adds(h, " residents (or records) is not printed: it reads ");
-        rep_supp(r, h);
-        buf_adds(h, ", and the figures resting on it (its rate, interval and chart points) are hidden with it. "
-                    "A group of nobody reads <span class=\"na\">no data</span>. So that no hidden count can be "
-                    "worked out from the numbers printed (a total less its other parts, a span of years less "
-                    "its years, a 100% beside hidden groups), further figures are hidden with them; these read "
-                    "<span class=\"supp\">hidden: protects a small group</span> and are not small "
-                    "themselves.</p>\n<p>They are chosen by linear programming: for each hidden count imgo "
-                    "works out the smallest and largest value a reader could compute from every printed number "
-                    "and every way the numbers add up, and hides more (the figure of the smallest group first, "
-                    "a total for all residents last, never an empty figure) until every small count could "
-                    "still be any value from 1 to ");
-        buf_addf(h, "%d", r->min_cell - 1);
-        buf_adds(h, " and no small group's outcome is certain to be none or all of it. An IMG vs non-IMG "
-                    "comparison built from a hidden group is hidden too. The report is then audited once more "
-                    "from its printed numbers alone, and is not written if the audit fails; those numbers are "
-                    "listed in public.csv beside it, where <code>imgo audit</code> repeats the proof. The "
-                    "computed values stay in metrics.csv for authorised analysts.</p>\n");
-    }
+                "evidence either way, not as a contradiction.</p>\n");
+    rep_small_numbers(r);
     buf_adds(h, "<h3>Rows ingested and rejected per file</h3>\n");
-    int rc = files_table(r, 0, err);
+    int rc = rep_files_table(r, 0, err);
     if (!rc) {
         buf_adds(h, "<h3>Missing values per column</h3>\n");
         rc = missing_values(r, err);
@@ -520,57 +326,10 @@ static int methods(struct rep *r, struct imgo_err *err)
 
 /* ---- glossary --------------------------------------------------------------------- */
 
-static const char *const GLOSSARY[][2] = {
-    { "Confidence interval (CI)",
-      "The range of values the data are compatible with, at the stated confidence (95% unless the parameters "
-      "say otherwise). A narrow interval comes from many residents; a wide one from few." },
-    { "Percentage points (pp)",
-      "The unit of a difference between two percentages: 80% against 70% is a difference of +10 pp (not 14%)." },
-    { "Kaplan-Meier estimate",
-      "The share of residents still in training after a given time, counting only the residents followed that "
-      "long: one who started recently is counted for as long as they have been in training (censored), not as "
-      "a departure." },
-    { "Censored",
-      "Followed until a date without the event happening: still in training at the as-of date, or left for a "
-      "reason that is not attrition (such as completing training)." },
-    { "Log-rank test",
-      "A test of whether two Kaplan-Meier curves (IMG and non-IMG) differ more than chance would make them." },
-    { "p-value (p)",
-      "How surprising the observed difference would be if there were truly no difference: a small p (below 0.05) "
-      "is evidence of a real difference. It does not measure how large the difference is." },
-    { "q-value (q, Benjamini-Hochberg)",
-      "A p-value adjusted for testing many things at once (many evaluators, subcompetencies or themes), so that "
-      "among the findings with q below 0.10 at most about one in ten is expected to be a false alarm." },
-    { "Odds ratio",
-      "How much more likely one group is to have something (here: a negative comment on a theme) than the other, "
-      "as a ratio of odds: 1 means no difference, 2 means twice the odds." },
-    { "Risk ratio",
-      "The share of one group with an outcome divided by the share of the other: 1 means no difference." },
-    { "Funnel plot",
-      "Each evaluator's score gap against the number of residents they evaluated, with control limits that "
-      "narrow as the number grows: a point outside the limits differs from the pooled gap more than chance "
-      "would explain." },
-    { "Cluster-robust standard error (CR1)",
-      "An interval that allows for one resident being rated many times: ratings of the same resident are not "
-      "independent, so the interval is as wide as the number of residents, not of ratings, warrants." },
-    { "Suppressed",
-      "Not shown, because it rests on too few residents to publish without pointing at people, or because it "
-      "would let a reader work out such a figure by subtraction." },
-};
-
 static int glossary(struct rep *r, struct imgo_err *err)
 {
     (void)err;
-    struct buf *h = r->h;
-    buf_adds(h, "<p class=\"lead\">The terms of this report in plain words.</p>\n<dl class=\"glossary\">\n");
-    for (size_t i = 0; i < sizeof GLOSSARY / sizeof GLOSSARY[0]; i++) {
-        buf_adds(h, "<dt>");
-        html_esc(h, GLOSSARY[i][0]);
-        buf_adds(h, "</dt><dd>");
-        html_esc(h, GLOSSARY[i][1]);
-        buf_adds(h, "</dd>\n");
-    }
-    buf_adds(h, "</dl>\n");
+    rep_glossary(r, REP_TERMS_ANNUAL);
     return IMGO_OK;
 }
 
@@ -583,6 +342,7 @@ static void title(const struct rep *r, struct buf *out)
 static const struct report_section sections[] = {
     { "cover", NULL, cover },
     { "summary", "Summary", summary },
+    { "since", "Since the last report", rep_sec_since_annual },
     { "cohort", "Cohort profile", rep_sec_cohort },
     { "retention", "Retention in training", rep_sec_retention },
     { "board", "Board certification", rep_sec_board },

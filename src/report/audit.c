@@ -20,8 +20,12 @@
  * scratch arrays live in struct audit, so a jump loses no memory.
  *
  * audit_suppress re-solves only the components that hiding a figure can
- * change (the cells of that figure and those of relations it published);
- * the others keep their intervals.
+ * change (the cells of that figure and those of relations it published),
+ * or showing it again (also the cells that share a relation with its
+ * cells); the others keep their intervals. Until its choice is made it
+ * computes only the intervals a verdict reads (the counts rule 1 applies
+ * to, the k of the rates rule 2 may apply to), and the others once at
+ * the end.
  */
 #include "audit.h"
 
@@ -95,6 +99,8 @@ struct audit {
     char misuse[IMGO_ERR_MSG_MAX];
     int solved;             /* results are in place */
     int stale;              /* the model changed: solve everything again */
+    enum { SCOPE_ALL, SCOPE_RULE1, SCOPE_JUDGED } scope; /* the intervals solve_component computes */
+    unsigned char *judged;  /* SCOPE_JUDGED: per cell, a verdict reads its interval */
 
     /* scratch for one call, sized to the model at its start */
     size_t *radj0, *radjn, *radj; /* cell -> relations naming it (CSR) */
@@ -184,6 +190,7 @@ static void scratch_release(struct audit *a)
     FREE_AND_NULL(a->keep);
     FREE_AND_NULL(a->figmark);
     FREE_AND_NULL(a->cand);
+    FREE_AND_NULL(a->judged);
     a->ndev = a->capdev = 0;
 }
 
@@ -459,6 +466,25 @@ static void mark_fig_dirty(struct audit *a, size_t f)
                 a->cells[a->tcell[t]].dirty = 1;
 }
 
+/* Figure f is shown again: its cells turn into published constants, which
+ * can split the components they joined, and the relations it publishes
+ * hold again. The cells sharing a relation with one of its cells must be
+ * solved again with those of its own relations; every other component
+ * keeps its intervals. */
+static void mark_shown_dirty(struct audit *a, size_t f)
+{
+    mark_fig_dirty(a, f);
+    for (size_t c = 0; c < a->ncells; c++) {
+        if (a->cells[c].fig != f)
+            continue;
+        for (size_t i = a->radj0[c]; i < a->radj0[c] + a->radjn[c]; i++) {
+            const struct rel *r = &a->rels[a->radj[i]];
+            for (size_t t = r->t0; t < r->t0 + r->nt; t++)
+                a->cells[a->tcell[t]].dirty = 1;
+        }
+    }
+}
+
 void audit_figure_hide(struct audit *a, size_t figure)
 {
     if (bad_fig(a, "audit_figure_hide", figure))
@@ -499,6 +525,47 @@ static int hideable(const struct audit *a, size_t f)
 static int small(const struct audit *a, long truth)
 {
     return truth != AUDIT_NO_TRUTH && truth >= 1 && truth <= a->min_cell - 1;
+}
+
+/* Rule 1 judges cell c (when hidden): a count that is small, or without a
+ * true value one no label says is not small. */
+static int rule1_applies(const struct audit *a, size_t c)
+{
+    const struct cell *x = &a->cells[c];
+    if (!(x->flags & AUDIT_COUNT) || a->min_cell <= 1)
+        return 0;
+    return x->truth == AUDIT_NO_TRUTH ? !x->not_small : small(a, x->truth);
+}
+
+/* Marks in a->judged the cells whose intervals a verdict can read: the
+ * counts rule 1 applies to, and the k (with the n, when its true value is
+ * not given) of each rate rule 2 may apply to. */
+static void mark_judged(struct audit *a)
+{
+    free(a->judged);
+    a->judged = xcalloc(a->ncells + 1, 1);
+    for (size_t c = 0; c < a->ncells; c++)
+        a->judged[c] = (unsigned char)rule1_applies(a, c);
+    for (size_t q = 0; q < a->nrates; q++) {
+        const struct cell *n = &a->cells[a->rates[q].n];
+        if (n->truth == AUDIT_NO_TRUTH)
+            a->judged[a->rates[q].k] = a->judged[a->rates[q].n] = 1;
+        else if (small(a, n->truth))
+            a->judged[a->rates[q].k] = 1;
+    }
+}
+
+/* Whether solve_component computes the interval of cell c. */
+static int in_scope(const struct audit *a, size_t c)
+{
+    switch (a->scope) {
+    case SCOPE_RULE1:
+        return eff_pub(a, c) == PUB_HIDDEN && rule1_applies(a, c);
+    case SCOPE_JUDGED:
+        return a->judged[c];
+    default:
+        return 1;
+    }
 }
 
 /* ---- scratch and the walk over components ------------------------------- */
@@ -798,6 +865,29 @@ static int lp_integral(struct audit *a)
     return 1;
 }
 
+/* The simplex of a new problem through GLPK's presolver (a deviation model
+ * holds mostly published constants, which it removes), falling back to
+ * lp_simplex when the presolver cannot settle it. *status as lp_simplex. */
+static int lp_simplex_presolved(struct audit *a, int *status, struct imgo_err *err)
+{
+    a->smcp.presolve = GLP_ON;
+    int rc = glp_simplex(a->lp, &a->smcp);
+    a->smcp.presolve = GLP_OFF;
+    if (rc == GLP_ENOPFS) {
+        *status = GLP_NOFEAS;
+        return IMGO_OK;
+    }
+    if (!rc) {
+        int st = glp_get_status(a->lp);
+        if (st == GLP_OPT || st == GLP_NOFEAS || st == GLP_UNBND) {
+            *status = st;
+            return IMGO_OK;
+        }
+    }
+    glp_std_basis(a->lp);
+    return lp_simplex(a, status, err);
+}
+
 /* Integer optimum over the current problem, whose LP relaxation has just
  * been solved to optimality. *status: GLP_OPT or GLP_NOFEAS. */
 static int lp_intopt(struct audit *a, int *status, double *obj, struct imgo_err *err)
@@ -1008,6 +1098,13 @@ static int solve_component(struct audit *a, struct imgo_err *err)
         size_t c = a->qcells[i];
         int j = a->colof[c];
         double one = 1, lo, hi;
+        if (!in_scope(a, c)) {
+            /* not asked for: its bounds alone */
+            a->cells[c].rlo = a->cells[c].lo;
+            a->cells[c].rhi = AUDIT_NO_UPPER;
+            a->cells[c].dirty = 0;
+            continue;
+        }
         if ((rc = lp_optimize(a, GLP_MIN, 1, &j, &one, &lo, err)) != 0)
             goto out;
         if ((rc = lp_optimize(a, GLP_MAX, 1, &j, &one, &hi, err)) != 0)
@@ -1016,10 +1113,10 @@ static int solve_component(struct audit *a, struct imgo_err *err)
         a->cells[c].rhi = isinf(hi) ? AUDIT_NO_UPPER : to_long(hi);
         a->cells[c].dirty = 0;
     }
-    for (size_t q = 0; q < a->nrates; q++) {
+    for (size_t q = 0; q < a->nrates && a->scope != SCOPE_RULE1; q++) {
         struct rate *x = &a->rates[q];
         int jk = a->colof[x->k], jn = a->colof[x->n];
-        if (!jk)
+        if (!jk || !in_scope(a, x->k))
             continue;
         if (!jn) {
             x->gap = to_long(a->cells[x->n].v) - a->cells[x->k].rlo;
@@ -1367,7 +1464,7 @@ static int deviation(struct audit *a, const struct goal *g, int integer, int *fo
     /* deviation columns come after the cell columns, in a->devfig order */
     glp_set_obj_dir(a->lp, GLP_MIN);
     int st;
-    rc = lp_simplex(a, &st, err);
+    rc = lp_simplex_presolved(a, &st, err);
     if (rc)
         goto out;
     if (st == GLP_OPT && integer) {
@@ -1436,12 +1533,14 @@ static int prune(struct audit *a, struct imgo_err *err)
         a->figs[f].hidden = 0;
         a->figs[f].reason = AUDIT_VISIBLE;
         /* its cells become constants of their neighbours' components:
-         * solve everything again */
-        a->stale = 1;
+         * solve those again */
+        mark_shown_dirty(a, f);
         rc = check_all(a, err);
         if (!rc && audit_nleaks(a))
             hide_fig(a, f, AUDIT_COMPLEMENT, protects);
     }
+    /* every interval again, for the results */
+    a->scope = SCOPE_ALL;
     a->stale = 1;
     if (!rc)
         rc = check_all(a, err);
@@ -1449,9 +1548,68 @@ static int prune(struct audit *a, struct imgo_err *err)
     return rc;
 }
 
+/* Whether hiding the candidates cand[lo..hi) together lets goal g go past
+ * before: *helps. */
+static int hiding_helps(struct audit *a, const struct goal *g, double before, const size_t *cand, size_t lo,
+                        size_t hi, int *helps, struct imgo_err *err)
+{
+    for (size_t i = lo; i < hi; i++)
+        a->figs[cand[i]].hidden = 1;
+    double after;
+    int rc = goal_max(a, g, &after, err);
+    for (size_t i = lo; i < hi; i++)
+        a->figs[cand[i]].hidden = 0;
+    *helps = !rc && after > before;
+    return rc;
+}
+
+/* The first of cand[0..n) whose hiding alone lets g go past before, or n.
+ * Hiding more only widens what a reader cannot rule out, so a run of
+ * candidates that does not help together holds none that helps alone: the
+ * run before the first one that helps alone is skipped by halving, not one
+ * candidate at a time. */
+static int first_helper(struct audit *a, const struct goal *g, double before, const size_t *cand, size_t n,
+                        size_t *found, struct imgo_err *err)
+{
+    size_t i = 0;
+    int helps, rc;
+    *found = n;
+    while (i < n) {
+        if ((rc = hiding_helps(a, g, before, cand, i, n, &helps, err)) != 0)
+            return rc;
+        if (!helps)
+            return IMGO_OK;
+        /* the shortest run cand[i..lo) that helps together */
+        size_t lo = i + 1, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if ((rc = hiding_helps(a, g, before, cand, i, mid, &helps, err)) != 0)
+                return rc;
+            if (helps)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        /* none before cand[lo - 1] helps alone; does it? */
+        if ((rc = hiding_helps(a, g, before, cand, lo - 1, lo, &helps, err)) != 0)
+            return rc;
+        if (helps) {
+            *found = lo - 1;
+            return IMGO_OK;
+        }
+        i = lo;
+    }
+    return IMGO_OK;
+}
+
 static int suppress(struct audit *a, struct imgo_err *err)
 {
     fig_defaults(a);
+    /* until the choice is made, only the intervals a verdict reads matter
+     * (a component is solved again after each figure hidden or shown) */
+    mark_judged(a);
+    a->scope = SCOPE_JUDGED;
+    a->stale = 1;
     for (size_t c = 0; c < a->ncells; c++) {
         const struct cell *x = &a->cells[c];
         if (x->fig == AUDIT_NONE || !(x->flags & AUDIT_COUNT) || !small(a, x->truth))
@@ -1489,23 +1647,13 @@ static int suppress(struct audit *a, struct imgo_err *err)
         default: before = (double)a->rates[q].gap; break;
         }
         size_t protects = x->fig;
-        size_t nc = candidates(a, c, cand);
-        int done = 0;
-        for (size_t i = 0; i < nc && !done; i++) {
-            size_t f = cand[i];
-            a->figs[f].hidden = 1;
-            double after;
-            rc = goal_max(a, &g, &after, err);
-            a->figs[f].hidden = 0;
-            if (rc)
-                goto out;
-            if (after > before) {
-                hide_fig(a, f, AUDIT_COMPLEMENT, protects);
-                done = 1;
-            }
-        }
-        if (done)
+        size_t nc = candidates(a, c, cand), first;
+        if ((rc = first_helper(a, &g, before, cand, nc, &first, err)) != 0)
+            goto out;
+        if (first < nc) {
+            hide_fig(a, cand[first], AUDIT_COMPLEMENT, protects);
             continue;
+        }
         int found = 0;
         rc = deviation(a, &g, 0, &found, err);
         if (!rc && !found)
@@ -1556,6 +1704,7 @@ static int guarded(struct audit *a, int (*fn)(struct audit *, struct imgo_err *)
         a->lp = NULL;
         glp_free_env();
         scratch_release(a);
+        a->scope = SCOPE_ALL;
         a->stale = 1;
         a->solved = 0;
         struct buf *t = &a->glpk_text;
@@ -1596,6 +1745,7 @@ static int guarded(struct audit *a, int (*fn)(struct audit *, struct imgo_err *)
     glp_term_hook(NULL, NULL);
     glp_free_env();
     scratch_release(a);
+    a->scope = SCOPE_ALL;
     if (rc) {
         a->solved = 0;
         a->stale = 1;
@@ -1611,6 +1761,15 @@ int audit_check(struct audit *a, struct imgo_err *err)
 int audit_suppress(struct audit *a, struct imgo_err *err)
 {
     return guarded(a, suppress, err);
+}
+
+int audit_check_rule1(struct audit *a, struct imgo_err *err)
+{
+    a->scope = SCOPE_RULE1;
+    a->stale = 1;
+    int rc = guarded(a, check_all, err);
+    a->stale = 1;
+    return rc;
 }
 
 /* ---- results ------------------------------------------------------------------- */

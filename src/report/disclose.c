@@ -98,7 +98,7 @@ static void bound(struct audit *a, const char *name, size_t c, long lo, long hi)
  * or one with a group count of 1..m-1; every other printed row is stated
  * as n >= m (or n = 0), which its exact count or its label confirms. */
 static void label_relations(struct disclose *d, const struct disclose_row *r, size_t i, int hidden,
-                            int min_cell, int with_truth, struct buf *name)
+                            int min_cell, int with_truth, int labels_only, struct buf *name)
 {
     if (d->figure[i] == AUDIT_NONE)
         return; /* nothing printed of it: no label either */
@@ -106,6 +106,10 @@ static void label_relations(struct disclose *d, const struct disclose_row *r, si
         if (hidden == 2 && d->cell_n[i] != AUDIT_NONE) {
             row_name(r, "n class", name);
             bound(d->a, buf_str(name), d->cell_n[i], min_cell, AUDIT_NO_UPPER);
+            /* the model of labels alone need not solve a count it bounds
+             * away from 1..m-1 (the full model judges it safe for that) */
+            if (labels_only)
+                audit_cell_not_small(d->a, d->cell_n[i]);
         }
         if (hidden == 2 && d->cell_k[i] != AUDIT_NONE && disclose_k_is_group(r->id))
             audit_cell_not_small(d->a, d->cell_k[i]);
@@ -248,6 +252,32 @@ static int p_done(const struct partition_def *pd, size_t p)
     return 0;
 }
 
+/* The k of the total row t OP the sum of its parts' k (= when the
+ * breakdown is complete, else <=); cells and coef have room for every row. */
+static void part_outcomes(struct disclose *d, const struct disclose_row *rows, size_t nrows, size_t t,
+                          const struct partition_def *pd, size_t *cells, double *coef, struct buf *name)
+{
+    const struct disclose_row *tr = &rows[t];
+    size_t pl = strlen(pd->prefix), n = 0;
+    cells[n] = d->cell_k[t];
+    coef[n++] = -1;
+    for (size_t j = 0; j < nrows; j++) {
+        const struct disclose_row *pr = &rows[j];
+        if (pr->id != tr->id || strcmp(pr->group, tr->group) || strcmp(pr->period, tr->period) ||
+            strncmp(pr->stratum, pd->prefix, pl))
+            continue;
+        if (d->cell_k[j] == AUDIT_NONE)
+            return; /* a part without an outcome count: no such sum */
+        cells[n] = d->cell_k[j];
+        coef[n++] = 1;
+    }
+    if (n < 2)
+        return;
+    row_name(tr, pd->prefix, name);
+    buf_adds(name, " parts' k");
+    audit_relation(d->a, buf_str(name), pd->complete ? AUDIT_EQ : AUDIT_LE, 0, n, cells, coef);
+}
+
 /* Breakdowns: the parts of a group sum to (at most) its total; a US
  * graduate is never an IMG and the reverse. */
 static void partitions(struct disclose *d, const struct disclose_row *rows, size_t nrows, struct buf *name)
@@ -301,6 +331,12 @@ static void partitions(struct disclose *d, const struct disclose_row *rows, size
                 buf_adds(name, " parts");
                 audit_relation(d->a, buf_str(name), pd[p].complete ? AUDIT_EQ : AUDIT_LE, 0, n, cells, coef);
             }
+            /* parts counted in n whose k counts an outcome of those same
+             * residents (a pass, an event): the parts' outcomes add up to
+             * the total's too */
+            if (!pd[p].size_is_k && (metric_def(tr->id)->flags & (MF_RATE | MF_K_SUBSET)) &&
+                d->cell_k[t] != AUDIT_NONE)
+                part_outcomes(d, rows, nrows, t, &pd[p], cells, coef, name);
         }
     }
     free(cells);
@@ -393,7 +429,7 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
          * it; else as its labels tell (a row hidden to protect another
          * prints no number and no label) */
         int hidden = with_truth ? r->hidden : (printed[i] & 2) ? 0 : (printed[i] & 4) ? 1 : 2;
-        label_relations(d, r, i, hidden, min_cell, with_truth, &name);
+        label_relations(d, r, i, hidden, min_cell, with_truth, labels_only, &name);
     }
     /* what is printed */
     int rc = IMGO_OK;
@@ -422,8 +458,13 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
             if (num.lo == num.hi) {
                 row_name(r, e->field, &name);
                 buf_adds(&name, " class");
-                if (!with_truth)
+                if (!with_truth) {
                     count_class(d, cell, num.lo, min_cell, &name);
+                    /* a printed count is no small one (it is a constant
+                     * of the full model, never judged) */
+                    if (labels_only && (num.lo == 0 || num.lo >= min_cell))
+                        audit_cell_not_small(d->a, cell);
+                }
                 if (!labels_only)
                     audit_cell_exact(d->a, cell, num.lo);
             } else {
@@ -463,7 +504,7 @@ int disclose_build(struct disclose *d, const struct disclose_row *rows, size_t n
     struct disclose base;
     rc = build(&base, rows, nrows, pub, npub, min_cell, with_truth, 1, err);
     if (!rc)
-        rc = audit_check(base.a, err);
+        rc = audit_check_rule1(base.a, err);
     for (size_t c = 0; !rc && c < audit_ncells(d->a); c++) {
         long lo, hi;
         audit_cell_result(base.a, c, &lo, &hi);

@@ -663,6 +663,23 @@ static const struct mrow *point_row(const struct rep *r, enum chart_id chart, co
                 : rep_find(r, chart == C_TREND_ADVERSE_ACTION ? M_TREND_ADVERSE_ACTION_RATE : M_RETENTION_FIRST_YEAR,
                            p->series, "", period);
         break;
+    case C_INSTITUTION_BOARD_FUNNEL:
+    case C_INSTITUTION_ADVERSE_FUNNEL: {
+        /* a program's point shows its row; the centre line and the limits
+         * rest on the institution's row (every program together) */
+        enum metric_id id = chart == C_INSTITUTION_BOARD_FUNNEL ? M_INSTITUTION_BOARD_PASS
+                                                                : M_INSTITUTION_ADVERSE_ACTION_RATE;
+        const char *per = "";
+        for (size_t i = 0; i < r->n_rows; i++)
+            if (r->rows[i].id == id) {
+                per = r->rows[i].period;
+                break;
+            }
+        if (*p->label)
+            buf_addf(&st, "program=%s", p->label);
+        m = rep_find(r, id, "all", buf_str(&st), per);
+        break;
+    }
     case C_STEP3_VISA:
         if (!strcmp(p->series, "visa")) {
             buf_addf(&st, "visa=%s", p->label);

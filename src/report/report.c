@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct report_kind_def *const kinds[] = { &report_kind_annual, &report_kind_quarterly };
+static const struct report_kind_def *const kinds[] = { &report_kind_annual, &report_kind_quarterly,
+                                                      &report_kind_institution };
 
 static const struct report_kind_def *find_kind(int kind)
 {
@@ -44,14 +45,14 @@ static void running_head(const struct rep *r, const char *title, struct buf *out
         buf_addf(out, " \xc2\xb7 as of %s", as_of);
 }
 
-/* The contents: every numbered section, linked. */
+/* The contents: every numbered section in the report, linked. */
 static void toc(struct rep *r, const struct report_kind_def *k)
 {
     struct buf *h = r->h;
     buf_adds(h, "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
     for (size_t i = 0; i < k->n_sections; i++) {
         const struct report_section *s = &k->sections[i];
-        if (!s->title)
+        if (!s->title || !rep_section_present(r, s))
             continue;
         buf_adds(h, "<li><a href=\"#");
         html_esc(h, s->id);
@@ -76,6 +77,8 @@ static int render(struct rep *r, const struct report_kind_def *k, struct imgo_er
     int number = 1;
     for (size_t i = 0; !rc && i < k->n_sections; i++) {
         const struct report_section *s = &k->sections[i];
+        if (!rep_section_present(r, s))
+            continue;
         if (s->title)
             rep_section(r->h, s->id, number++, s->title);
         else

@@ -39,9 +39,10 @@ struct report_kind_def {
     size_t n_sections;
 };
 
-/* The kinds (annual.c, quarterly.c). */
+/* The kinds (annual.c, quarterly.c, institution.c). */
 extern const struct report_kind_def report_kind_annual;
 extern const struct report_kind_def report_kind_quarterly;
+extern const struct report_kind_def report_kind_institution;
 
 /* The annual report's sections outside annual.c. */
 int rep_sec_cohort(struct rep *r, struct imgo_err *err);       /* annual_outcomes.c */
@@ -57,5 +58,15 @@ int rep_sec_bias(struct rep *r, struct imgo_err *err);         /* annual_bias.c 
 int rep_sec_trends(struct rep *r, struct imgo_err *err);       /* annual_trends.c */
 int rep_sec_level4(struct rep *r, struct imgo_err *err);
 int rep_sec_launch(struct rep *r, struct imgo_err *err);
+
+/* "Since the last report" (since.c), in the annual and the institution
+ * report with --compare-to. */
+int rep_sec_since_annual(struct rep *r, struct imgo_err *err);
+int rep_sec_since_institution(struct rep *r, struct imgo_err *err);
+
+/* Whether section s is in this report (its element, heading, number and
+ * contents entry): every section is but "Since the last report", which is
+ * there only with --compare-to (since.c). */
+int rep_section_present(const struct rep *r, const struct report_section *s);
 
 #endif

@@ -360,10 +360,12 @@ static void put_date(FILE *f, int day)
 
 /* ---- setup ---- */
 
-static void make_programs(struct synth *s, unsigned long n)
+static void make_programs(struct synth *s, unsigned long n, unsigned long programs)
 {
     long np = (long)(n / 60);
     int regular = (int)(np < REGULAR_MIN ? REGULAR_MIN : np > REGULAR_MAX ? REGULAR_MAX : np);
+    if (programs)
+        regular = (int)programs - 1;
     s->nprog = regular + 1;
     s->prog = xcalloc((size_t)s->nprog, sizeof *s->prog);
     double *w = xmalloc((size_t)s->nprog * sizeof *w);
@@ -1113,6 +1115,9 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         return imgo_err_set(err, IMGO_EUSAGE, "--residents must be 1..%lu", SYNTH_MAX_RESIDENTS);
     if (opts->seed > 4294967295UL)
         return imgo_err_set(err, IMGO_EUSAGE, "--seed must be 0..4294967295");
+    if (opts->programs && (opts->programs < SYNTH_MIN_PROGRAMS || opts->programs > SYNTH_MAX_PROGRAMS))
+        return imgo_err_set(err, IMGO_EUSAGE, "--programs must be %lu..%lu", SYNTH_MIN_PROGRAMS,
+                            SYNTH_MAX_PROGRAMS);
     int as_of, launch;
     if (date_parse(SYNTH_AS_OF, strlen(SYNTH_AS_OF), &as_of) != 0 ||
         date_parse(SYNTH_LAUNCH, strlen(SYNTH_LAUNCH), &launch) != 0)
@@ -1157,7 +1162,7 @@ int synth_write(const char *dir, const struct synth_opts *opts,
         setvbuf(s->out[f], s->outbuf[f], _IOFBF, 1 << 18);
         fprintf(s->out[f], "%s\n", synth_file_header(f));
     }
-    make_programs(s, opts->residents);
+    make_programs(s, opts->residents, opts->programs);
     make_tables(s);
 
     struct resident r;

@@ -46,6 +46,12 @@
  *   0.5/4: SE sqrt(0.375); -1.5 -+ 4.302652730 * 0.6123724357 = (-4.134825932
  *   clamped to -4, 1.134825932), p 0.1339745962. FM-002 has no rated IMG:
  *   no row.
+ * The institution (empty stratum, group all only) adds the programs up:
+ *   board_pass 1/3 (Wilson 0.06149194470, 0.7923403993); adverse 1/3;
+ *   coverage 3/5 (Wilson 0.2307242812, 0.8823792258); retention_3y all
+ *   five residents, one
+ *   event at day 365 among 5: S = 0.8, n 5, k 1, log-log interval
+ *   0.8^exp(+-z sqrt(1/20) / |ln 0.8|) = (0.2038092631, 0.9691797889).
  */
 static void cohort(struct fx *f)
 {
@@ -107,7 +113,14 @@ static void programs_of_an_institution(void **state)
     r = fx_get(&f, "institution.board_pass", "non_img", "program=FM-002", "2024-2026");
     assert_int_equal(r.n, 1);
     assert_int_equal(r.k, 0);
-    assert_int_equal(fx_count(&f, "institution.board_pass", NULL), 6);
+    /* two programs of three groups each, and the institution's all row */
+    assert_int_equal(fx_count(&f, "institution.board_pass", NULL), 7);
+    r = fx_get(&f, "institution.board_pass", "all", "", "2024-2026");
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.k, 1);
+    NEAR(r.lo, 0.06149194470);
+    NEAR(r.hi, 0.7923403993);
+    assert_int_equal(fx_count(&f, "institution.board_pass", "img"), 2);
 
     r = fx_get(&f, "institution.retention_3y", "all", "program=IM-001", "");
     assert_int_equal(r.n, 3);
@@ -129,6 +142,12 @@ static void programs_of_an_institution(void **state)
     IS_NAN(r.value);
     r = fx_get(&f, "institution.retention_3y", "img", "program=FM-002", "");
     assert_int_equal(r.n, 0);
+    r = fx_get(&f, "institution.retention_3y", "all", "", "");
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.k, 1);
+    NEAR(r.value, 0.8);
+    NEAR(r.lo, 0.2038092631);
+    NEAR(r.hi, 0.9691797889);
 
     r = fx_get(&f, "institution.adverse_action_rate", "img", "program=IM-001", "");
     assert_int_equal(r.n, 1);
@@ -136,6 +155,9 @@ static void programs_of_an_institution(void **state)
     r = fx_get(&f, "institution.adverse_action_rate", "non_img", "program=FM-002", "");
     assert_int_equal(r.n, 1);
     assert_int_equal(r.k, 0);
+    r = fx_get(&f, "institution.adverse_action_rate", "all", "", "");
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.k, 1);
 
     r = fx_get(&f, "institution.tiered_coverage", "img", "program=IM-001", "");
     assert_int_equal(r.n, 2);
@@ -146,6 +168,11 @@ static void programs_of_an_institution(void **state)
     r = fx_get(&f, "institution.tiered_coverage", "non_img", "program=FM-002", "");
     assert_int_equal(r.n, 2);
     assert_int_equal(r.k, 1);
+    r = fx_get(&f, "institution.tiered_coverage", "all", "", "");
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.k, 3);
+    NEAR(r.lo, 0.2307242812);
+    NEAR(r.hi, 0.8823792258);
 
     r = fx_get(&f, "institution.milestone_gap", "img_vs_non_img", "program=IM-001", "");
     assert_int_equal(r.n, 3);
@@ -157,7 +184,7 @@ static void programs_of_an_institution(void **state)
     assert_int_equal(fx_count(&f, "institution.milestone_gap", NULL), 1);
     /* no img_vs_non_img row but the milestone gap; no row of IM-003 */
     assert_int_equal(fx_count(&f, "institution.board_pass", "img_vs_non_img"), 0);
-    assert_int_equal(fx_count(&f, "institution.tiered_coverage", NULL), 6);
+    assert_int_equal(fx_count(&f, "institution.tiered_coverage", NULL), 7);
     fx_close(&f);
 }
 
@@ -206,7 +233,7 @@ static void programs_filter(void **state)
     NEAR(r.value, 2);
     r = fx_get(&f, "cohort.residents", "all", "program=FM-002", "");
     assert_int_equal(r.k, 2);
-    assert_int_equal(fx_count(&f, "institution.retention_3y", NULL), 3);
+    assert_int_equal(fx_count(&f, "institution.retention_3y", NULL), 4); /* FM-002's three, the institution's */
     assert_int_equal(fx_count(&f, "bias.milestone_gap", NULL), 0); /* no rated IMG */
 
     /* two codes, spaces around them */
@@ -287,6 +314,144 @@ static void sources_recorded(void **state)
     fx_close(&f);
 }
 
+/* One chart_points row as the funnel tests read it. */
+struct pt {
+    char series[16], label[16];
+    double x, value, lo, hi;
+    long n, k;
+    int supp;
+};
+
+static size_t funnel_points(struct fx *f, const char *chart, struct pt *out, size_t max)
+{
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(f->db,
+                       "SELECT series, label, x, n, k, value, ci_low, ci_high, suppressed FROM chart_points"
+                       " WHERE chart = ?1 ORDER BY seq",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, chart, -1, SQLITE_STATIC);
+    size_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n < max) {
+        struct pt *p = &out[n++];
+        snprintf(p->series, sizeof p->series, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(p->label, sizeof p->label, "%s", (const char *)sqlite3_column_text(st, 1));
+        p->x = sqlite3_column_double(st, 2);
+        p->n = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+        p->k = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
+        p->value = fx_num(st, 5);
+        p->lo = fx_num(st, 6);
+        p->hi = fx_num(st, 7);
+        p->supp = sqlite3_column_int(st, 8);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void expect_point(const struct pt *p, const char *series, const char *label, double x, long n, long k,
+                         double value)
+{
+    assert_string_equal(p->series, series);
+    assert_string_equal(p->label, label);
+    NEAR(p->x, x);
+    assert_int_equal(p->n, n);
+    assert_int_equal(p->k, k);
+    NEAR(p->value, value);
+}
+
+/*
+ * The funnels (docs/TABLES.md). The lower limit is Spiegelhalter's
+ * interpolated exact binomial limit (2005, appendix) of the events, the
+ * upper one 1 - the same limit of the non-events (at 1 - p0); worked with
+ * exact binomial probabilities:
+ * p0 = 1/3, n = 1: lower r = 0, alpha = (2/3 - 0.025) / (2/3), below 0: 0;
+ *   upper: non-events Bin(1, 2/3), P(X <= 0) = 1/3 >= 0.025, r = 0, below
+ *   0: 1 - 0 = 1. The same at n = 2 (P(X <= 0) = 1/9).
+ * p0 = 1/2, n = 10: 95% lower r = 2 (P(X <= 2) = 56/1024), alpha =
+ *   (56/1024 - 0.025) / (45/1024) = 0.6755555556: 0.1324444444; upper
+ *   1 - 0.1324444444 = 0.8675555556 (the distribution is symmetric).
+ *   99.8%: lower r = 1, alpha = (11/1024 - 0.001) / (10/1024) = 0.99976:
+ *   0.00024; upper 0.99976.
+ * So 9 of 10 is outside the 95% limits (P(X >= 9) = 11/1024 < 0.025) and
+ * 8 of 10 is not (P(X >= 8) = 56/1024), as 1 and 2 of 10 below.
+ */
+static void funnels_across_programs(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct pt p[64];
+    fx_open(&f);
+    cohort(&f);
+    assert_int_equal(fx_compute(&f, D(2026, 6, 30)), IMGO_OK);
+    /* board: FM-002 0 of 1, IM-001 1 of 2, pooled 1/3; nobody outside */
+    size_t n = funnel_points(&f, "institution_board_funnel", p, 64);
+    assert_int_equal(n, 2 + 2 + 2 + 2);
+    expect_point(&p[0], "program", "FM-002", 1, 1, 0, 0);
+    NEAR(p[0].lo, 0);
+    NEAR(p[0].hi, 1);
+    assert_int_equal(p[0].supp, 1);
+    expect_point(&p[1], "program", "IM-001", 2, 2, 1, 0.5);
+    NEAR(p[1].hi, 1);
+    expect_point(&p[2], "pooled", "", 1, 3, 1, 1.0 / 3);
+    expect_point(&p[3], "pooled", "", 2, 3, 1, 1.0 / 3);
+    expect_point(&p[4], "limit95", "", 1, -1, -1, 1.0 / 3);
+    NEAR(p[4].hi, 1);
+    expect_point(&p[5], "limit95", "", 2, -1, -1, 1.0 / 3);
+    NEAR(p[5].lo, 0);
+    NEAR(p[5].hi, 1);
+    assert_string_equal(p[6].series, "limit998");
+    assert_string_equal(p[7].series, "limit998");
+    fx_close(&f);
+
+    /* adverse actions in four programs of ten: P-A 10, P-B 0, P-C 9, P-D 1;
+     * pooled 20/40 = 1/2 */
+    fx_open(&f);
+    static const char *const code[4] = { "P-A", "P-B", "P-C", "P-D" };
+    static const int adverse[4] = { 10, 0, 9, 1 };
+    for (int prog = 0; prog < 4; prog++)
+        for (int i = 0; i < 10; i++) {
+            int rid = 1 + 10 * prog + i;
+            fx_resident(&f, rid, D(2024, 7, 1), -1, NULL, i % 2 ? "usmd" : "non_us_img", NULL);
+            fx_program(&f, rid, code[prog]);
+            fx_ccc(&f, rid, D(2025, 6, 15), i < adverse[prog] ? "remediation" : "satisfactory");
+        }
+    assert_int_equal(fx_compute(&f, D(2026, 6, 30)), IMGO_OK);
+    struct fx_row r = fx_get(&f, "institution.adverse_action_rate", "all", "", "");
+    assert_int_equal(r.n, 40);
+    assert_int_equal(r.k, 20);
+    n = funnel_points(&f, "institution_adverse_funnel", p, 64);
+    /* the limits at n = 1 .. 10, the largest program */
+    assert_int_equal(n, 4 + 4 + 2 + 2 + 10 + 10);
+    for (int i = 0; i < 4; i++) {
+        expect_point(&p[i], "program", code[i], 10, 10, adverse[i], adverse[i] / 10.0);
+        NEAR(p[i].lo, 0.1324444444);
+        NEAR(p[i].hi, 0.8675555556);
+        assert_int_equal(p[i].supp, 0);
+    }
+    /* outside the 95% limits: P-A and P-C above, P-B and P-D below */
+    expect_point(&p[4], "outside95", "P-A", 10, 10, 10, 1);
+    expect_point(&p[5], "outside95", "P-B", 10, 10, 0, 0);
+    expect_point(&p[6], "outside95", "P-C", 10, 10, 9, 0.9);
+    expect_point(&p[7], "outside95", "P-D", 10, 10, 1, 0.1);
+    /* outside the 99.8% limits (0.00024, 0.99976): P-A and P-B only */
+    expect_point(&p[8], "outside998", "P-A", 10, 10, 10, 1);
+    NEAR(p[8].lo, 0.00024);
+    NEAR(p[8].hi, 0.99976);
+    expect_point(&p[9], "outside998", "P-B", 10, 10, 0, 0);
+    expect_point(&p[10], "pooled", "", 10, 40, 20, 0.5);
+    expect_point(&p[11], "pooled", "", 10, 40, 20, 0.5);
+    for (int i = 0; i < 10; i++) {
+        expect_point(&p[12 + i], "limit95", "", i + 1, -1, -1, 0.5);
+        expect_point(&p[22 + i], "limit998", "", i + 1, -1, -1, 0.5);
+    }
+    NEAR(p[21].lo, 0.1324444444);
+    NEAR(p[21].hi, 0.8675555556);
+    NEAR(p[31].lo, 0.00024);
+    NEAR(p[31].hi, 0.99976);
+    /* no board exam: no board funnel */
+    assert_int_equal(funnel_points(&f, "institution_board_funnel", p, 64), 0);
+    fx_close(&f);
+}
+
 /* Meetings present, assignments absent: the weekly part of the cadence
  * chart stays, the monthly part (it counts assigned faculty) goes with
  * mentorship.monthly_cadence. */
@@ -323,6 +488,7 @@ int main(void)
         cmocka_unit_test(programs_of_an_institution),
         cmocka_unit_test(programs_filter),
         cmocka_unit_test(sources_recorded),
+        cmocka_unit_test(funnels_across_programs),
         cmocka_unit_test(cadence_chart_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -204,8 +204,9 @@ static const char *const sheet_order[] = {
     "metrics",          "retention_km", "workforce_km",     "board_pass",       "step3_visa",
     "fellowship_match", "mentorship_cadence", "mentor_load", "milestone_forest", "evaluator_funnel",
     "feedback_forest",  "trend_first_year_retention", "trend_adverse_action", "trend_milestone_gap",
+    "institution_board_funnel", "institution_adverse_funnel",
 };
-#define N_SHEETS 14
+#define N_SHEETS 16
 
 static void write_book(void)
 {
@@ -420,15 +421,15 @@ static void sheet_names_made_valid(void **state)
     write_book();
     char *wbx = part(book, "xl/workbook.xml");
     /* byte order: ', M, a, x */
-    const char *s15 = strstr(wbx, "<sheet name=\"quoted\" sheetId=\"15\"");
-    const char *s16 = strstr(wbx, "<sheet name=\"Metrics~2\" sheetId=\"16\"");
-    const char *s17 = strstr(wbx, "<sheet name=\"a_b_c_d_e_f_g_h_ a name longer \" sheetId=\"17\"");
-    const char *s18 = strstr(wbx, "<sheet name=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" sheetId=\"18\"");
+    const char *s15 = strstr(wbx, "<sheet name=\"quoted\" sheetId=\"17\"");
+    const char *s16 = strstr(wbx, "<sheet name=\"Metrics~2\" sheetId=\"18\"");
+    const char *s17 = strstr(wbx, "<sheet name=\"a_b_c_d_e_f_g_h_ a name longer \" sheetId=\"19\"");
+    const char *s18 = strstr(wbx, "<sheet name=\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\" sheetId=\"20\"");
     if (!s15 || !s16 || !s17 || !s18)
         fail_msg("sheet names: %s", wbx);
     free(wbx);
     /* "=1+1" is text, not a formula */
-    char *x = sheet(16), *row = row_of(x, 2), *b = cell_of(row, "B2");
+    char *x = sheet(18), *row = row_of(x, 2), *b = cell_of(row, "B2");
     assert_non_null(strstr(b, "t=\"s\""));
     assert_null(strstr(x, "<f>"));
     char *strings = part(book, "xl/sharedStrings.xml");

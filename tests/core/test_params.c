@@ -138,7 +138,7 @@ static void load_errors_name_the_line(void **state)
     expect_load_error("confidence = 1.5\n", IMGO_EUSAGE, "1: confidence: '1.5' is not a number between 0.5 and 1");
     expect_load_error("confidence = .95\n", IMGO_EUSAGE, "1: confidence: '.95' is not a number between 0.5 and 1");
     expect_load_error("as_of = 2025-02-30\n", IMGO_EUSAGE, "1: as_of: '2025-02-30' is not a valid date (YYYY-MM-DD)");
-    expect_load_error("report = monthly\n", IMGO_EUSAGE, "1: report: 'monthly' is not annual or quarterly");
+    expect_load_error("report = monthly\n", IMGO_EUSAGE, "1: report: 'monthly' is not annual, quarterly or institution");
     expect_load_error("stages = ingest publish\n", IMGO_EUSAGE, "1: stages: unknown stage 'publish' (ingest, compute, report)");
     expect_load_error("stages = report ingest\n", IMGO_EUSAGE, "1: stages: must run in the order ingest compute report");
     expect_load_error("fdr_q = 0.1\n\nfdr_q = 0.2\n", IMGO_EUSAGE, "3: 'fdr_q' is set twice (first on line 1)");
@@ -334,6 +334,7 @@ static void shipped_pipelines_document_every_key(void **state)
     (void)state;
     check_pipeline_file("pipelines/annual.pipeline", "annual");
     check_pipeline_file("pipelines/quarterly.pipeline", "quarterly");
+    check_pipeline_file("pipelines/institution.pipeline", "institution");
 }
 
 int main(void)

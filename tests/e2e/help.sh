@@ -91,7 +91,7 @@ expect_eq "--set applies after the pipeline file, wherever it is given" "$(info 
 for bad in "nope=1|imgo: --set: unknown key 'nope'" \
            "min_cell=abc|imgo: --set: min_cell: 'abc' is not a whole number >= 1" \
            "min_cell|imgo: --set: 'min_cell' is not KEY=VALUE" \
-           "report=weekly|imgo: --set: report: 'weekly' is not annual or quarterly"; do
+           "report=weekly|imgo: --set: report: 'weekly' is not annual, quarterly or institution"; do
     run "$IMGO" compute --db "$T/t.db" --out "$T/c4" --set "${bad%%|*}"
     expect_rc "--set ${bad%%|*}: exit 2" 2
     expect_err "--set ${bad%%|*}: message" "${bad#*|}"

@@ -14,6 +14,7 @@ expect_rc "make install DESTDIR=... PREFIX=/usr/local" 0
 P=$T/inst/usr/local
 for f in bin/imgo share/man/man1/imgo.1 share/bash-completion/completions/imgo \
          share/imgo/pipelines/annual.pipeline share/imgo/pipelines/quarterly.pipeline \
+         share/imgo/pipelines/institution.pipeline \
          share/doc/imgo/README.md share/doc/imgo/PIPELINES.md share/doc/imgo/SCHEMA.md; do
     [ -f "$P/$f" ] && ok "installed $f" || not_ok "installed $f"
 done
@@ -29,7 +30,7 @@ expect_eq "run.json names the installed pipeline" \
     "$(sed -n 's/^  "pipeline": "\(.*\)",$/\1/p' "$T/o/run.json")" "$Tp/inst/usr/local/share/imgo/pipelines/annual.pipeline"
 [ -f "$T/o/report.html" ] && ok "the report is written" || not_ok "the report is written" "$(cat "$T/err")"
 run "$P/bin/imgo" help --pipelines
-expect_eq "the installed imgo lists its pipelines" "$(cat "$T/out" | tr '\n' ' ')" "annual quarterly "
+expect_eq "the installed imgo lists its pipelines" "$(cat "$T/out" | tr '\n' ' ')" "annual institution quarterly "
 
 # the man page: a section per command
 man=$P/share/man/man1/imgo.1

@@ -24,6 +24,8 @@ run "$IMGO" run pipelines/annual.pipeline --input fixtures/demo --out "$T/a" --d
 expect_rc "annual pipeline on the demo cohort" 0
 run "$IMGO" report --db "$T/a.db" --kind quarterly --out "$T/q"
 expect_rc "quarterly packet of the demo cohort" 0
+run "$IMGO" report --db "$T/a.db" --kind institution --out "$T/i"
+expect_rc "institution report of the demo cohort" 0
 
 # print URL PDF: Chromium's print to PDF, no browser header or footer (the
 # report's own @page boxes are the header and footer).
@@ -99,3 +101,4 @@ check() {
 
 check annual "$T/a/report.html" "$T/annual.pdf" 15 35 0
 check quarterly "$T/q/report.html" "$T/quarterly.pdf" 3 14 1
+check institution "$T/i/report.html" "$T/institution.pdf" 6 20 0

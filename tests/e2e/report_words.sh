@@ -56,3 +56,23 @@ if grep -q 'rgb(213,  94,   0)' "$T/a/charts/step3_visa.svg" && ! grep -q 'rgb(2
 else not_ok "Step 3 by visa is drawn in the IMG colour (vermillion)"; fi
 if grep -q 'overload: more than 4' "$T/a/charts/mentor_load.svg"; then ok "the overload limit is labelled"
 else not_ok "the overload limit is labelled"; fi
+
+# The institution report of the same cohort: numbered sections and figures,
+# captions that name their table, a glossary with the funnel plot and the
+# pooled rate, chart files that describe themselves.
+run "$IMGO" report --db "$T/a.db" --kind institution --out "$T/i"
+expect_rc "institution report of the demo cohort" 0
+R=$T/i/report.html
+has "institution: the first numbered section is 1" '<h2>1. Summary</h2>'
+has "institution: a table of contents" '<nav class="toc" aria-label="Contents">'
+for term in "Funnel plot" "Pooled rate" "Kaplan-Meier estimate" "Suppressed"; do
+    has "institution: the glossary explains $term" "<dt>$term</dt>"
+done
+hasnt "institution: no caption cites a file path" "(charts/"
+n=$(grep -o '<figcaption>Figure [0-9]*\.' "$R" | sed 's/[^0-9]//g' | tr '\n' ' ')
+expect_eq "institution: figures numbered 1, 2" "$n" "1 2 "
+has "institution: the funnel caption points to its table" "Each point is a program; the numbers are in the table below"
+grep -o '<title>[^<]*</title>' "$T/i/charts/institution_board_funnel.svg" | head -1 >"$T/t"
+expect_eq "institution: the board funnel file's title is its chart's" "$(cat "$T/t")" \
+    "<title>First-attempt board pass rate across programs</title>"
+has "institution: the funnel's column says where each program stands" '<th scope="col">Funnel (all residents)</th>'

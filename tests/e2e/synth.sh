@@ -6,7 +6,7 @@
 # ---- options ----
 run "$IMGO" synth --help
 expect_rc "help exits 0" 0
-expect_eq "help on stdout" "$(head -1 "$T/out")" "usage: imgo synth --residents N --seed S --out DIR"
+expect_eq "help on stdout" "$(head -1 "$T/out")" "usage: imgo synth --residents N --seed S --out DIR [--programs P]"
 
 run "$IMGO" synth
 expect_rc "no options is a usage error" 2
@@ -16,6 +16,17 @@ run "$IMGO" synth --residents 10000001 --seed 1 --out "$T/x"
 expect_rc "too many residents is a usage error" 2
 run "$IMGO" synth --residents 12a --seed 1 --out "$T/x"
 expect_rc "non-numeric residents is a usage error" 2
+run "$IMGO" synth --residents 100 --seed 1 --programs 5 --out "$T/x"
+expect_rc "fewer than 6 programs is a usage error" 2
+expect_err "the programs message" "imgo: synth: --programs must be an integer 6..999, not '5'"
+run "$IMGO" synth --residents 100 --seed 1 --programs 1000 --out "$T/x"
+expect_rc "more than 999 programs is a usage error" 2
+# --programs P: P programs in all, the small one last (docs/SYNTH.md)
+run "$IMGO" synth --residents 3000 --seed 1 --programs 40 --out "$T/p40"
+expect_rc "3000 residents in 40 programs" 0
+expect_eq "40 programs" "$(awk -F, 'NR > 1 { print $2 }' "$T/p40/residents.csv" | sort -u | wc -l | tr -d ' ')" "40"
+expect_eq "the small program is the last (IM-028: program 40 is the 28th Internal Medicine one)" \
+    "$(awk -F, 'NR > 1 { n[$2]++ } END { for (p in n) print n[p], p }' "$T/p40/residents.csv" | sort -n | head -1 | cut -d' ' -f2)" "IM-028"
 run "$IMGO" synth --residents 10 --seed -1 --out "$T/x"
 expect_rc "negative seed is a usage error" 2
 run "$IMGO" synth --residents 10 --seed 4294967296 --out "$T/x"
@@ -302,7 +313,7 @@ holds "adjusted board odds ratio below 1 and nearer 1 than the raw one (0.39 doc
 # Funnels across programs: the pooled rate and its 95% limits at each
 # program's n (normal approximation to the binomial limits the report draws).
 funnel() { # METRIC PROGRAM: "rate lower upper" of the program
-    awk -F, -v m="$1" -v p="program=$2" '$1 == m && $2 == "all" { n[$3] = $5; k[$3] = $6; N += $5; K += $6 }
+    awk -F, -v m="$1" -v p="program=$2" '$1 == m && $2 == "all" && $3 ~ /^program=/ { n[$3] = $5; k[$3] = $6; N += $5; K += $6 }
         END { p0 = K / N; h = 1.959964 * sqrt(p0 * (1 - p0) / n[p]); print k[p] / n[p], p0 - h, p0 + h }' "$M"
 }
 holds "funnel: IM-004's first-attempt board pass rate below the lower limit" \
@@ -311,7 +322,7 @@ holds "funnel: IM-002's adverse-action rate above the upper limit" \
     "$(funnel institution.adverse_action_rate IM-002)" "a[1] > a[3]"
 # The small program: its IMG cells are suppressed, and every institution
 # metric still has its rows.
-small=$(awk -F, '$1 == "institution.retention_3y" && $2 == "all" { print $5, $3 }' "$M" | sort -n | head -1 | cut -d' ' -f2)
+small=$(awk -F, '$1 == "institution.retention_3y" && $2 == "all" && $3 ~ /^program=/ { print $5, $3 }' "$M" | sort -n | head -1 | cut -d' ' -f2)
 holds "the smallest program has fewer than 20 residents" \
     "$(awk -F, -v p="$small" '$1 == "institution.retention_3y" && $2 == "all" && $3 == p { print $5 }' "$M")" \
     "a[1] >= 1 && a[1] < 20"
