@@ -298,8 +298,15 @@ static int methods(struct rep *r, struct imgo_err *err)
     buf_adds(h, ") assigned within 7 days of the start; weekly cadence counts weeks 1-6 with a meeting, monthly "
                 "cadence months 2-9 with a faculty meeting.</li>\n"
                 "<li>Bias: milestone gap from least squares of rating on IMG status, PGY and subcompetency with "
-                "cluster-robust (CR1) standard errors by resident; evaluator gaps are Welch differences in mean "
-                "score; feedback themes are odds ratios of a negative comment.</li>\n</ul>\n"
+                "cluster-robust (CR1) standard errors by resident; an evaluator's gap is the Welch difference of "
+                "the mean scores they gave, one mean per resident they evaluated; feedback themes are odds "
+                "ratios of a negative comment.</li>\n"
+                "<li>Trends: an academic year runs from July 1 to June 30; the gap's trend is the "
+                "inverse-variance weighted slope of the yearly gaps.</li>\n"
+                "<li>Level 4: a graduate reached it when every rating of their final review is 4.0 or more; a "
+                "review is low when the mean of its ratings is at most l4_threshold.</li>\n"
+                "<li>Before and after: residents who started before mentorship_launch against those who started "
+                "on or after it; the difference in differences has a normal interval.</li>\n</ul>\n"
                 "<h3>Confidence intervals and tests</h3>\n<p>Intervals are at ");
     rep_value(h, r->conf, SHOW_PCT);
     buf_adds(h, " confidence. Proportions: Wilson score interval; differences of proportions: Newcombe hybrid "
