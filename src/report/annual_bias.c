@@ -68,28 +68,42 @@ static int funnel(struct rep *r, struct imgo_err *err)
         return IMGO_OK;
     }
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), *y2 = xcalloc(n, sizeof *y2);
+    unsigned char *hide = xcalloc(n, 1);
+    /* the evaluators shown, after complementary suppression; the pooled
+     * line and the limits span their counts only, so that where a line
+     * starts or ends tells nothing of a hidden evaluator */
+    double xlo = INFINITY, xhi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const struct cpoint *p = &pts[i];
+        if (strcmp(p->series, "evaluator") && strcmp(p->series, "flagged"))
+            continue;
+        hide[i] = p->suppressed;
+        if (!hide[i]) {
+            struct buf key = BUF_INIT;
+            buf_addf(&key, "evaluator=%s", p->label);
+            const struct mrow *mr = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", buf_str(&key), "");
+            hide[i] = mr && mr->suppressed;
+            buf_release(&key);
+        }
+        if (!hide[i]) {
+            xlo = fmin(xlo, p->x);
+            xhi = fmax(xhi, p->x);
+        }
+    }
     struct plot_layer layers[12];
     size_t nl = 0, nsupp = 0;
     for (size_t i = 0; i < n && nl + 2 <= 12;) {
         size_t j = i, m = 0;
         const char *s = pts[i].series;
-        int is_limit = !strncmp(s, "limit", 5);
+        int is_limit = !strncmp(s, "limit", 5), is_pooled = !strcmp(s, "pooled");
         while (j < n && !strcmp(pts[j].series, s)) {
             const struct cpoint *p = &pts[j];
-            int hidden = p->suppressed;
-            if (!hidden && (!strcmp(s, "evaluator") || !strcmp(s, "flagged"))) {
-                /* the evaluator's row, after complementary suppression */
-                struct buf key = BUF_INIT;
-                buf_addf(&key, "evaluator=%s", p->label);
-                const struct mrow *mr = rep_find(r, M_BIAS_EVALUATOR_GAP, "img_vs_non_img", buf_str(&key), "");
-                hidden = mr && mr->suppressed;
-                buf_release(&key);
-            }
+            int hidden = hide[j] || (is_limit && (p->x < xlo || p->x > xhi));
             if (hidden) {
-                if (!strcmp(s, "evaluator"))
+                if (!strcmp(s, "evaluator") && hide[j])
                     nsupp++;
             } else {
-                x[i + m] = p->x;
+                x[i + m] = is_pooled && isfinite(p->x) && xlo <= xhi ? fmin(fmax(p->x, xlo), xhi) : p->x;
                 y[i + m] = is_limit ? p->lo : p->value;
                 y2[i + m] = p->hi;
                 m++;
@@ -101,7 +115,7 @@ static int funnel(struct rep *r, struct imgo_err *err)
         else if (!strcmp(s, "flagged"))
             layers[nl++] = (struct plot_layer){ PLOT_POINTS, "flagged evaluator", PLOT_VERMILLION, 0, m, x + i, y + i,
                                                 NULL, NULL };
-        else if (!strcmp(s, "pooled"))
+        else if (is_pooled)
             layers[nl++] = (struct plot_layer){ PLOT_LINES, "pooled gap", PLOT_BLACK, 1, m, x + i, y + i, NULL, NULL };
         else if (is_limit) {
             int l998 = !strcmp(s, "limit998");
@@ -141,7 +155,7 @@ static int funnel(struct rep *r, struct imgo_err *err)
     c.layers = layers;
     c.n_layers = nl;
     int rc = rep_chart(r, &c, cap, err);
-    free(x), free(y), free(y2);
+    free(x), free(y), free(y2), free(hide);
     rep_points_free(pts, n);
     return rc;
 }

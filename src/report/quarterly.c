@@ -17,6 +17,7 @@
 #include "db.h"
 #include "html.h"
 #include "mem.h"
+#include "rcover.h"
 #include "rhtml.h"
 
 #include <math.h>
@@ -763,7 +764,9 @@ static int cover(struct rep *r, struct imgo_err *err)
     buf_addf(h, "</h1>\n<dl class=\"meta\">\n<dt>Quarter</dt><dd>%s to %s</dd>\n<dt>Data as of</dt><dd>%s</dd>\n"
                 "<dt>imgo version</dt><dd>", qs, qe, a);
     html_esc(h, rep_info(r, "imgo_version") ? rep_info(r, "imgo_version") : "n/a");
-    buf_adds(h, "</dd>\n</dl>\n<p>This packet names residents by ID for the IMG committee's follow-up. "
+    buf_adds(h, "</dd>\n</dl>\n");
+    rep_cover_warnings(r);
+    buf_adds(h, "<p>This packet names residents by ID for the IMG committee's follow-up. "
                 "Keep it within the committee.</p>\n");
     buf_release(&title);
     return IMGO_OK;

@@ -111,8 +111,7 @@ static int programs(struct rep *r, struct imgo_err *err)
     return s == SQLITE_DONE ? IMGO_OK : db_error(r->db, err);
 }
 
-/* Compute's warnings about the data, where a reader cannot miss them. */
-static void warnings(struct rep *r)
+void rep_cover_warnings(struct rep *r)
 {
     struct buf *h = r->h;
     if (!r->n_warnings)
@@ -160,7 +159,7 @@ int rep_cover(struct rep *r, struct imgo_err *err)
         buf_adds(h, "</code>)");
     }
     buf_adds(h, "</dd>\n</dl>\n");
-    warnings(r);
+    rep_cover_warnings(r);
     buf_adds(h, "<h3>Input files</h3>\n<p class=\"lead\">Each cohort file the program can provide; a section "
                 "whose file was not provided says so and shows no figure.</p>\n");
     if ((rc = rep_files_table(r, 1, err)))

@@ -19,6 +19,11 @@
 /* Everything on the cover below its heading. */
 int rep_cover(struct rep *r, struct imgo_err *err);
 
+/* Compute's warnings about the data (as-of long after the last record, an
+ * exam missing or misspelt), where a reader cannot miss them: also on the
+ * quarterly packet's cover. Nothing when there are none. */
+void rep_cover_warnings(struct rep *r);
+
 /* The table of every cohort file: provided or not, rows read, ingested and
  * rejected (the latest ingest of each), and with_sha the SHA-256 of the
  * bytes ingested. */

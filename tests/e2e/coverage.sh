@@ -70,6 +70,8 @@ expect_rc "quarterly, as-of three months after the last record: the run succeeds
 w='The as-of date 2024-11-20 is 92 days after the latest event in the data (2024-08-20): figures of the last 92 days may be missing.'
 expect_err "stderr: as-of after the latest event" "imgo: warning: $w"
 expect_eq "kept in compute_warnings" "$(q "$T/q/outcomes.db" 'select text from compute_warnings')" "$w"
+if grep -qF "<li>$w</li>" "$T/q/report.html"; then ok "on the quarterly packet's cover"
+else not_ok "on the quarterly packet's cover"; fi
 run "$IMGO" compute --db "$T/q/outcomes.db" --out "$T/qc" --as-of 2024-11-20
 expect_rc "imgo compute with that as-of: exit 0" 0
 expect_err "imgo compute prints it too" "imgo: warning: $w"
