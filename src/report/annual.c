@@ -72,28 +72,6 @@ static void change_cell(struct rep *r, enum metric_id rate, enum metric_id chang
     buf_adds(h, "</span>");
 }
 
-struct headline {
-    const char *label;
-    enum metric_id metric;
-    const char *group, *stratum;
-    int show_n; /* as rep_est */
-};
-
-/* Figures over every year up to as-of: no change from the year before. */
-static const struct headline HEADLINES[] = {
-    { "Retained in training at 1 year (Kaplan-Meier)", M_RETENTION_KM, "all", "t=365", 1 },
-    { "Retained in training at 3 years (Kaplan-Meier)", M_RETENTION_KM, "all", "t=1095", 1 },
-    { "Step 3 passed by month 12", M_STEP3_PASS_BY_MONTH12, "all", "", 2 },
-    { "All required mentors assigned in week 1", M_MENTORSHIP_TIERED_COVERAGE, "all", "", 2 },
-    { "Weekly mentoring in the first six weeks (mean share of weeks)", M_MENTORSHIP_EARLY_CADENCE, "all", "", 1 },
-    { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "", 1 },
-    { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", 1 },
-    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", 1 },
-    { "Milestone gap, change per academic year (levels; positive: closing)", M_TREND_MILESTONE_GAP_SLOPE,
-      "img_vs_non_img", "", 0 },
-    { "Graduates who reached Level 4 in every subcompetency", M_MILESTONE_L4_AT_GRADUATION, "all", "", 2 },
-};
-
 static void headline_row(struct rep *r, const char *label, const struct mrow *m, enum metric_show fmt, int show_n)
 {
     struct buf *h = r->h;
@@ -178,8 +156,8 @@ static int summary(struct rep *r, struct imgo_err *err)
         yearly_row(r, buf_str(&label), M_FELLOWSHIP_MATCH_RATE, M_FELLOWSHIP_MATCH_CHANGE, "", fy);
         buf_release(&label);
     }
-    for (size_t i = 0; i < sizeof HEADLINES / sizeof HEADLINES[0]; i++) {
-        const struct headline *x = &HEADLINES[i];
+    for (size_t i = 0; i < REP_N_HEADLINES; i++) {
+        const struct rep_headline *x = &REP_HEADLINES[i];
         const struct mrow *m = rep_find(r, x->metric, x->group, x->stratum, "");
         /* no attempt of step3_exam in the data: a 0% would be no measurement (see the cover) */
         if (m && !(x->metric == M_STEP3_PASS_BY_MONTH12 && rep_info(r, "step3_exam_attempts") &&

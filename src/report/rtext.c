@@ -113,3 +113,19 @@ void rep_glossary(struct rep *r, unsigned kinds)
     }
     buf_adds(h, "</dl>\n");
 }
+
+/* Figures over every year up to as-of: no change from the year before. */
+const struct rep_headline REP_HEADLINES[] = {
+    { "Retained in training at 1 year (Kaplan-Meier)", M_RETENTION_KM, "all", "t=365", 1 },
+    { "Retained in training at 3 years (Kaplan-Meier)", M_RETENTION_KM, "all", "t=1095", 1 },
+    { "Step 3 passed by month 12", M_STEP3_PASS_BY_MONTH12, "all", "", 2 },
+    { "All required mentors assigned in week 1", M_MENTORSHIP_TIERED_COVERAGE, "all", "", 2 },
+    { "Weekly mentoring in the first six weeks (mean share of weeks)", M_MENTORSHIP_EARLY_CADENCE, "all", "", 1 },
+    { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "", 1 },
+    { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", 1 },
+    { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", 1 },
+    { "Milestone gap, change per academic year (levels; positive: closing)", M_TREND_MILESTONE_GAP_SLOPE,
+      "img_vs_non_img", "", 0 },
+    { "Graduates who reached Level 4 in every subcompetency", M_MILESTONE_L4_AT_GRADUATION, "all", "", 2 },
+};
+const size_t REP_N_HEADLINES = sizeof REP_HEADLINES / sizeof REP_HEADLINES[0];

@@ -24,6 +24,7 @@
 #include "params.h"
 #include "public.h"
 #include "rhtml.h"
+#include "rtext.h"
 #include "rprev.h"
 
 #include <math.h>
@@ -286,25 +287,10 @@ static void annual_headlines(const struct rep *r, const struct report_prev *p, s
     buf_release(&label);
     free(ex);
     add(l, "Fellowship match rate, latest cycle", M_FELLOWSHIP_MATCH_RATE, "all", "", PER_YEAR, 2);
-    static const struct {
-        const char *label;
-        enum metric_id metric;
-        const char *group, *stratum;
-        int show_n;
-    } fixed[] = {
-        { "Retained in training at 1 year (Kaplan-Meier)", M_RETENTION_KM, "all", "t=365", 1 },
-        { "Retained in training at 3 years (Kaplan-Meier)", M_RETENTION_KM, "all", "t=1095", 1 },
-        { "Step 3 passed by month 12", M_STEP3_PASS_BY_MONTH12, "all", "", 2 },
-        { "All required mentors assigned in week 1", M_MENTORSHIP_TIERED_COVERAGE, "all", "", 2 },
-        { "Weekly mentoring in the first six weeks (mean share of weeks)", M_MENTORSHIP_EARLY_CADENCE, "all", "",
-          1 },
-        { "Monthly faculty mentoring, months 2-9 (mean share of months)", M_MENTORSHIP_MONTHLY_CADENCE, "all", "",
-          1 },
-        { "Milestone rating gap, IMG minus non-IMG (levels)", M_BIAS_MILESTONE_GAP, "img_vs_non_img", "", 1 },
-        { "Adverse CCC action, IMG vs non-IMG (risk ratio)", M_BIAS_ADVERSE_ACTION_RR, "img_vs_non_img", "", 1 },
-    };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        add(l, fixed[i].label, fixed[i].metric, fixed[i].group, fixed[i].stratum, PER_NONE, fixed[i].show_n);
+    for (size_t i = 0; i < REP_N_HEADLINES; i++) {
+        const struct rep_headline *x = &REP_HEADLINES[i];
+        add(l, x->label, x->metric, x->group, x->stratum, PER_NONE, x->show_n);
+    }
 }
 
 /* The institution summary's: every program together. */
