@@ -117,12 +117,8 @@ static int funnel(struct rep *r, struct imgo_err *err)
                                                 NULL, NULL };
         else if (is_pooled)
             layers[nl++] = (struct plot_layer){ PLOT_LINES, "pooled gap", PLOT_BLACK, 1, m, x + i, y + i, NULL, NULL };
-        else if (is_limit) {
-            int l998 = !strcmp(s, "limit998");
-            const char *t = l998 ? "99.8% limits" : "95% limits";
-            layers[nl++] = (struct plot_layer){ PLOT_LINES, t, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y + i, NULL, NULL };
-            layers[nl++] = (struct plot_layer){ PLOT_LINES, NULL, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y2 + i, NULL, NULL };
-        }
+        else if (is_limit)
+            nl += rep_funnel_limits(layers + nl, s, m, x + i, y + i, y2 + i);
         i = j;
     }
     char cap[256] = "Evaluators outside the limits differ from the pooled gap more than chance suggests; the "
@@ -134,20 +130,7 @@ static int funnel(struct rep *r, struct imgo_err *err)
                  "%s: %zu evaluator(s)", s + strlen("hidden "), nsupp);
     }
     struct plot_chart c = { 0 };
-    /* every evaluator with the same count: gnuplot warns of an empty x
-     * range (an error here), so give the axis a width */
-    double x0 = INFINITY, x1 = -INFINITY;
-    for (size_t i = 0; i < nl; i++)
-        for (size_t j = 0; j < layers[i].n; j++)
-            if (isfinite(layers[i].x[j])) {
-                x0 = fmin(x0, layers[i].x[j]);
-                x1 = fmax(x1, layers[i].x[j]);
-            }
-    if (isfinite(x0) && x0 == x1) {
-        c.has_xrange = 1;
-        c.xmin = x0 - 1;
-        c.xmax = x1 + 1;
-    }
+    rep_xrange_counts(&c, layers, nl, 1.0, 0.08);
     c.name = chart_name(C_EVALUATOR_FUNNEL);
     c.title = "Evaluator funnel: score gap, IMG minus non-IMG";
     c.xlabel = "Residents evaluated by the evaluator (count)";

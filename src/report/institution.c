@@ -294,13 +294,8 @@ static int funnel_chart(struct rep *r, const struct funnel *f, const char *title
                                                 x + i, y + i, NULL, NULL };
         else if (!strcmp(s, "pooled"))
             layers[nl++] = (struct plot_layer){ PLOT_LINES, "pooled rate", PLOT_BLACK, 1, m, x + i, y + i, NULL, NULL };
-        else if (is_limit) {
-            int l998 = !strcmp(s, "limit998");
-            const char *t = l998 ? "99.8% limits" : "95% limits";
-            layers[nl++] = (struct plot_layer){ PLOT_LINES, t, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y + i, NULL, NULL };
-            layers[nl++] = (struct plot_layer){ PLOT_LINES, NULL, PLOT_BLACK, l998 ? 3 : 2, m, x + i, y2 + i, NULL,
-                                                NULL };
-        }
+        else if (is_limit)
+            nl += rep_funnel_limits(layers + nl, s, m, x + i, y + i, y2 + i);
         i = j;
     }
     char cap[256] = "Each point is a program; a program outside the limits differs from the pooled rate more than "
@@ -312,21 +307,8 @@ static int funnel_chart(struct rep *r, const struct funnel *f, const char *title
                  "%zu program(s)", s + strlen("hidden "), nsupp);
     }
     struct plot_chart c = { 0 };
-    double x0 = INFINITY, x1 = -INFINITY;
-    for (size_t i = 0; i < nl; i++)
-        for (size_t j = 0; j < layers[i].n; j++)
-            if (isfinite(layers[i].x[j])) {
-                x0 = fmin(x0, layers[i].x[j]);
-                x1 = fmax(x1, layers[i].x[j]);
-            }
-    /* a margin, so that no program sits on the frame (and every program
-     * of one size still gets an x range: gnuplot refuses an empty one) */
-    if (isfinite(x0)) {
-        double pad = fmax(1.0, 0.08 * (x1 - x0));
-        c.has_xrange = 1;
-        c.xmin = fmax(0.0, x0 - pad);
-        c.xmax = x1 + pad;
-    }
+    /* a margin, so that no program sits on the frame */
+    rep_xrange_counts(&c, layers, nl, 1.0, 0.08);
     c.name = chart_name(f->chart);
     c.title = title;
     c.xlabel = xlabel;

@@ -456,3 +456,31 @@ void rep_yearly_opts(struct series_opts *o, enum chart_id chart, const char *tit
     o->style = PLOT_POINTS_YERR;
     o->proportion = o->x_years = 1;
 }
+
+size_t rep_funnel_limits(struct plot_layer *layers, const char *series, size_t m, const double *x,
+                         const double *lo, const double *hi)
+{
+    int l998 = !strcmp(series, "limit998");
+    layers[0] = (struct plot_layer){ PLOT_LINES, l998 ? "99.8% limits" : "95% limits", PLOT_BLACK, l998 ? 3 : 2, m,
+                                     x, lo, NULL, NULL };
+    layers[1] = (struct plot_layer){ PLOT_LINES, NULL, PLOT_BLACK, l998 ? 3 : 2, m, x, hi, NULL, NULL };
+    return 2;
+}
+
+void rep_xrange_counts(struct plot_chart *c, const struct plot_layer *layers, size_t nl, double pad_min,
+                       double frac)
+{
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < nl; i++)
+        for (size_t j = 0; j < layers[i].n; j++)
+            if (isfinite(layers[i].x[j])) {
+                x0 = fmin(x0, layers[i].x[j]);
+                x1 = fmax(x1, layers[i].x[j]);
+            }
+    if (!isfinite(x0))
+        return;
+    double pad = fmax(pad_min, frac * (x1 - x0));
+    c->has_xrange = 1;
+    c->xmin = fmax(0.0, x0 - pad);
+    c->xmax = x1 + pad;
+}

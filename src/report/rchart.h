@@ -37,6 +37,19 @@ struct series_opts {
 };
 int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err);
 
+/* Funnel plots (evaluators, programs): the two lines of a level's limits
+ * (series "limit95" or "limit998"; lo the lower, hi the upper line, dashed
+ * by the level) added at layers; returns the number of layers (2). */
+size_t rep_funnel_limits(struct plot_layer *layers, const char *series, size_t m, const double *x,
+                         const double *lo, const double *hi);
+
+/* An x range around every point of the layers with a margin of frac of
+ * its width, at least pad_min, never below 0 (counts on the x axis): no
+ * point sits on the frame, and points of one x still get a range (gnuplot
+ * refuses an empty one). Nothing when no point has a finite x. */
+void rep_xrange_counts(struct plot_chart *c, const struct plot_layer *layers, size_t nl, double pad_min,
+                       double frac);
+
 /* The options of a rate by year: points with Wilson bars, y a proportion
  * from 0 to 1, a tic per year. */
 void rep_yearly_opts(struct series_opts *o, enum chart_id chart, const char *title, const char *xlabel,
