@@ -23,6 +23,11 @@ int date_parse(const char *s, size_t len, int *days);
 /* Writes "YYYY-MM-DD" and a NUL into out (at least 11 bytes). */
 void date_format(int days, char out[11]);
 
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ" (UTC) for records of when
+ * something happened; SOURCE_DATE_EPOCH (decimal seconds) stands for now
+ * when it is set, for reproducible files. */
+void date_utc_now(char out[32]);
+
 /* The calendar year of a day number. */
 int date_year(int days);
 

@@ -7,7 +7,10 @@
 #include "date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
+#include <time.h>
 
 int date_from_ymd(int y, int m, int d)
 {
@@ -207,4 +210,15 @@ int date_parse_fmt(enum date_fmt f, const char *s, size_t len, int *days)
     default:
         return -1;
     }
+}
+
+void date_utc_now(char out[32])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t t = time(NULL);
+    if (sde && *sde && strspn(sde, "0123456789") == strlen(sde))
+        t = (time_t)strtoll(sde, NULL, 10);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

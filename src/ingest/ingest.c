@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cohort.h"
 #include "csvread.h"
+#include "date.h"
 #include "db.h"
 #include "encoding.h"
 #include "map.h"
@@ -899,22 +900,11 @@ static int already_ingested(struct run *r, int *same, struct imgo_err *err)
     return 0;
 }
 
-static void utc_now(char out[32])
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = time(NULL);
-    if (sde && *sde && strspn(sde, "0123456789") == strlen(sde))
-        t = (time_t)strtoll(sde, NULL, 10);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int ledger_insert(struct run *r, struct imgo_err *err)
 {
     sqlite3_stmt *st;
     char now[32];
-    utc_now(now);
+    date_utc_now(now);
     int rc = db_prepare(r->ig->db,
                         "INSERT INTO ingest_ledger (file, path, sha256, rows_read, rows_written, "
                         "rows_rejected, ingested_at) VALUES (?1, ?2, ?3, 0, 0, 0, ?4)",

@@ -5,6 +5,7 @@
  */
 #include "origin.h"
 #include "buf.h"
+#include "date.h"
 #include "db.h"
 #include "mem.h"
 
@@ -170,17 +171,6 @@ int origin_recorded(sqlite3 *db, struct origin_list *l, struct imgo_err *err)
     return rc;
 }
 
-static void utc_now(char out[32])
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t t = time(NULL);
-    if (sde && *sde && strspn(sde, "0123456789") == strlen(sde))
-        t = (time_t)strtoll(sde, NULL, 10);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int origin_record(sqlite3 *db, const struct origin *o, struct imgo_err *err)
 {
     sqlite3_stmt *st;
@@ -192,7 +182,7 @@ int origin_record(sqlite3 *db, const struct origin *o, struct imgo_err *err)
     if (rc)
         return rc;
     char now[32];
-    utc_now(now);
+    date_utc_now(now);
     sqlite3_bind_text(st, 1, o->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, o->realpath, -1, SQLITE_STATIC);
     if (o->map_path)
