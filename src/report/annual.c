@@ -223,6 +223,10 @@ static const char *const MISSING[][3] = {
 
 static int missing_values(struct rep *r, struct imgo_err *err)
 {
+    /* counts of the cohort tables, not metrics rows: nothing for the first
+     * pass to collect (and a full scan of each table saved) */
+    if (r->dry)
+        return IMGO_OK;
     struct buf *h = r->h, sql = BUF_INIT;
     buf_adds(h, "<table>\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Column</th>"
                 "<th scope=\"col\">Rows</th><th scope=\"col\">Missing</th></tr></thead>\n<tbody>\n");

@@ -59,6 +59,8 @@ static void strata_table(struct rep *r, enum metric_id metric, const char *prefi
  * lines (their ci_low and ci_high). */
 static int funnel(struct rep *r, struct imgo_err *err)
 {
+    if (r->dry)
+        return IMGO_OK; /* prints no number of a row: nothing to collect */
     struct cpoint *pts;
     size_t n = rep_points(r, C_EVALUATOR_FUNNEL, &pts, err);
     if (err->status)

@@ -78,6 +78,8 @@ static int yearly_rates(struct rep *r, enum metric_id rate, enum metric_id diff,
 /* The milestone gap per academic year, drawn with the fitted line. */
 static int gap_chart(struct rep *r, struct imgo_err *err)
 {
+    if (r->dry)
+        return IMGO_OK; /* prints no number of a row: nothing to collect */
     struct cpoint *pts;
     size_t n = rep_points(r, C_TREND_MILESTONE_GAP, &pts, err);
     if (err->status)

@@ -343,6 +343,28 @@ static void partitions(struct disclose *d, const struct disclose_row *rows, size
     free(coef);
 }
 
+/* Whether rows of a metric can be tied to other rows (a total, a
+ * comparison's groups, a span's years, a change, a breakdown): only then
+ * can a row the report does not print matter to what a reader works out.
+ * (An evaluator's row that is not printed is tied to nothing: the tens of
+ * thousands of a national cohort stay out of the model.) */
+static int cross_row(enum metric_id id)
+{
+    const struct metric_def *d = metric_def(id);
+    if ((d->groups & MG_RATE) || (d->flags & (MF_CMP_SUMS | MF_CMP_N | MF_CHANGE | MF_PERIODS_ADD)))
+        return 1;
+    size_t np;
+    const struct partition_def *p = partition_defs(&np);
+    for (size_t i = 0; i < np; i++)
+        if (p[i].metric == id)
+            return 1;
+    /* the base of another metric's comparison or change */
+    for (int m = 0; m < M_COUNT; m++)
+        if (metric_def((enum metric_id)m)->base == id)
+            return 1;
+    return 0;
+}
+
 /* A new cell of row i. */
 static size_t new_cell(struct disclose *d, size_t i, const char *name, unsigned flags, long truth)
 {
@@ -390,6 +412,9 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
     /* printed[i]: 1 when row i prints something; then without the truth,
      * bit 2 when it prints a number, bit 4 a "fewer than" label */
     unsigned char *used = xcalloc(M_COUNT, 1), *printed = xcalloc(nrows ? nrows : 1, 1);
+    unsigned char *cross = xcalloc(M_COUNT, 1);
+    for (int m = 0; m < M_COUNT; m++)
+        cross[m] = (unsigned char)cross_row((enum metric_id)m);
     for (size_t p = 0; p < npub; p++) {
         printed[pub[p].row] |= 1;
         if (!strncmp(pub[p].shown, "fewer than ", 11))
@@ -404,7 +429,7 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
     for (size_t i = 0; i < nrows; i++) {
         const struct disclose_row *r = &rows[i];
         d->figure[i] = d->cell_n[i] = d->cell_k[i] = AUDIT_NONE;
-        if (r->id == M_NONE || !used[r->id])
+        if (r->id == M_NONE || !used[r->id] || (!printed[i] && !cross[r->id]))
             continue;
         if (printed[i]) {
             row_name(r, NULL, &name);
@@ -488,6 +513,7 @@ static int build(struct disclose *d, const struct disclose_row *rows, size_t nro
     buf_release(&name);
     free(used);
     free(printed);
+    free(cross);
     return rc;
 }
 

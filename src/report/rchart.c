@@ -74,6 +74,8 @@ static int series_colour(const char *series, size_t idx)
  * "No data" line when nothing matches. */
 int rep_series_chart(struct rep *r, const struct series_opts *o, struct imgo_err *err)
 {
+    if (r->dry)
+        return IMGO_OK; /* prints no number of a row: nothing to collect */
     struct cpoint *all;
     size_t n_all = rep_points(r, o->chart, &all, err);
     if (err->status)
@@ -382,6 +384,8 @@ int rep_forest(struct rep *r, enum metric_id metric, const char *prefix, enum ch
                const char *xlabel, int ratio, const char *label_column, const char *caption,
                struct imgo_err *err)
 {
+    if (r->dry)
+        return IMGO_OK; /* prints no number of a row: nothing to collect */
     const char **st;
     size_t ns = rep_strata(r, metric, prefix, &st);
     if (!ns) {
