@@ -67,28 +67,14 @@ enum metric_flags {
 enum chart_id {
     C_NONE = -1,
 #define CHART(ID, NAME, SPLIT) C_##ID,
-#define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
-#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
     C_COUNT
 };
 
 enum metric_id {
     M_NONE = -1,
-#define CHART(ID, NAME, SPLIT)
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS) M_##ID,
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
-#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
     M_COUNT
 };
 

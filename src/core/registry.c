@@ -12,52 +12,24 @@
 
 
 static const struct metric_def metrics[M_COUNT] = {
-#define CHART(ID, NAME, SPLIT)
 #define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS) \
     { M_##ID, NAME, GROUPS, SOURCES, SHOW, C_##CHART, BH, M_##BASE, BASE_STRATUM, FLAGS },
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
-#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
 };
 
 static const struct chart_def charts[C_COUNT] = {
 #define CHART(ID, NAME, SPLIT) { C_##ID, NAME, SPLIT },
-#define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
-#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
 };
 
 static const struct partition_def partitions[] = {
-#define CHART(ID, NAME, SPLIT)
-#define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
 #define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE) { M_##METRIC, PREFIX, SIZE_IS_K, COMPLETE },
-#define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES)
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
 };
 
 static const struct stratum_source_def stratum_sources[] = {
-#define CHART(ID, NAME, SPLIT)
-#define METRIC(ID, NAME, GROUPS, SOURCES, SHOW, CHART, BH, BASE, BASE_STRATUM, FLAGS)
-#define PARTITION(METRIC, PREFIX, SIZE_IS_K, COMPLETE)
 #define SOURCE_BY_STRATUM(METRIC, PREFIX, SOURCES) { M_##METRIC, PREFIX, SOURCES },
 #include "metrics.def"
-#undef CHART
-#undef METRIC
-#undef PARTITION
-#undef SOURCE_BY_STRATUM
 };
 
 const struct metric_def *metric_def(enum metric_id id)
